@@ -1,0 +1,1 @@
+"""The headless core: plain Python and torch, never Qt (a test enforces this)."""

@@ -1,0 +1,252 @@
+"""An input shape plus an ordered list of blocks, with change events.
+
+The architecture is plain Python. Views adapt it by listening to its events
+(``inserting``/``inserted``, ``removing``/``removed``, ``moving``/``moved``,
+``changed``, ``reset``), the way napari's Qt list models listen to its event lists.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from studio.core.errors import ArchitectureError
+from studio.core.registry import Shape, get_spec
+
+_uids = itertools.count(1)
+
+MAX_LAYERS = 10_000
+
+
+@dataclass
+class Block:
+    """One layer: a registry type and its editable parameters (never the inferred ones)."""
+
+    type: str
+    params: dict[str, Any] = field(default_factory=dict)
+    uid: int = field(default_factory=lambda: next(_uids), compare=False)
+
+    @classmethod
+    def create(cls, block_type: str, **params: Any) -> Block:
+        """A block with the registry's defaults, overridden by ``params``."""
+        spec = get_spec(block_type)
+        unknown = set(params) - {p.name for p in spec.params}
+        if unknown:
+            raise ArchitectureError(
+                "{block} has no parameter {names}.",
+                block=block_type,
+                names=", ".join(sorted(unknown)),
+            )
+        return cls(block_type, {**spec.defaults(), **params})
+
+    def copy(self) -> Block:
+        return Block(self.type, dict(self.params))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.type, "params": dict(self.params)}
+
+
+Event = tuple[str, Mapping[str, Any]]
+Listener = Callable[[str, Mapping[str, Any]], None]
+
+
+class Architecture:
+    """The network being edited: ``input_shape`` and ``blocks``, with events on change."""
+
+    def __init__(self, input_shape: Iterable[int], blocks: Iterable[Block] = ()) -> None:
+        self._input_shape: Shape = _check_input_shape(input_shape)
+        self._blocks: list[Block] = list(blocks)
+        self._listeners: list[Listener] = []
+
+    # --- observation -------------------------------------------------------------
+
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Listener) -> None:
+        self._listeners.remove(listener)
+
+    def _emit(self, kind: str, **info: Any) -> None:
+        for listener in list(self._listeners):
+            listener(kind, info)
+
+    # --- reading -----------------------------------------------------------------
+
+    @property
+    def input_shape(self) -> Shape:
+        return self._input_shape
+
+    @property
+    def blocks(self) -> tuple[Block, ...]:
+        return tuple(self._blocks)
+
+    def __len__(self) -> int:
+        return len(self._blocks)
+
+    def __iter__(self) -> Iterator[Block]:
+        return iter(self._blocks)
+
+    def __getitem__(self, index: int) -> Block:
+        return self._blocks[index]
+
+    def index_of(self, uid: int) -> int:
+        for i, block in enumerate(self._blocks):
+            if block.uid == uid:
+                return i
+        raise KeyError(uid)
+
+    # --- editing -----------------------------------------------------------------
+
+    def insert(self, index: int, block: Block) -> None:
+        if len(self._blocks) >= MAX_LAYERS:
+            raise ArchitectureError(
+                "A network can have at most {n} layers.", n=MAX_LAYERS
+            )
+        index = max(0, min(index, len(self._blocks)))
+        self._emit("inserting", index=index)
+        self._blocks.insert(index, block)
+        self._emit("inserted", index=index, block=block)
+
+    def append(self, block: Block) -> None:
+        self.insert(len(self._blocks), block)
+
+    def remove(self, index: int) -> Block:
+        self._emit("removing", index=index)
+        block = self._blocks.pop(index)
+        self._emit("removed", index=index, block=block)
+        return block
+
+    def move(self, source: int, destination: int) -> None:
+        """Move the block at ``source`` so that it ends up at index ``destination``."""
+        if source == destination:
+            return
+        self._emit("moving", source=source, destination=destination)
+        block = self._blocks.pop(source)
+        self._blocks.insert(destination, block)
+        self._emit("moved", source=source, destination=destination)
+
+    def set_param(self, index: int, name: str, value: Any) -> None:
+        block = self._blocks[index]
+        spec = get_spec(block.type).param(name)
+        problem = spec.check(value)
+        if problem:
+            raise ArchitectureError("{problem}", problem=problem)
+        block.params[name] = spec.coerce(value)
+        self._emit("changed", index=index, name=name)
+
+    def set_input_shape(self, shape: Iterable[int]) -> None:
+        self._input_shape = _check_input_shape(shape)
+        self._emit("reset")
+
+    def replace_all(self, input_shape: Iterable[int], blocks: Iterable[Block]) -> None:
+        self._input_shape = _check_input_shape(input_shape)
+        self._blocks = list(blocks)
+        self._emit("reset")
+
+    # --- building ----------------------------------------------------------------
+
+    def copy(self) -> Architecture:
+        return Architecture(self._input_shape, [b.copy() for b in self._blocks])
+
+    def build(self) -> Any:
+        """Return an ``nn.Sequential`` whose state_dict keys are ``0.weight``, ``3.bias``, …
+
+        Raises ``ArchitectureError`` naming the first layer that cannot be built.
+        """
+        from torch import nn
+
+        from studio.core.shapes import analyse
+
+        report = analyse(self)
+        broken = [d for d in report.errors if report.layers[d.index].output_shape is None]
+        if broken:
+            first = broken[0]
+            raise ArchitectureError(
+                "Layer {index} ({block}): {message}",
+                index=first.index,
+                block=self._blocks[first.index].type,
+                message=first.message,
+            )
+        modules = []
+        for block, layer in zip(self._blocks, report.layers, strict=True):
+            modules.append(get_spec(block.type).build(layer.input_shape, block.params))
+        return nn.Sequential(*modules)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "input_shape": list(self._input_shape),
+            "layers": [b.to_dict() for b in self._blocks],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Architecture:
+        """Read an architecture written by ``to_dict``, checking every value."""
+        if not isinstance(data, Mapping):
+            raise ArchitectureError("The architecture must be an object with input_shape and layers.")
+        layers = data.get("layers")
+        if not isinstance(layers, list):
+            raise ArchitectureError("The architecture has no list of layers.")
+        blocks = []
+        for position, item in enumerate(layers):
+            if not isinstance(item, Mapping) or not isinstance(item.get("type"), str):
+                raise ArchitectureError(
+                    "Layer {index} has no block type.", index=position
+                )
+            spec = get_spec(item["type"])
+            params = item.get("params", {})
+            if not isinstance(params, Mapping):
+                raise ArchitectureError("Layer {index} has malformed parameters.", index=position)
+            values = spec.defaults()
+            for name, value in params.items():
+                try:
+                    pspec = spec.param(name)
+                except KeyError:
+                    raise ArchitectureError(
+                        "Layer {index} ({block}) has an unknown parameter {name!r}.",
+                        index=position,
+                        block=spec.type,
+                        name=name,
+                    ) from None
+                problem = pspec.check(value)
+                if problem:
+                    raise ArchitectureError(
+                        "Layer {index} ({block}): {problem}",
+                        index=position,
+                        block=spec.type,
+                        problem=problem,
+                    )
+                values[name] = pspec.coerce(value)
+            blocks.append(Block(spec.type, values))
+        if len(blocks) > MAX_LAYERS:
+            raise ArchitectureError("A network can have at most {n} layers.", n=MAX_LAYERS)
+        return cls(data.get("input_shape", ()), blocks)
+
+
+def _check_input_shape(shape: Iterable[int]) -> Shape:
+    try:
+        values = tuple(shape)
+    except TypeError:
+        values = ()
+    ok = len(values) in (1, 3) and all(
+        isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 65_536 for v in values
+    )
+    if not ok:
+        raise ArchitectureError(
+            "The input shape must be channels,height,width (like 1,28,28) or a feature count "
+            "(like 784), with whole numbers from 1 to 65536; got {shape}.",
+            shape=list(values) if values else shape,
+        )
+    return values
+
+
+def parse_shape(text: str) -> Shape:
+    """Read ``"1,28,28"`` or ``"784"`` as typed on a command line."""
+    try:
+        values = tuple(int(part) for part in text.replace("x", ",").replace("×", ",").split(","))
+    except ValueError:
+        raise ArchitectureError(
+            "Could not read the shape {text!r}; write it like 1,28,28 or 784.", text=text
+        ) from None
+    return _check_input_shape(values)

@@ -1,0 +1,42 @@
+"""What every dataset loader returns: whole splits as uint8 tensors in memory.
+
+Decoding once into uint8 tensors and slicing whole batches from them is what
+makes training fast on a CPU (see ``../shared/guides/performance.md``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import torch
+
+
+@dataclass
+class LoadedData:
+    """Training and validation splits, adapted to the network's input shape.
+
+    ``*_images`` are uint8 tensors of shape (N, C, H, W) (or (N, F) for a flat
+    input), ``*_labels`` int64 tensors of shape (N,). ``mean`` and ``std`` are per
+    channel on the 0..1 scale, measured on the training split. ``notes`` tell the
+    person what was done to fit the data to the network (padding, resizing,
+    channel conversion, skipped files).
+    """
+
+    name: str
+    classes: list[str]
+    train_images: torch.Tensor
+    train_labels: torch.Tensor
+    val_images: torch.Tensor
+    val_labels: torch.Tensor
+    mean: tuple[float, ...]
+    std: tuple[float, ...]
+    native_shape: tuple[int, ...]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def num_classes(self) -> int:
+        return len(self.classes)
+
+    @property
+    def sample_shape(self) -> tuple[int, ...]:
+        return tuple(self.train_images.shape[1:])

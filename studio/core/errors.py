@@ -1,0 +1,43 @@
+"""Errors a person may see, carried as an English template plus arguments.
+
+The core never imports Qt, so it cannot translate. It keeps the template and its
+arguments apart; the GUI translates the template and formats it afterwards, and
+the CLI formats the English text directly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class StudioError(Exception):
+    """A failure explained in one or two plain sentences: what happened, what to do."""
+
+    def __init__(self, template: str, **args: Any) -> None:
+        self.template = template
+        self.args_map = args
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        return self.template.format(**self.args_map)
+
+
+class FileFormatError(StudioError):
+    """A project or model file cannot be read: corrupt, foreign, unsafe or too new."""
+
+
+class ArchitectureError(StudioError):
+    """The stack of blocks cannot be built or run."""
+
+
+class DatasetError(StudioError):
+    """A dataset is missing, unreadable or unsuitable."""
+
+
+class TrainingError(StudioError):
+    """Training cannot start or had to stop (NaN loss, out of memory, bad device)."""
+
+
+class CodeImportError(StudioError):
+    """PyTorch code cannot be turned into a Sequential project."""

@@ -1,0 +1,161 @@
+"""A project: the architecture plus the dataset choice and the training settings."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from studio.core.architecture import Architecture
+from studio.core.errors import FileFormatError
+
+DATASETS = ("mnist-sample", "mnist", "fashion-mnist", "cifar10", "image-folder")
+OPTIMIZERS = ("sgd", "adam", "adamw", "rmsprop", "adagrad")
+SCHEDULES = ("none", "step", "cosine", "onecycle")
+LOSSES = ("auto", "cross_entropy", "nll", "mse")
+INITS = ("default", "kaiming", "xavier", "normal")
+
+
+@dataclass
+class DatasetConfig:
+    """Which data to train on and how to split and augment it."""
+
+    name: str = "mnist-sample"
+    path: str = ""
+    """The image-folder root, or where torchvision sets are cached ('' = the user cache)."""
+    val_fraction: float = 0.2
+    augment_crop: bool = False
+    augment_flip: bool = False
+
+
+@dataclass
+class TrainingConfig:
+    """Optimizer, schedule, loss and run settings. ``lr`` is the peak rate for one-cycle."""
+
+    optimizer: str = "adam"
+    lr: float = 3e-3
+    momentum: float = 0.9
+    nesterov: bool = False
+    weight_decay: float = 0.0
+    schedule: str = "onecycle"
+    step_size: int = 5
+    gamma: float = 0.1
+    loss: str = "auto"
+    batch_size: int = 64
+    epochs: int = 10
+    seed: int = 0
+    init: str = "default"
+    device: str = "auto"
+
+
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "optimizer": OPTIMIZERS,
+    "schedule": SCHEDULES,
+    "loss": LOSSES,
+    "init": INITS,
+    "name": DATASETS,
+}
+_RANGES: dict[str, tuple[float, float]] = {
+    "lr": (1e-8, 1e4),
+    "momentum": (0.0, 0.9999),
+    "weight_decay": (0.0, 10.0),
+    "step_size": (1, 100_000),
+    "gamma": (1e-6, 1.0),
+    "batch_size": (1, 1_000_000),
+    "epochs": (1, 100_000),
+    "seed": (0, 2**31 - 1),
+    "val_fraction": (0.01, 0.9),
+}
+
+
+@dataclass
+class Project:
+    """Everything a project file holds."""
+
+    architecture: Architecture
+    dataset: DatasetConfig = field(default_factory=DatasetConfig)
+    training: TrainingConfig = field(default_factory=TrainingConfig)
+    name: str = "Untitled"
+    description: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "description": self.description,
+            "architecture": self.architecture.to_dict(),
+            "dataset": asdict(self.dataset),
+            "training": asdict(self.training),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Project:
+        """Read and check a project dict; missing settings take their defaults."""
+        if not isinstance(data, Mapping) or "architecture" not in data:
+            raise FileFormatError("The project has no architecture.")
+        architecture = Architecture.from_dict(data["architecture"])
+        return cls(
+            architecture=architecture,
+            dataset=_read_config(DatasetConfig, data.get("dataset", {}), "dataset"),
+            training=_read_config(TrainingConfig, data.get("training", {}), "training"),
+            name=_text(data.get("name", "Untitled")),
+            description=_text(data.get("description", "")),
+        )
+
+    def copy(self) -> Project:
+        return Project.from_dict(self.to_dict())
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise FileFormatError("A project name or description must be text.")
+    return value
+
+
+def _read_config(kind: type, data: Any, section: str) -> Any:
+    if not isinstance(data, Mapping):
+        raise FileFormatError("The {section} settings must be an object.", section=section)
+    values = {}
+    known = {f.name: f for f in fields(kind)}
+    for key, value in data.items():
+        if key not in known:
+            continue  # settings from a newer minor version are ignored, not fatal
+        default = getattr(kind(), key)
+        values[key] = check_setting(key, value, default, section)
+    return kind(**values)
+
+
+def check_setting(key: str, value: Any, default: Any, section: str = "training") -> Any:
+    """Check one setting against its type, choices and range; return it coerced."""
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise FileFormatError("{section}.{key} must be true or false.", section=section, key=key)
+        return value
+    if isinstance(default, str):
+        if not isinstance(value, str):
+            raise FileFormatError("{section}.{key} must be text.", section=section, key=key)
+        choices = _CHOICES.get(key)
+        if choices and value not in choices:
+            raise FileFormatError(
+                "{section}.{key} is {value!r}; choose one of {choices}.",
+                section=section,
+                key=key,
+                value=value,
+                choices=", ".join(choices),
+            )
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise FileFormatError("{section}.{key} must be a number.", section=section, key=key)
+    if isinstance(default, int) and not float(value).is_integer():
+        raise FileFormatError("{section}.{key} must be a whole number.", section=section, key=key)
+    low, high = _RANGES.get(key, (-math.inf, math.inf))
+    if not low <= value <= high:
+        raise FileFormatError(
+            "{section}.{key} is {value}, outside the allowed range {low:g} to {high:g}.",
+            section=section,
+            key=key,
+            value=value,
+            low=low,
+            high=high,
+        )
+    return int(value) if isinstance(default, int) else float(value)

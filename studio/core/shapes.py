@@ -1,0 +1,400 @@
+"""Shape inference and diagnosis, fast enough to run on every keystroke.
+
+For every layer: its output shape, parameter count, activation memory per
+sample and multiply-accumulates, computed from the registry without torch. An
+invalid stack gets per-layer diagnostics in plain words, each with a one-click
+fix where one exists.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from studio.core.architecture import Architecture, Block
+from studio.core.errors import ArchitectureError
+from studio.core.registry import REGISTRY, Shape, format_shape, get_spec
+
+BYTES_PER_VALUE = 4  # float32
+
+
+@dataclass(frozen=True)
+class FixAction:
+    """One edit of a fix: ``insert`` (index, block_type, params), ``remove`` (index),
+    ``set`` (index, name, value) or ``replace`` (index, block_type)."""
+
+    kind: Literal["insert", "remove", "set", "replace"]
+    index: int
+    block_type: str = ""
+    name: str = ""
+    value: Any = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Fix:
+    label: str
+    label_args: Mapping[str, Any]
+    actions: tuple[FixAction, ...]
+
+    @property
+    def text(self) -> str:
+        return self.label.format(**self.label_args)
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A problem at one layer (``index`` -1 means the input or the whole network)."""
+
+    index: int
+    severity: Literal["error", "warning"]
+    template: str
+    args: Mapping[str, Any]
+    fix: Fix | None = None
+
+    @property
+    def message(self) -> str:
+        return self.template.format(**self.args)
+
+
+@dataclass(frozen=True)
+class LayerInfo:
+    index: int
+    type: str
+    input_shape: Shape | None
+    output_shape: Shape | None
+    params: int
+    memory_bytes: int
+    macs: int
+
+
+@dataclass(frozen=True)
+class Report:
+    input_shape: Shape
+    layers: tuple[LayerInfo, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity == "warning")
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def total_params(self) -> int:
+        return sum(layer.params for layer in self.layers)
+
+    @property
+    def total_macs(self) -> int:
+        return sum(layer.macs for layer in self.layers)
+
+    @property
+    def activation_bytes(self) -> int:
+        """Activation memory of one sample in a forward pass, input included."""
+        return BYTES_PER_VALUE * math.prod(self.input_shape) + sum(
+            layer.memory_bytes for layer in self.layers
+        )
+
+    @property
+    def output_shape(self) -> Shape | None:
+        return self.layers[-1].output_shape if self.layers else self.input_shape
+
+    def diagnostics_at(self, index: int) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.index == index)
+
+    def to_json(self) -> dict[str, Any]:
+        def diag(d: Diagnostic) -> dict[str, Any]:
+            out: dict[str, Any] = {"index": d.index, "message": d.message}
+            if d.fix:
+                out["fix"] = d.fix.text
+            return out
+
+        return {
+            "input_shape": list(self.input_shape),
+            "output_shape": list(self.output_shape) if self.output_shape else None,
+            "total_params": self.total_params,
+            "total_macs": self.total_macs,
+            "activation_bytes_per_sample": self.activation_bytes,
+            "layers": [
+                {
+                    "index": layer.index,
+                    "type": layer.type,
+                    "output_shape": list(layer.output_shape) if layer.output_shape else None,
+                    "params": layer.params,
+                    "memory_bytes": layer.memory_bytes,
+                    "macs": layer.macs,
+                }
+                for layer in self.layers
+            ],
+            "errors": [diag(d) for d in self.errors],
+            "warnings": [diag(d) for d in self.warnings],
+        }
+
+
+def count_params(block: Block, in_shape: Shape) -> int:
+    """Learnable parameters of one block, computed without building it."""
+    p = block.params
+    if block.type == "Conv2d":
+        k = int(p["kernel_size"])
+        out = int(p["out_channels"])
+        return out * in_shape[0] * k * k + (out if p.get("bias", True) else 0)
+    if block.type == "Linear":
+        out = int(p["out_features"])
+        return out * in_shape[0] + (out if p.get("bias", True) else 0)
+    if block.type in ("BatchNorm1d", "BatchNorm2d"):
+        return 2 * in_shape[0]
+    return 0
+
+
+def analyse(
+    arch: Architecture,
+    loss: str | None = None,
+    num_classes: int | None = None,
+) -> Report:
+    """Infer every layer's shape and cost, and diagnose what does not fit.
+
+    ``loss`` (``cross_entropy``, ``nll``, ``mse`` or ``auto``) and ``num_classes``
+    enable the checks that depend on training: a Softmax before cross-entropy, and
+    an output size that differs from the number of classes.
+    """
+    diagnostics: list[Diagnostic] = []
+    layers: list[LayerInfo] = []
+    shape: Shape | None = arch.input_shape
+    blocks = arch.blocks
+    for index, block in enumerate(blocks):
+        spec = get_spec(block.type)
+        in_shape = shape
+        out_shape: Shape | None = None
+        params = macs = 0
+        if in_shape is not None:
+            for pspec in spec.params:
+                problem = pspec.check(block.params.get(pspec.name, pspec.default))
+                if problem:
+                    diagnostics.append(Diagnostic(index, "error", "{problem}", {"problem": problem}))
+                    break
+            else:
+                try:
+                    out_shape = spec.shape_rule(in_shape, block.params)
+                except ArchitectureError as error:
+                    diagnostics.append(
+                        Diagnostic(
+                            index,
+                            "error",
+                            error.template,
+                            error.args_map,
+                            _fix_for(block, index, in_shape),
+                        )
+                    )
+                else:
+                    if min(out_shape) < 1:
+                        diagnostics.append(
+                            Diagnostic(
+                                index,
+                                "error",
+                                "The output would be empty ({shape}). Use a smaller kernel or "
+                                "stride, or add padding.",
+                                {"shape": format_shape(out_shape)},
+                            )
+                        )
+                        out_shape = None
+                    else:
+                        params = count_params(block, in_shape)
+                        if spec.macs_rule:
+                            macs = spec.macs_rule(in_shape, out_shape, block.params)
+        memory = BYTES_PER_VALUE * math.prod(out_shape) if out_shape else 0
+        layers.append(LayerInfo(index, block.type, in_shape, out_shape, params, memory, macs))
+        shape = out_shape
+
+    if not diagnostics:
+        diagnostics.extend(_network_checks(blocks, layers, arch.input_shape, loss, num_classes))
+    diagnostics.extend(_warnings(blocks))
+    return Report(arch.input_shape, tuple(layers), tuple(diagnostics))
+
+
+def _fix_for(block: Block, index: int, in_shape: Shape) -> Fix | None:
+    if block.type == "Linear" and len(in_shape) != 1:
+        return Fix(
+            "Insert a Flatten before layer {index}",
+            {"index": index},
+            (FixAction("insert", index, block_type="Flatten"),),
+        )
+    if block.type == "BatchNorm1d" and len(in_shape) == 3:
+        return Fix(
+            "Replace it with BatchNorm2d",
+            {},
+            (FixAction("replace", index, block_type="BatchNorm2d"),),
+        )
+    if len(in_shape) == 1 and block.type in _IMAGE_BLOCKS:
+        return Fix("Remove layer {index}", {"index": index}, (FixAction("remove", index),))
+    if "kernel_size" in block.params and len(in_shape) == 3:
+        fitting = min(in_shape[1], in_shape[2]) + 2 * int(block.params.get("padding", 0))
+        fitting //= int(block.params.get("dilation", 1))
+        if block.type != "Conv2d":
+            fitting = min(fitting, min(in_shape[1], in_shape[2]))
+        if fitting >= 1:
+            return Fix(
+                "Set kernel_size to {k}",
+                {"k": fitting},
+                (FixAction("set", index, name="kernel_size", value=fitting),),
+            )
+        return Fix("Remove layer {index}", {"index": index}, (FixAction("remove", index),))
+    return None
+
+
+_IMAGE_BLOCKS = frozenset(
+    {"Conv2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "BatchNorm2d", "Dropout2d"}
+)
+
+
+def resolve_loss(loss: str | None, blocks: tuple[Block, ...]) -> str:
+    """``auto`` means NLL when the network ends in LogSoftmax, else cross-entropy."""
+    if loss in (None, "auto"):
+        return "nll" if blocks and blocks[-1].type == "LogSoftmax" else "cross_entropy"
+    return loss
+
+
+def _network_checks(
+    blocks: tuple[Block, ...],
+    layers: list[LayerInfo],
+    input_shape: Shape,
+    loss: str | None,
+    num_classes: int | None,
+) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    out = layers[-1].output_shape if layers else input_shape
+    last = len(blocks) - 1
+    if out is not None and len(out) != 1:
+        found.append(
+            Diagnostic(
+                last,
+                "error",
+                "The network ends with a {shape} tensor, but a classifier must end with one "
+                "score per class. Add a Flatten and a Linear layer at the end.",
+                {"shape": format_shape(out)},
+                Fix(
+                    "Add Flatten and Linear at the end",
+                    {},
+                    (
+                        FixAction("insert", last + 1, block_type="Flatten"),
+                        FixAction(
+                            "insert",
+                            last + 2,
+                            block_type="Linear",
+                            params={"out_features": num_classes or 10},
+                        ),
+                    ),
+                ),
+            )
+        )
+        return found
+    if loss is not None and blocks:
+        resolved = resolve_loss(loss, blocks)
+        if resolved == "cross_entropy" and blocks[-1].type in ("Softmax", "LogSoftmax"):
+            found.append(
+                Diagnostic(
+                    last,
+                    "error",
+                    "{block} at the end is wrong for cross-entropy loss, which already applies "
+                    "log-softmax to raw scores. Remove this layer.",
+                    {"block": blocks[-1].type},
+                    Fix("Remove layer {index}", {"index": last}, (FixAction("remove", last),)),
+                )
+            )
+        if resolved == "nll" and blocks[-1].type != "LogSoftmax":
+            found.append(
+                Diagnostic(
+                    last,
+                    "error",
+                    "NLL loss expects log-probabilities, but the network does not end with "
+                    "LogSoftmax. Add a LogSoftmax layer at the end.",
+                    {},
+                    Fix(
+                        "Add LogSoftmax at the end",
+                        {},
+                        (FixAction("insert", last + 1, block_type="LogSoftmax"),),
+                    ),
+                )
+            )
+    if num_classes is not None and out is not None and out[0] != num_classes:
+        target = _last_linear(blocks)
+        found.append(
+            Diagnostic(
+                target if target is not None else last,
+                "error",
+                "The network ends with {n} outputs, but the dataset has {classes} classes. "
+                "Make the last Linear layer output {classes} features.",
+                {"n": out[0], "classes": num_classes},
+                Fix(
+                    "Set out_features to {classes}",
+                    {"classes": num_classes},
+                    (FixAction("set", target, name="out_features", value=num_classes),),
+                )
+                if target is not None
+                else None,
+            )
+        )
+    return found
+
+
+def _last_linear(blocks: tuple[Block, ...]) -> int | None:
+    for index in range(len(blocks) - 1, -1, -1):
+        if blocks[index].type == "Linear":
+            return index
+        if blocks[index].type in _SHAPE_CHANGING:
+            return None
+    return None
+
+
+_SHAPE_CHANGING = frozenset({"Conv2d", "Flatten", "AdaptiveAvgPool2d", "MaxPool2d", "AvgPool2d"})
+_ACTIVATIONS = frozenset(
+    name for name, spec in REGISTRY.items() if spec.category in ("activation", "output")
+)
+
+
+def _warnings(blocks: tuple[Block, ...]) -> list[Diagnostic]:
+    found = []
+    previous_linear = None
+    for index, block in enumerate(blocks):
+        if block.type == "Linear":
+            if previous_linear is not None:
+                found.append(
+                    Diagnostic(
+                        index,
+                        "warning",
+                        "Two Linear layers with no activation between them (layers {a} and "
+                        "{b}) work like one Linear layer. Add a ReLU between them if you want "
+                        "more capacity.",
+                        {"a": previous_linear, "b": index},
+                        Fix(
+                            "Insert a ReLU before layer {index}",
+                            {"index": index},
+                            (FixAction("insert", index, block_type="ReLU"),),
+                        ),
+                    )
+                )
+            previous_linear = index
+        elif block.type in _ACTIVATIONS or block.type in _SHAPE_CHANGING:
+            previous_linear = None
+    return found
+
+
+def apply_fix(arch: Architecture, fix: Fix) -> None:
+    """Apply a fix's edits in order through the architecture's own methods."""
+    for action in fix.actions:
+        if action.kind == "insert":
+            arch.insert(action.index, Block.create(action.block_type, **dict(action.params)))
+        elif action.kind == "remove":
+            arch.remove(action.index)
+        elif action.kind == "set":
+            arch.set_param(action.index, action.name, action.value)
+        elif action.kind == "replace":
+            arch.remove(action.index)
+            arch.insert(action.index, Block.create(action.block_type))

@@ -1,0 +1,93 @@
+"""What the trainer tells its observers. Plain data: no torch tensors on the GPU, no Qt.
+
+Observers are callables taking one event. The GUI worker turns these into Qt
+signals; the CLI prints them; tests record them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class TrainingStarted:
+    epochs: int
+    """The epoch number the run will end at (a resumed run starts after ``first_epoch - 1``)."""
+    first_epoch: int
+    steps_per_epoch: int
+    classes: list[str]
+    device: str
+    loss: str
+    notes: list[str] = field(default_factory=list)
+    """Sentences for the person: data adaptations, loss choice, device fallbacks."""
+
+
+@dataclass(frozen=True)
+class BatchProgress:
+    """Sent every few batches, not every batch, and read without a device sync per batch."""
+
+    epoch: int
+    step: int
+    """Batches done in this epoch."""
+    steps_per_epoch: int
+    global_step: int
+    loss: float
+    """Mean training loss over the batches since the previous report."""
+    samples_per_second: float
+    lr: float
+    elapsed: float
+    eta_seconds: float
+
+
+@dataclass(frozen=True)
+class EpochEnded:
+    epoch: int
+    train_loss: float
+    train_accuracy: float
+    val_loss: float
+    val_accuracy: float
+    per_class_accuracy: dict[str, float]
+    confusion: np.ndarray
+    """Counts, rows = true class, columns = predicted class (int64, K×K)."""
+    lr: float
+    seconds: float
+    """Wall time of this epoch (training and validation)."""
+    samples_per_second: float
+    is_best: bool
+
+
+@dataclass(frozen=True)
+class FeatureMaps:
+    """Activations of every layer for one probe image, as small float32 CPU arrays."""
+
+    epoch: int
+    global_step: int
+    probe_index: int
+    image: np.ndarray
+    """The probe input, (C, H, W) float32 on the 0..1 scale."""
+    maps: dict[int, np.ndarray]
+    """Layer index -> activation of that layer's output, (C, H, W) or (F,)."""
+
+
+@dataclass(frozen=True)
+class TrainingFinished:
+    reason: str
+    """``completed``, ``stopped`` or ``failed``."""
+    epochs_done: int
+    best_epoch: int | None
+    best_val_accuracy: float | None
+    seconds: float
+
+
+@dataclass(frozen=True)
+class TrainingFailed:
+    """A failure the person can act on (NaN loss, out of memory, bad device, bad data)."""
+
+    message: str
+    template: str = ""
+    args: dict = field(default_factory=dict)
+
+
+Event = TrainingStarted | BatchProgress | EpochEnded | FeatureMaps | TrainingFinished | TrainingFailed
