@@ -1,0 +1,93 @@
+"""``studio summary``: per-layer output shapes, parameters and problems of a project or model."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from studio.commands.common import load_project_or_model
+from studio.core.project import Project
+from studio.core.registry import format_shape
+from studio.core.shapes import Report, analyse
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "summary",
+        help="show layer shapes, parameters and problems",
+        description="Print a table of the network in a project (.json) or model (.pt) file: "
+        "index, block, output shape, parameters, and the total. Exits 1 if the network is "
+        "invalid, 2 if the file cannot be read.",
+    )
+    parser.add_argument("file", metavar="FILE", help="a project (.json) or model (.pt) file")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.set_defaults(run=run)
+
+
+def dataset_class_count(project: Project) -> int | None:
+    """The class count of the project's dataset, or None when it cannot be known offline."""
+    try:
+        from studio.core.data import describe_dataset
+    except ImportError:
+        return None
+    from studio.core.errors import StudioError
+
+    try:
+        return len(describe_dataset(project.dataset).classes)
+    except StudioError:
+        return None
+
+
+def project_report(project: Project) -> Report:
+    return analyse(project.architecture, project.training.loss, dataset_class_count(project))
+
+
+def run(args: argparse.Namespace) -> int:
+    project, _ = load_project_or_model(args.file)
+    report = project_report(project)
+    if args.json:
+        print(json.dumps({"name": project.name, **report.to_json()}, indent=2, ensure_ascii=False))
+        return 0 if report.ok else 1
+    print(render_table(project, report))
+    return 0 if report.ok else 1
+
+
+def render_table(project: Project, report: Report) -> str:
+    rows = [("#", "block", "output shape", "params")]
+    rows.append(("", "input", format_shape(report.input_shape), ""))
+    for layer, block in zip(report.layers, project.architecture, strict=True):
+        shape = format_shape(layer.output_shape) if layer.output_shape else "?"
+        rows.append((str(layer.index), describe_block(block), shape, f"{layer.params:,}"))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    lines = [f"{project.name}"]
+    for i, row in enumerate(rows):
+        lines.append(
+            f"{row[0]:>{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:<{widths[2]}}  "
+            f"{row[3]:>{widths[3]}}"
+        )
+        if i == 0:
+            lines.append("-" * (sum(widths) + 6))
+    lines.append("-" * (sum(widths) + 6))
+    lines.append(
+        f"Total parameters: {report.total_params:,}   "
+        f"multiply-accumulates per sample: {report.total_macs:,}   "
+        f"activations per sample: {report.activation_bytes / 1024:,.1f} KiB"
+    )
+    for diag in report.diagnostics:
+        where = f"layer {diag.index}" if diag.index >= 0 else "input"
+        fix = f" Fix: {diag.fix.text}." if diag.fix else ""
+        lines.append(f"{diag.severity.upper()} at {where}: {diag.message}{fix}")
+    return "\n".join(lines)
+
+
+def describe_block(block) -> str:
+    from studio.core.registry import get_spec
+
+    spec = get_spec(block.type)
+    parts = [
+        f"{name}={block.params[name]}"
+        for name in spec.key_params
+        if block.params.get(name) is not None
+        and block.params[name] != spec.param(name).torch_default
+    ]
+    return f"{block.type}({', '.join(parts)})" if parts else block.type

@@ -1,0 +1,188 @@
+"""The classic PyTorch tutorial networks, each a ready project."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from studio.core.architecture import Architecture, Block
+from studio.core.project import DatasetConfig, Project, TrainingConfig
+
+DEFAULT_TEMPLATE = "lenet-mnist"
+
+B = Block.create
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    title: str
+    description: str
+    make: Callable[[], Project]
+
+
+def _lenet_blocks(first_padding: int) -> list[Block]:
+    return [
+        B("Conv2d", out_channels=6, kernel_size=5, padding=first_padding),
+        B("ReLU"),
+        B("MaxPool2d", kernel_size=2),
+        B("Conv2d", out_channels=16, kernel_size=5),
+        B("ReLU"),
+        B("MaxPool2d", kernel_size=2),
+        B("Flatten"),
+        B("Linear", out_features=120),
+        B("ReLU"),
+        B("Linear", out_features=84),
+        B("ReLU"),
+        B("Linear", out_features=10),
+    ]
+
+
+def _lenet5() -> Project:
+    return Project(
+        Architecture((1, 32, 32), _lenet_blocks(0)),
+        DatasetConfig("mnist-sample"),
+        name="LeNet-5",
+        description="LeNet-5 as in the 60-minute blitz: 32×32 input (MNIST digits are padded).",
+    )
+
+
+def _lenet_mnist() -> Project:
+    return Project(
+        Architecture((1, 28, 28), _lenet_blocks(2)),
+        DatasetConfig("mnist-sample"),
+        name="LeNet for MNIST",
+        description="LeNet with padding 2 on the first convolution, so 28×28 digits fit.",
+    )
+
+
+def _cifar10_tutorial() -> Project:
+    blocks = _lenet_blocks(0)
+    return Project(
+        Architecture((3, 32, 32), blocks),
+        DatasetConfig("cifar10", augment_flip=True),
+        TrainingConfig(optimizer="sgd", lr=0.05, momentum=0.9, schedule="onecycle", epochs=10),
+        name="CIFAR-10 tutorial net",
+        description="The network of PyTorch's 'Training a classifier' CIFAR-10 tutorial.",
+    )
+
+
+def _cifar10_sequential() -> Project:
+    return Project(
+        Architecture(
+            (3, 32, 32),
+            [
+                B("Conv2d", out_channels=32, kernel_size=5, padding=2),
+                B("MaxPool2d", kernel_size=2),
+                B("Conv2d", out_channels=32, kernel_size=5, padding=2),
+                B("MaxPool2d", kernel_size=2),
+                B("Conv2d", out_channels=64, kernel_size=5, padding=2),
+                B("MaxPool2d", kernel_size=2),
+                B("Flatten"),
+                B("Linear", out_features=64),
+                B("Linear", out_features=10),
+            ],
+        ),
+        DatasetConfig("cifar10", augment_flip=True),
+        name="CIFAR-10 Sequential",
+        description="The CIFAR-10 nn.Sequential of the Chinese PyTorch tutorials.",
+    )
+
+
+def _mlp_fashion() -> Project:
+    return Project(
+        Architecture(
+            (1, 28, 28),
+            [B("Flatten"), B("Linear", out_features=256), B("ReLU"), B("Linear", out_features=10)],
+        ),
+        DatasetConfig("fashion-mnist"),
+        TrainingConfig(optimizer="sgd", lr=0.1, momentum=0.9, schedule="onecycle", epochs=10),
+        name="MLP for Fashion-MNIST",
+        description="A multilayer perceptron with one hidden layer of 256 units.",
+    )
+
+
+def _mnist_dropout() -> Project:
+    return Project(
+        Architecture(
+            (1, 28, 28),
+            [
+                B("Conv2d", out_channels=10, kernel_size=5),
+                B("MaxPool2d", kernel_size=2),
+                B("ReLU"),
+                B("Conv2d", out_channels=20, kernel_size=5),
+                B("Dropout2d", p=0.5),
+                B("MaxPool2d", kernel_size=2),
+                B("ReLU"),
+                B("Flatten"),
+                B("Linear", out_features=50),
+                B("ReLU"),
+                B("Dropout", p=0.5),
+                B("Linear", out_features=10),
+                B("LogSoftmax"),
+            ],
+        ),
+        DatasetConfig("mnist-sample"),
+        name="MNIST net with dropout",
+        description="PyTorch's MNIST example network, ending in LogSoftmax (NLL loss).",
+    )
+
+
+TEMPLATES: dict[str, Template] = {
+    t.name: t
+    for t in (
+        Template("lenet5", "LeNet-5", "LeNet-5, input 1×32×32 (61,706 parameters).", _lenet5),
+        Template(
+            "lenet-mnist",
+            "LeNet for MNIST",
+            "LeNet for 28×28 MNIST digits, padding 2 on the first convolution (61,706 "
+            "parameters). The default project.",
+            _lenet_mnist,
+        ),
+        Template(
+            "cifar10-tutorial",
+            "CIFAR-10 tutorial net",
+            "The CIFAR-10 tutorial network, input 3×32×32 (62,006 parameters).",
+            _cifar10_tutorial,
+        ),
+        Template(
+            "cifar10-sequential",
+            "CIFAR-10 Sequential",
+            "Three 5×5 convolutions with pooling and two Linear layers, input 3×32×32 "
+            "(145,578 parameters).",
+            _cifar10_sequential,
+        ),
+        Template(
+            "mlp-fashion",
+            "MLP for Fashion-MNIST",
+            "Flatten, Linear 784→256, ReLU, Linear 256→10 (203,530 parameters).",
+            _mlp_fashion,
+        ),
+        Template(
+            "mnist-dropout",
+            "MNIST net with dropout",
+            "PyTorch's MNIST example network with Dropout2d, Dropout and LogSoftmax (21,840 "
+            "parameters).",
+            _mnist_dropout,
+        ),
+    )
+}
+
+
+def get_template(name: str) -> Project:
+    """A fresh project from the template ``name``."""
+    from studio.core.errors import StudioError
+
+    try:
+        template = TEMPLATES[name]
+    except KeyError:
+        raise StudioError(
+            "There is no template called {name!r}. Choose one of: {names}.",
+            name=name,
+            names=", ".join(TEMPLATES),
+        ) from None
+    return template.make()
+
+
+def default_project() -> Project:
+    return get_template(DEFAULT_TEMPLATE)
