@@ -101,9 +101,7 @@ class Architecture:
 
     def insert(self, index: int, block: Block) -> None:
         if len(self._blocks) >= MAX_LAYERS:
-            raise ArchitectureError(
-                "A network can have at most {n} layers.", n=MAX_LAYERS
-            )
+            raise ArchitectureError("A network can have at most {n} layers.", n=MAX_LAYERS)
         index = max(0, min(index, len(self._blocks)))
         self._emit("inserting", index=index)
         self._blocks.insert(index, block)
@@ -160,7 +158,9 @@ class Architecture:
         from studio.core.shapes import analyse
 
         report = analyse(self)
-        broken = [d for d in report.errors if report.layers[d.index].output_shape is None]
+        broken = [
+            d for d in report.errors if d.index >= 0 and report.layers[d.index].output_shape is None
+        ]
         if broken:
             first = broken[0]
             raise ArchitectureError(
@@ -184,16 +184,16 @@ class Architecture:
     def from_dict(cls, data: Mapping[str, Any]) -> Architecture:
         """Read an architecture written by ``to_dict``, checking every value."""
         if not isinstance(data, Mapping):
-            raise ArchitectureError("The architecture must be an object with input_shape and layers.")
+            raise ArchitectureError(
+                "The architecture must be an object with input_shape and layers."
+            )
         layers = data.get("layers")
         if not isinstance(layers, list):
             raise ArchitectureError("The architecture has no list of layers.")
         blocks = []
         for position, item in enumerate(layers):
             if not isinstance(item, Mapping) or not isinstance(item.get("type"), str):
-                raise ArchitectureError(
-                    "Layer {index} has no block type.", index=position
-                )
+                raise ArchitectureError("Layer {index} has no block type.", index=position)
             spec = get_spec(item["type"])
             params = item.get("params", {})
             if not isinstance(params, Mapping):
