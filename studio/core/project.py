@@ -129,7 +129,9 @@ def check_setting(key: str, value: Any, default: Any, section: str = "training")
     """Check one setting against its type, choices and range; return it coerced."""
     if isinstance(default, bool):
         if not isinstance(value, bool):
-            raise FileFormatError("{section}.{key} must be true or false.", section=section, key=key)
+            raise FileFormatError(
+                "{section}.{key} must be true or false.", section=section, key=key
+            )
         return value
     if isinstance(default, str):
         if not isinstance(value, str):

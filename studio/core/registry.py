@@ -303,7 +303,9 @@ BLOCKS: tuple[BlockSpec, ...] = (
             ParamSpec(
                 "dilation", "int", 1, "Spacing between kernel elements.", 1, 16, torch_default=1
             ),
-            ParamSpec("bias", "bool", True, "Learn an additive bias per filter.", torch_default=True),
+            ParamSpec(
+                "bias", "bool", True, "Learn an additive bias per filter.", torch_default=True
+            ),
         ),
         inferred=("in_channels",),
         infer_rule=lambda s: {"in_channels": s[0]},
@@ -373,7 +375,9 @@ BLOCKS: tuple[BlockSpec, ...] = (
         _linear_shape,
         params=(
             ParamSpec("out_features", "int", 10, "Number of outputs.", 1, 1_000_000),
-            ParamSpec("bias", "bool", True, "Learn an additive bias per output.", torch_default=True),
+            ParamSpec(
+                "bias", "bool", True, "Learn an additive bias per output.", torch_default=True
+            ),
         ),
         inferred=("in_features",),
         infer_rule=lambda s: {"in_features": s[0]},
@@ -387,10 +391,24 @@ BLOCKS: tuple[BlockSpec, ...] = (
         "Normalises each channel over the batch; often speeds up and steadies training.",
         _same_image("BatchNorm2d"),
         params=(
-            ParamSpec("eps", "float", 1e-5, "Added to the variance for stability.", 1e-12, 1.0,
-                      torch_default=1e-5),
-            ParamSpec("momentum", "float", 0.1, "How fast the running statistics follow.", 0.0,
-                      1.0, torch_default=0.1),
+            ParamSpec(
+                "eps",
+                "float",
+                1e-5,
+                "Added to the variance for stability.",
+                1e-12,
+                1.0,
+                torch_default=1e-5,
+            ),
+            ParamSpec(
+                "momentum",
+                "float",
+                0.1,
+                "How fast the running statistics follow.",
+                0.0,
+                1.0,
+                torch_default=0.1,
+            ),
         ),
         inferred=("num_features",),
         infer_rule=_channels,
@@ -402,10 +420,24 @@ BLOCKS: tuple[BlockSpec, ...] = (
         "Normalises each feature of a flat vector over the batch.",
         _batchnorm1d_shape,
         params=(
-            ParamSpec("eps", "float", 1e-5, "Added to the variance for stability.", 1e-12, 1.0,
-                      torch_default=1e-5),
-            ParamSpec("momentum", "float", 0.1, "How fast the running statistics follow.", 0.0,
-                      1.0, torch_default=0.1),
+            ParamSpec(
+                "eps",
+                "float",
+                1e-5,
+                "Added to the variance for stability.",
+                1e-12,
+                1.0,
+                torch_default=1e-5,
+            ),
+            ParamSpec(
+                "momentum",
+                "float",
+                0.1,
+                "How fast the running statistics follow.",
+                0.0,
+                1.0,
+                torch_default=0.1,
+            ),
         ),
         inferred=("num_features",),
         infer_rule=_channels,

@@ -178,7 +178,9 @@ def analyse(
             for pspec in spec.params:
                 problem = pspec.check(block.params.get(pspec.name, pspec.default))
                 if problem:
-                    diagnostics.append(Diagnostic(index, "error", "{problem}", {"problem": problem}))
+                    diagnostics.append(
+                        Diagnostic(index, "error", "{problem}", {"problem": problem})
+                    )
                     break
             else:
                 try:

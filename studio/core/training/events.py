@@ -90,4 +90,6 @@ class TrainingFailed:
     args: dict = field(default_factory=dict)
 
 
-Event = TrainingStarted | BatchProgress | EpochEnded | FeatureMaps | TrainingFinished | TrainingFailed
+Event = (
+    TrainingStarted | BatchProgress | EpochEnded | FeatureMaps | TrainingFinished | TrainingFailed
+)
