@@ -40,3 +40,21 @@ class LoadedData:
     @property
     def sample_shape(self) -> tuple[int, ...]:
         return tuple(self.train_images.shape[1:])
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """What the GUI needs before loading: the class names and the images' own shape.
+
+    ``native_shape`` is (C, H, W) as stored on disk; for an image folder it is the
+    shape of the first image found, since the others may differ.
+    """
+
+    name: str
+    title: str
+    classes: list[str]
+    native_shape: tuple[int, int, int]
+
+    @property
+    def num_classes(self) -> int:
+        return len(self.classes)
