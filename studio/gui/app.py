@@ -1,0 +1,171 @@
+"""Start-up: the QApplication, translations, the crash hook, and the window.
+
+``python main.py [PROJECT] [--screenshot FILE.png]``. Without a display (a bare
+server or CI), ``main.py`` trains the project in the terminal instead, so the
+README's run command still does the program's main job.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from studio.logs import log_file_path, setup_logging
+
+log = logging.getLogger("studio.gui")
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="main.py", description="Sequential Studio: build and train nn.Sequential networks."
+    )
+    parser.add_argument("project", nargs="?", help="a project (.json) or model (.pt) to open")
+    parser.add_argument(
+        "--screenshot", metavar="FILE.png", help="render the window offscreen to FILE and exit"
+    )
+    parser.add_argument("--debug", action="store_true", help="log details to the terminal")
+    return parser.parse_args(argv)
+
+
+def has_display() -> bool:
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    if sys.platform.startswith("linux"):
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return True
+
+
+def train_in_terminal(project: str | None) -> int:
+    """The headless fallback: train the project (or the default) with a progress bar."""
+    import tempfile
+
+    from studio.cli import main as cli_main
+
+    print(
+        "No display was found, so Sequential Studio trains the project in this terminal "
+        "instead. Run it on a desktop to open the window.",
+        file=sys.stderr,
+    )
+    if project is None:
+        folder = Path(tempfile.mkdtemp(prefix="sequential-studio-"))
+        project = str(folder / "lenet-mnist.json")
+        if cli_main(["new", "-o", project]) != 0:
+            return 2
+    return cli_main(["train", project])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    setup_logging(debug=args.debug)
+    if args.screenshot:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if not has_display():
+        return train_in_terminal(args.project)
+    os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
+
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName("SequentialStudio")
+    app.setApplicationName("Sequential Studio")
+    translators = install_translations(app, QLocale.system(), QTranslator, QLibraryInfo)
+
+    from studio.gui.main_window import MainWindow
+
+    window = MainWindow()
+    install_excepthook(window)
+    if args.project:
+        try:
+            window.open_project(args.project)
+        except Exception as error:
+            message = getattr(error, "message", str(error))
+            if args.screenshot:
+                print(f"main.py: {message}", file=sys.stderr)
+                return 2
+            QMessageBox.warning(window, "Sequential Studio", message)
+    elif not args.screenshot:
+        offer_recovery(window)
+    window.show()
+    if args.screenshot:
+        return take_screenshot(app, window, args.screenshot)
+    del translators
+    QTimer.singleShot(0, lambda: log.info("window shown"))
+    return app.exec()
+
+
+def take_screenshot(app, window, path: str) -> int:
+    window.resize(1400, 860)
+    for _ in range(5):
+        app.processEvents()
+    ok = window.grab().save(path)
+    window.document.undo_stack.setClean()
+    window.close()
+    if not ok:
+        print(f"main.py: could not write the screenshot to {path}.", file=sys.stderr)
+        return 2
+    print(f"Saved a screenshot to {path}.")
+    return 0
+
+
+def install_translations(app, locale, translator_cls, library_info) -> list:
+    """Qt's own strings and ours, for the person's language, when a translation exists."""
+    installed = []
+    folder = Path(__file__).resolve().parents[2] / "resources" / "translations"
+    for name, where in (
+        ("qtbase", library_info.path(library_info.LibraryPath.TranslationsPath)),
+        ("studio", str(folder)),
+    ):
+        translator = translator_cls(app)
+        if translator.load(locale, name, "_", where):
+            app.installTranslator(translator)
+            installed.append(translator)
+    return installed
+
+
+def offer_recovery(window) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from studio.gui.recovery import pending_recovery, recovery_path
+
+    found = pending_recovery()
+    if found is None:
+        return
+    project, original = found
+    answer = QMessageBox.question(
+        window,
+        window.tr("Recover unsaved work?"),
+        window.tr(
+            "Sequential Studio closed unexpectedly while %1 had unsaved changes. Restore them?"
+        ).replace("%1", Path(original).name if original else project.name),
+    )
+    if answer == QMessageBox.StandardButton.Yes:
+        window.document.replace_project(project, Path(original) if original else None)
+        window.document.undo_stack.resetClean()
+    else:
+        recovery_path().unlink(missing_ok=True)
+
+
+def install_excepthook(window) -> None:
+    """An unexpected error becomes a message box and a log entry; the window stays usable."""
+    from PySide6.QtWidgets import QMessageBox
+
+    def hook(kind, value, tb) -> None:
+        log.error("uncaught exception:\n%s", "".join(traceback.format_exception(kind, value, tb)))
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, value, tb)
+            return
+        QMessageBox.critical(
+            window,
+            "Sequential Studio",
+            window.tr("Something went wrong (%1). Your work is still open; details are in %2.")
+            .replace("%1", f"{kind.__name__}: {value}")
+            .replace("%2", str(log_file_path())),
+        )
+
+    sys.excepthook = hook

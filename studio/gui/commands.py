@@ -1,0 +1,110 @@
+"""Undo commands: each only calls a core method; views redraw from model signals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtGui import QUndoCommand
+
+from studio.core.architecture import Architecture, Block
+from studio.core.project import Project
+
+
+class InsertBlock(QUndoCommand):
+    def __init__(self, arch: Architecture, index: int, block: Block, text: str) -> None:
+        super().__init__(text)
+        self._arch, self._index, self._block = arch, index, block
+
+    def redo(self) -> None:
+        self._arch.insert(self._index, self._block)
+
+    def undo(self) -> None:
+        self._arch.remove(self._index)
+
+
+class RemoveBlock(QUndoCommand):
+    def __init__(self, arch: Architecture, index: int, text: str) -> None:
+        super().__init__(text)
+        self._arch, self._index = arch, index
+        self._block = arch[index]
+
+    def redo(self) -> None:
+        self._arch.remove(self._index)
+
+    def undo(self) -> None:
+        self._arch.insert(self._index, self._block)
+
+
+class MoveBlock(QUndoCommand):
+    def __init__(self, arch: Architecture, source: int, destination: int, text: str) -> None:
+        super().__init__(text)
+        self._arch, self._source, self._destination = arch, source, destination
+
+    def redo(self) -> None:
+        self._arch.move(self._source, self._destination)
+
+    def undo(self) -> None:
+        self._arch.move(self._destination, self._source)
+
+
+class SetParam(QUndoCommand):
+    """Consecutive edits of the same parameter merge into one undo step."""
+
+    ID = 1001
+
+    def __init__(self, arch: Architecture, index: int, name: str, value: Any, text: str) -> None:
+        super().__init__(text)
+        self._arch, self._index, self._name = arch, index, name
+        self._old = arch[index].params.get(name)
+        self._new = value
+
+    def id(self) -> int:
+        return self.ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, SetParam) or (other._index, other._name) != (
+            self._index,
+            self._name,
+        ):
+            return False
+        self._new = other._new
+        return True
+
+    def redo(self) -> None:
+        self._arch.set_param(self._index, self._name, self._new)
+
+    def undo(self) -> None:
+        self._arch.set_param(self._index, self._name, self._old)
+
+
+class SetInputShape(QUndoCommand):
+    def __init__(self, arch: Architecture, shape: tuple[int, ...], text: str) -> None:
+        super().__init__(text)
+        self._arch, self._old, self._new = arch, arch.input_shape, shape
+
+    def redo(self) -> None:
+        self._arch.set_input_shape(self._new)
+
+    def undo(self) -> None:
+        self._arch.set_input_shape(self._old)
+
+
+class SetSetting(QUndoCommand):
+    """A dataset or training setting; ``apply`` tells the document to refresh its views."""
+
+    def __init__(
+        self, project: Project, section: str, key: str, value: Any, text: str, apply: Any
+    ) -> None:
+        super().__init__(text)
+        self._target = getattr(project, section)
+        self._key, self._new = key, value
+        self._old = getattr(self._target, key)
+        self._apply = apply
+
+    def redo(self) -> None:
+        setattr(self._target, self._key, self._new)
+        self._apply()
+
+    def undo(self) -> None:
+        setattr(self._target, self._key, self._old)
+        self._apply()

@@ -1,0 +1,61 @@
+"""Small dialogs the window asks through."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+def ask_code(parent: QWidget) -> str:
+    """A text box for pasting PyTorch code; returns '' when cancelled."""
+    dialog = QDialog(parent)
+    dialog.setObjectName("pasteCodeDialog")
+    dialog.setWindowTitle(parent.tr("Import pasted code"))
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(
+        QLabel(
+            parent.tr(
+                "Paste an nn.Sequential(...) expression. It is read, never run. To import an "
+                "nn.Module class, save it as a .py file and use Import PyTorch code."
+            ),
+            dialog,
+        )
+    )
+    editor = QPlainTextEdit(dialog)
+    editor.setObjectName("pastedCodeEdit")
+    editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+    editor.setPlaceholderText("nn.Sequential(\n    nn.Flatten(),\n    nn.Linear(784, 10),\n)")
+    layout.addWidget(editor, 1)
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog
+    )
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout.addWidget(buttons)
+    dialog.resize(640, 420)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return ""
+    return editor.toPlainText()
+
+
+def confirm_trust(parent: QWidget, filename: str) -> bool:
+    """Importing a Module class runs the file; ask before doing that."""
+    answer = QMessageBox.question(
+        parent,
+        parent.tr("Run this file?"),
+        parent.tr(
+            "%1 defines its network as a class, which can only be imported by running the file. "
+            "Run it only if you trust where it came from. Run it now?"
+        ).replace("%1", filename),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes

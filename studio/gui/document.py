@@ -1,0 +1,164 @@
+"""The open project: its file path, undo stack and architecture model.
+
+Every edit goes through an undo command pushed here; views listen to the
+architecture model and to ``settingsChanged``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from studio.core.architecture import Block
+from studio.core.errors import StudioError
+from studio.core.io.project_file import load_project, save_project
+from studio.core.project import Project
+from studio.core.shapes import Fix
+from studio.core.templates import default_project
+from studio.gui import commands
+from studio.gui.models.architecture_model import ArchitectureModel
+
+
+class ProjectDocument(QObject):
+    """Owns the project being edited and routes every edit through the undo stack."""
+
+    projectReplaced = Signal()
+    settingsChanged = Signal()
+    pathChanged = Signal()
+
+    def __init__(self, project: Project | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.project = project or default_project()
+        self.path: Path | None = None
+        self.undo_stack = QUndoStack(self)
+        self.model = ArchitectureModel(self.project.architecture, self)
+        self.model.moveRequested.connect(self.move_block)
+        self.model.insertRequested.connect(self.insert_block)
+        self.locked = False
+
+    @property
+    def architecture(self):
+        return self.project.architecture
+
+    # --- files ----------------------------------------------------------------------
+
+    def replace_project(self, project: Project, path: Path | None) -> None:
+        self.project = project
+        self.path = path
+        self.undo_stack.clear()
+        self.model.set_architecture(project.architecture)
+        self.undo_stack.setClean()
+        self.projectReplaced.emit()
+        self.pathChanged.emit()
+
+    def open(self, path: str | Path) -> None:
+        self.replace_project(load_project(path), Path(path))
+
+    def save(self, path: str | Path) -> None:
+        save_project(path, self.project)
+        self.path = Path(path)
+        self.undo_stack.setClean()
+        self.pathChanged.emit()
+
+    @property
+    def display_name(self) -> str:
+        return self.path.name if self.path else self.project.name
+
+    # --- edits ----------------------------------------------------------------------
+
+    def _push(self, command: Any) -> None:
+        if self.locked:
+            raise StudioError("The network cannot be changed while it trains. Stop training first.")
+        self.undo_stack.push(command)
+
+    def insert_block(self, index: int, block_type: str) -> None:
+        block = Block.create(block_type)
+        self._push(
+            commands.InsertBlock(self.architecture, index, block, self.tr("Add %s") % block_type)
+        )
+
+    def remove_block(self, index: int) -> None:
+        block_type = self.architecture[index].type
+        self._push(
+            commands.RemoveBlock(self.architecture, index, self.tr("Remove %s") % block_type)
+        )
+
+    def duplicate_block(self, index: int) -> None:
+        block = self.architecture[index].copy()
+        self._push(
+            commands.InsertBlock(
+                self.architecture, index + 1, block, self.tr("Duplicate %s") % block.type
+            )
+        )
+
+    def move_block(self, source: int, destination: int) -> None:
+        if not (0 <= destination < len(self.architecture)) or source == destination:
+            return
+        block_type = self.architecture[source].type
+        self._push(
+            commands.MoveBlock(
+                self.architecture, source, destination, self.tr("Move %s") % block_type
+            )
+        )
+
+    def set_param(self, index: int, name: str, value: Any) -> None:
+        if self.architecture[index].params.get(name) == value:
+            return
+        self._push(
+            commands.SetParam(self.architecture, index, name, value, self.tr("Change %s") % name)
+        )
+
+    def set_input_shape(self, shape: tuple[int, ...]) -> None:
+        if tuple(shape) == self.architecture.input_shape:
+            return
+        self._push(
+            commands.SetInputShape(self.architecture, tuple(shape), self.tr("Change input shape"))
+        )
+
+    def set_setting(self, section: str, key: str, value: Any) -> None:
+        if getattr(getattr(self.project, section), key) == value:
+            return
+        self.undo_stack.push(
+            commands.SetSetting(
+                self.project,
+                section,
+                key,
+                value,
+                self.tr("Change %s") % key.replace("_", " "),
+                self.settingsChanged.emit,
+            )
+        )
+
+    def apply_fix(self, fix: Fix) -> None:
+        """A fix's edits become one undo step (a macro of ordinary commands)."""
+        self.undo_stack.beginMacro(self.tr("Fix: %s") % fix.text)
+        try:
+            for action in fix.actions:
+                if action.kind == "insert":
+                    block = Block.create(action.block_type, **dict(action.params))
+                    self._push(
+                        commands.InsertBlock(self.architecture, action.index, block, fix.text)
+                    )
+                elif action.kind == "remove":
+                    self._push(commands.RemoveBlock(self.architecture, action.index, fix.text))
+                elif action.kind == "set":
+                    self._push(
+                        commands.SetParam(
+                            self.architecture, action.index, action.name, action.value, fix.text
+                        )
+                    )
+                elif action.kind == "replace":
+                    self._push(commands.RemoveBlock(self.architecture, action.index, fix.text))
+                    self._push(
+                        commands.InsertBlock(
+                            self.architecture,
+                            action.index,
+                            Block.create(action.block_type),
+                            fix.text,
+                        )
+                    )
+        finally:
+            self.undo_stack.endMacro()

@@ -1,0 +1,532 @@
+"""The builder window: composes the widgets and wires them; the logic lives elsewhere."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.core.errors import StudioError
+from studio.core.project import Project
+from studio.core.templates import TEMPLATES, get_template
+from studio.gui import dialogs
+from studio.gui.document import ProjectDocument
+from studio.gui.recovery import RecoveryWriter
+from studio.gui.summary import ShapeSummary
+from studio.gui.training_session import TrainingSession
+from studio.gui.widgets.code_view import CodePanel
+from studio.gui.widgets.layer_stack import LayerStackView
+from studio.gui.widgets.palette import BlockPalette
+from studio.gui.widgets.property_editor import PropertyEditor
+from studio.gui.widgets.training_panel import TrainingPanel
+
+log = logging.getLogger(__name__)
+
+MAX_RECENT = 8
+PROJECT_FILTER = "Sequential Studio files (*.json *.pt);;Projects (*.json);;Models (*.pt)"
+
+
+class MainWindow(QMainWindow):
+    """Palette, layer stack, properties, code, training settings and live views."""
+
+    def __init__(self, project: Project | None = None) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.settings = QSettings()
+        self.document = ProjectDocument(project, self)
+
+        self.palette_widget = BlockPalette(self)
+        self.layer_stack = LayerStackView(self)
+        self.layer_stack.setModel(self.document.model)
+        self.property_editor = PropertyEditor(self.document, self)
+        self.shape_summary = ShapeSummary(self.document, self)
+        self.code_panel = CodePanel(self.document, self)
+        self.training_panel = TrainingPanel(self.document, self)
+        self.session = TrainingSession(self.document, self.training_panel, self)
+
+        self._build_layout()
+        self._build_actions()
+        self._wire()
+        self.recovery = RecoveryWriter(self.document, self)
+        self._restore_settings()
+        self._update_title()
+        self.statusBar().addPermanentWidget(self.session.speed_label)
+
+    # --- composition ----------------------------------------------------------------
+
+    def _build_layout(self) -> None:
+        palette_dock = QDockWidget(self.tr("Blocks"), self)
+        palette_dock.setObjectName("paletteDock")
+        palette_dock.setWidget(self.palette_widget)
+        palette_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, palette_dock)
+
+        training_dock = QDockWidget(self.tr("Training"), self)
+        training_dock.setObjectName("trainingDock")
+        training_dock.setWidget(self.training_panel)
+        training_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, training_dock)
+
+        network = QWidget(self)
+        column = QVBoxLayout(network)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.lock_label = QLabel(
+            self.tr("Training is running: the network is locked until it stops.")
+        )
+        self.lock_label.setObjectName("lockBanner")
+        self.lock_label.setStyleSheet(
+            "background: #fff3cd; color: #664d03; padding: 4px; border-radius: 3px"
+        )
+        self.lock_label.hide()
+        column.addWidget(self.lock_label)
+        column.addWidget(self.layer_stack, 1)
+        column.addWidget(self.shape_summary)
+        self.palette_widget.setMinimumWidth(170)
+        network.setMinimumWidth(360)
+        self.property_editor.setMinimumWidth(260)
+        self.training_panel.setMinimumWidth(380)
+        self.training_panel.setMaximumWidth(520)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(network)
+        splitter.addWidget(self.property_editor)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("mainTabs")
+        self.tabs.addTab(splitter, self.tr("&Network"))
+        self.tabs.addTab(self.code_panel, self.tr("&Code"))
+        self.tabs.addTab(self.session.dashboard, self.tr("Training &views"))
+        self.setCentralWidget(self.tabs)
+        self.resize(1400, 860)
+        self.resizeDocks([palette_dock, training_dock], [180, 460], Qt.Orientation.Horizontal)
+
+    def _action(self, text: str, slot: Any, shortcut: Any = None, name: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if name:
+            action.setObjectName(name)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        keys = QKeySequence.StandardKey
+        menu = self.menuBar().addMenu(self.tr("&File"))
+        new_menu = menu.addMenu(self.tr("&New"))
+        new_menu.addAction(
+            self._action(self.tr("Blank network"), self.new_blank, keys.New, "newBlankAction")
+        )
+        new_menu.addSeparator()
+        for name, template in TEMPLATES.items():
+            action = self._action(
+                self.tr(template.title), lambda _=False, n=name: self.new_from_template(n)
+            )
+            action.setToolTip(self.tr(template.description))
+            new_menu.addAction(action)
+        menu.addAction(self._action(self.tr("&Open…"), self.open_dialog, keys.Open, "openAction"))
+        self.recent_menu = menu.addMenu(self.tr("Open &recent"))
+        menu.addAction(self._action(self.tr("&Save"), self.save, keys.Save, "saveAction"))
+        menu.addAction(
+            self._action(self.tr("Save &as…"), self.save_as, keys.SaveAs, "saveAsAction")
+        )
+        menu.addSeparator()
+        menu.addAction(
+            self._action(
+                self.tr("&Import PyTorch code…"), self.import_code_file, "Ctrl+I", "importAction"
+            )
+        )
+        menu.addAction(
+            self._action(self.tr("Import &pasted code…"), self.import_pasted_code, "Ctrl+Shift+I")
+        )
+        menu.addAction(
+            self._action(
+                self.tr("&Export Python script…"), self.export_script, "Ctrl+E", "exportAction"
+            )
+        )
+        menu.addAction(
+            self._action(
+                self.tr("Export trained &model…"),
+                self.export_model,
+                "Ctrl+Shift+E",
+                "exportModelAction",
+            )
+        )
+        menu.addSeparator()
+        menu.addAction(self._action(self.tr("&Quit"), self.close, keys.Quit))
+
+        edit = self.menuBar().addMenu(self.tr("&Edit"))
+        undo = self.document.undo_stack.createUndoAction(self, self.tr("&Undo"))
+        undo.setShortcut(keys.Undo)
+        redo = self.document.undo_stack.createRedoAction(self, self.tr("&Redo"))
+        redo.setShortcut(keys.Redo)
+        edit.addAction(undo)
+        edit.addAction(redo)
+        edit.addSeparator()
+        edit.addAction(self._action(self.tr("&Duplicate layer"), self.duplicate_layer, "Ctrl+D"))
+        edit.addAction(
+            self._action(self.tr("Move layer &up"), lambda: self.move_layer(-1), "Ctrl+Up")
+        )
+        edit.addAction(
+            self._action(self.tr("Move layer do&wn"), lambda: self.move_layer(1), "Ctrl+Down")
+        )
+        edit.addAction(self._action(self.tr("&Remove layer"), self.remove_layer, keys.Delete))
+        edit.addAction(self._action(self.tr("Apply &fix"), self.apply_current_fix, "Ctrl+."))
+
+        train = self.menuBar().addMenu(self.tr("&Train"))
+        train.addAction(self._action(self.tr("&Train"), self.start_training, "Ctrl+R"))
+        train.addAction(
+            self._action(
+                self.tr("&Pause / resume"),
+                lambda: self.training_panel.pause_button.toggle(),
+                "Ctrl+Shift+P",
+            )
+        )
+        train.addAction(self._action(self.tr("&Stop"), self.session.stop, "Ctrl+Shift+R"))
+
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        help_menu.addAction(self._action(self.tr("&About Sequential Studio"), self.about))
+
+    def _wire(self) -> None:
+        doc = self.document
+        self.palette_widget.blockActivated.connect(self.add_block)
+        self.layer_stack.deleteRequested.connect(self.guarded(doc.remove_block))
+        self.layer_stack.selectionModel().currentChanged.connect(
+            lambda current, _: self.property_editor.set_row(current.row())
+        )
+        self.property_editor.fixRequested.connect(self.guarded(doc.apply_fix))
+        self.shape_summary.fixRequested.connect(self.guarded(doc.apply_fix))
+        doc.undo_stack.cleanChanged.connect(self._update_title)
+        doc.pathChanged.connect(self._update_title)
+        doc.model.rowsInserted.connect(self._select_inserted)
+        self.session.runningChanged.connect(self._on_running_changed)
+        self.session.messageRaised.connect(self.show_message)
+
+    def guarded(self, slot: Any) -> Any:
+        """Wrap a slot so that a StudioError becomes a message box, not a crash."""
+
+        def run(*args: Any) -> None:
+            try:
+                slot(*args)
+            except StudioError as error:
+                self.show_message(self.tr(error.template).format(**error.args_map))
+
+        return run
+
+    # --- the fixed API --------------------------------------------------------------
+
+    def open_project(self, path: str | Path) -> None:
+        """Open a project (.json) or a model file (.pt), which brings its trained weights."""
+        path = Path(path)
+        from studio.commands.common import is_model_path
+
+        if is_model_path(path):
+            from studio.core.io.model_file import load_model
+
+            model_file = load_model(path)
+            self.document.replace_project(model_file.project, None)
+            self.session.set_model_file(model_file)
+        else:
+            self.document.open(path)
+            self.session.set_model_file(None)
+        self._add_recent(path)
+
+    def save_project(self, path: str | Path) -> None:
+        self.document.save(path)
+        self._add_recent(Path(path))
+        self.recovery.discard()
+
+    def start_training(self) -> None:
+        """The same as pressing Train."""
+        if self.session.start():
+            self.tabs.setCurrentWidget(self.session.dashboard)
+
+    # --- file actions ---------------------------------------------------------------
+
+    def _confirm_discard(self) -> bool:
+        if self.document.undo_stack.isClean():
+            return True
+        answer = QMessageBox.question(
+            self,
+            self.tr("Unsaved changes"),
+            self.tr("%1 has unsaved changes. Save them first?").replace(
+                "%1", self.document.display_name
+            ),
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def new_blank(self) -> None:
+        if self.session.running or not self._confirm_discard():
+            return
+        project = get_template("lenet-mnist")
+        project.architecture.replace_all((1, 28, 28), [])
+        project.name = self.tr("Untitled")
+        self.document.replace_project(project, None)
+        self.session.set_model_file(None)
+
+    def new_from_template(self, name: str) -> None:
+        if self.session.running or not self._confirm_discard():
+            return
+        self.document.replace_project(get_template(name), None)
+        self.session.set_model_file(None)
+
+    def open_dialog(self) -> None:
+        if self.session.running or not self._confirm_discard():
+            return
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Open project or model"), self._last_folder(), self.tr(PROJECT_FILTER)
+        )
+        if path:
+            self._remember_folder(path)
+            self.guarded(self.open_project)(path)
+
+    def save(self) -> bool:
+        if self.document.path is None or self.document.path.suffix != ".json":
+            return self.save_as()
+        try:
+            self.save_project(self.document.path)
+        except StudioError as error:
+            self.show_message(self.tr(error.template).format(**error.args_map))
+            return False
+        return True
+
+    def save_as(self) -> bool:
+        suggested = str(Path(self._last_folder()) / f"{self.document.project.name}.json")
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save project"), suggested, self.tr("Projects (*.json)")
+        )
+        if not path:
+            return False
+        if not path.endswith(".json"):
+            path += ".json"
+        self._remember_folder(path)
+        try:
+            self.save_project(path)
+        except StudioError as error:
+            self.show_message(self.tr(error.template).format(**error.args_map))
+            return False
+        return True
+
+    def import_code_file(self) -> None:
+        if self.session.running or not self._confirm_discard():
+            return
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Import PyTorch code"),
+            self._last_folder(),
+            self.tr("Python files (*.py)"),
+        )
+        if not path:
+            return
+        self._remember_folder(path)
+        try:
+            source = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            self.show_message(
+                self.tr("Could not read %1: %2").replace("%1", path).replace("%2", str(error))
+            )
+            return
+        self.import_source(source, Path(path).name, trust_allowed=True)
+
+    def import_pasted_code(self) -> None:
+        if self.session.running or not self._confirm_discard():
+            return
+        source = dialogs.ask_code(self)
+        if source:
+            self.import_source(source, "<pasted code>", trust_allowed=False)
+
+    def import_source(self, source: str, filename: str, trust_allowed: bool) -> None:
+        from studio.core.codegen.importer import import_code
+
+        try:
+            result = import_code(source, filename=filename)
+        except StudioError as error:
+            if (
+                trust_allowed
+                and "--trust" in error.message
+                and dialogs.confirm_trust(self, filename)
+            ):
+                try:
+                    result = import_code(source, filename=filename, trust=True)
+                except StudioError as second:
+                    self.show_message(self.tr(second.template).format(**second.args_map))
+                    return
+            else:
+                self.show_message(self.tr(error.template).format(**error.args_map))
+                return
+        project = get_template("lenet-mnist")
+        project.architecture = result.architecture
+        project.name = Path(filename).stem if filename.endswith(".py") else self.tr("Imported")
+        self.document.replace_project(project, None)
+        self.document.undo_stack.resetClean()
+        self.session.set_model_file(None)
+        if result.notes:
+            self.statusBar().showMessage(" ".join(result.notes), 10000)
+
+    def export_script(self) -> None:
+        from studio.core.codegen.script import export_script
+        from studio.core.io.atomic import write_atomic
+
+        suggested = str(Path(self._last_folder()) / "train.py")
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export Python script"), suggested, self.tr("Python files (*.py)")
+        )
+        if not path:
+            return
+        self._remember_folder(path)
+        try:
+            text = export_script(self.document.project)
+            write_atomic(path, lambda handle: handle.write(text.encode("utf-8")))
+        except StudioError as error:
+            self.show_message(self.tr(error.template).format(**error.args_map))
+            return
+        self.statusBar().showMessage(self.tr("Wrote %1").replace("%1", path), 5000)
+
+    def export_model(self) -> None:
+        if self.session.model_file is None:
+            self.show_message(self.tr("There is no trained model yet. Train the network first."))
+            return
+        suggested = str(Path(self._last_folder()) / f"{self.document.project.name}.pt")
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export trained model"), suggested, self.tr("Models (*.pt)")
+        )
+        if path:
+            self._remember_folder(path)
+            self.guarded(self.session.save_model)(path)
+
+    # --- edit actions ---------------------------------------------------------------
+
+    def add_block(self, block_type: str) -> None:
+        row = self.layer_stack.current_row()
+        index = row + 1 if row >= 0 else len(self.document.architecture)
+        self.guarded(self.document.insert_block)(index, block_type)
+
+    def _select_inserted(self, parent: Any, first: int, last: int) -> None:
+        self.layer_stack.setCurrentIndex(self.document.model.index(first))
+
+    def duplicate_layer(self) -> None:
+        row = self.layer_stack.current_row()
+        if row >= 0:
+            self.guarded(self.document.duplicate_block)(row)
+
+    def remove_layer(self) -> None:
+        row = self.layer_stack.current_row()
+        if row >= 0:
+            self.guarded(self.document.remove_block)(row)
+
+    def move_layer(self, step: int) -> None:
+        row = self.layer_stack.current_row()
+        if row >= 0:
+            self.guarded(self.document.move_block)(row, row + step)
+            self.layer_stack.setCurrentIndex(
+                self.document.model.index(
+                    max(0, min(row + step, len(self.document.architecture) - 1))
+                )
+            )
+
+    def apply_current_fix(self) -> None:
+        fix = self.shape_summary.first_fix()
+        if fix is not None:
+            self.guarded(self.document.apply_fix)(fix)
+
+    # --- state ----------------------------------------------------------------------
+
+    def _on_running_changed(self, running: bool) -> None:
+        self.document.locked = running
+        self.lock_label.setVisible(running)
+        self.layer_stack.setDragEnabled(not running)
+        self.layer_stack.setAcceptDrops(not running)
+        self.palette_widget.setEnabled(not running)
+        self.property_editor.sync()
+
+    def _update_title(self) -> None:
+        self.setWindowTitle(f"{self.document.display_name}[*] — Sequential Studio")
+        self.setWindowModified(not self.document.undo_stack.isClean())
+
+    def show_message(self, text: str) -> None:
+        QMessageBox.warning(self, self.tr("Sequential Studio"), text)
+
+    def about(self) -> None:
+        from studio import __version__
+
+        QMessageBox.about(
+            self,
+            self.tr("About Sequential Studio"),
+            self.tr(
+                "Sequential Studio %1\nBuild, train and export PyTorch nn.Sequential networks.\n"
+                "The bundled MNIST sample is from the MNIST database (LeCun, Cortes, Burges), "
+                "CC BY-SA 3.0."
+            ).replace("%1", __version__),
+        )
+
+    # --- settings -------------------------------------------------------------------
+
+    def _restore_settings(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        state = self.settings.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        self._refresh_recent_menu()
+
+    def _recent(self) -> list[str]:
+        value = self.settings.value("recentFiles", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in value or []]
+
+    def _add_recent(self, path: Path) -> None:
+        entry = str(Path(path).resolve())
+        recent = [entry] + [p for p in self._recent() if p != entry]
+        self.settings.setValue("recentFiles", recent[:MAX_RECENT])
+        self._refresh_recent_menu()
+
+    def _refresh_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self._recent()
+        for path in recent:
+            action = self.recent_menu.addAction(Path(path).name)
+            action.setToolTip(path)
+            action.triggered.connect(lambda _=False, p=path: self._open_recent(p))
+        self.recent_menu.setEnabled(bool(recent))
+
+    def _open_recent(self, path: str) -> None:
+        if self.session.running or not self._confirm_discard():
+            return
+        self.guarded(self.open_project)(path)
+
+    def _last_folder(self) -> str:
+        return str(self.settings.value("lastFolder", str(Path.home())))
+
+    def _remember_folder(self, path: str) -> None:
+        self.settings.setValue("lastFolder", str(Path(path).parent))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._confirm_discard():
+            event.ignore()
+            return
+        self.session.shutdown()
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.recovery.discard()
+        event.accept()

@@ -1,0 +1,1 @@
+"""Widgets of the builder window; each redraws from model signals."""

@@ -1,0 +1,143 @@
+"""The Code tab: the generated model definition or training script, highlighted, with Copy."""
+
+from __future__ import annotations
+
+import keyword
+import re
+
+from PySide6.QtCore import QRegularExpression, QTimer
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontDatabase,
+    QGuiApplication,
+    QSyntaxHighlighter,
+    QTextCharFormat,
+)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.core.errors import StudioError
+from studio.gui.document import ProjectDocument
+
+
+def _format(colour: str, bold: bool = False, italic: bool = False) -> QTextCharFormat:
+    fmt = QTextCharFormat()
+    fmt.setForeground(QColor(colour))
+    if bold:
+        fmt.setFontWeight(QFont.Weight.Bold)
+    fmt.setFontItalic(italic)
+    return fmt
+
+
+class PythonHighlighter(QSyntaxHighlighter):
+    """Keywords, numbers, strings and comments: enough for generated code."""
+
+    def __init__(self, document) -> None:
+        super().__init__(document)
+        words = "|".join(keyword.kwlist)
+        self._rules = [
+            (QRegularExpression(rf"\b({words})\b"), _format("#0033b3", bold=True)),
+            (QRegularExpression(r"\bnn\.\w+|\btorch\.\w+|\bF\.\w+"), _format("#00627a")),
+            (QRegularExpression(r"\b\d+(\.\d+)?(e-?\d+)?\b"), _format("#1750eb")),
+            (QRegularExpression(r"\"[^\"]*\"|'[^']*'"), _format("#067d17")),
+            (QRegularExpression(r"#[^\n]*"), _format("#8c8c8c", italic=True)),
+        ]
+
+    def highlightBlock(self, text: str) -> None:
+        for pattern, fmt in self._rules:
+            matches = pattern.globalMatch(text)
+            while matches.hasNext():
+                match = matches.next()
+                self.setFormat(match.capturedStart(), match.capturedLength(), fmt)
+
+
+class CodePanel(QWidget):
+    """Shows code for the current project; regenerates shortly after each change."""
+
+    MODEL, SCRIPT = 0, 1
+
+    def __init__(self, document: ProjectDocument, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._doc = document
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.kind_combo = QComboBox(self)
+        self.kind_combo.setObjectName("codeKindCombo")
+        self.kind_combo.setAccessibleName(self.tr("Code to show"))
+        self.kind_combo.addItems([self.tr("Model definition"), self.tr("Full training script")])
+        self.kind_combo.currentIndexChanged.connect(self.regenerate)
+        bar.addWidget(self.kind_combo)
+        bar.addStretch(1)
+        self.copy_button = QPushButton(self.tr("Copy"), self)
+        self.copy_button.setObjectName("copyCodeButton")
+        self.copy_button.setToolTip(self.tr("Copy the code to the clipboard"))
+        self.copy_button.clicked.connect(self.copy)
+        bar.addWidget(self.copy_button)
+        layout.addLayout(bar)
+        self.editor = QPlainTextEdit(self)
+        self.editor.setObjectName("codeView")
+        self.editor.setAccessibleName(self.tr("Generated code"))
+        self.editor.setReadOnly(True)
+        self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self._highlighter = PythonHighlighter(self.editor.document())
+        layout.addWidget(self.editor, 1)
+        self.status = QLabel(self)
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(150)
+        self._timer.timeout.connect(self.regenerate)
+        document.model.reportChanged.connect(self._timer.start)
+        document.settingsChanged.connect(self._timer.start)
+        document.projectReplaced.connect(self._timer.start)
+        self.regenerate()
+
+    def code(self) -> str:
+        return self.editor.toPlainText()
+
+    def regenerate(self) -> None:
+        """Rebuild the code text, keeping the scroll position."""
+        scroll = self.editor.verticalScrollBar().value()
+        try:
+            text = self._generate()
+            self.status.clear()
+        except StudioError as error:
+            text = ""
+            self.status.setText(self.tr(error.template).format(**error.args_map))
+        if text != self.editor.toPlainText():
+            self.editor.setPlainText(text)
+            self.editor.verticalScrollBar().setValue(scroll)
+
+    def _generate(self) -> str:
+        project = self._doc.project
+        if not self._doc.model.report.ok:
+            first = self._doc.model.report.errors[0]
+            raise StudioError(
+                "Fix the problem at layer {index} to see the code: {message}",
+                index=first.index,
+                message=first.message,
+            )
+        if self.kind_combo.currentIndex() == self.MODEL:
+            from studio.core.codegen.model_code import model_definition
+
+            return "import torch.nn as nn\n\n" + model_definition(project.architecture)
+        from studio.core.codegen.script import export_script
+
+        return export_script(project)
+
+    def copy(self) -> None:
+        QGuiApplication.clipboard().setText(self.code())
+        self.status.setText(self.tr("Copied to the clipboard."))
+
+
+_WORD = re.compile(r"\w+")

@@ -1,0 +1,149 @@
+"""The layer stack: the network as a list of cards with shape, parameters and problems."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QKeySequence, QPainter, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+)
+
+from studio.gui.models.architecture_model import (
+    DiagnosticsRole,
+    ParamsRole,
+    ShapeRole,
+    SummaryRole,
+    TypeRole,
+)
+
+CATEGORY_COLOURS = {
+    "convolution": "#4c78a8",
+    "pooling": "#72b7b2",
+    "activation": "#e45756",
+    "linear": "#f58518",
+    "normalization": "#54a24b",
+    "regularization": "#b279a2",
+    "reshape": "#9d755d",
+    "output": "#eeca3b",
+}
+ERROR_COLOUR = QColor("#d62728")
+WARNING_COLOUR = QColor("#e69f00")
+
+
+class LayerCardDelegate(QStyledItemDelegate):
+    """Paints a layer as a card: index, block, key parameters, output shape, parameters."""
+
+    CARD_HEIGHT = 46
+    MESSAGE_HEIGHT = 34
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        diags = index.data(DiagnosticsRole) or ()
+        extra = self.MESSAGE_HEIGHT if diags else 0
+        return QSize(option.rect.width() or 320, self.CARD_HEIGHT + extra + 4)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        from studio.core.registry import get_spec
+
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = option.rect.adjusted(4, 2, -4, -2)
+        palette = option.palette
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        diags = index.data(DiagnosticsRole) or ()
+        has_error = any(d.severity == "error" for d in diags)
+        has_warning = bool(diags) and not has_error
+        base = palette.highlight().color().lighter(170) if selected else palette.base().color()
+        painter.setBrush(base)
+        border = (
+            ERROR_COLOUR if has_error else WARNING_COLOUR if has_warning else palette.mid().color()
+        )
+        painter.setPen(QPen(border, 2 if (has_error or has_warning) else 1))
+        painter.drawRoundedRect(rect, 6, 6)
+
+        block_type = index.data(TypeRole)
+        stripe = QRect(rect.left(), rect.top(), 6, rect.height())
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(CATEGORY_COLOURS.get(get_spec(block_type).category, "#888")))
+        painter.drawRoundedRect(stripe, 3, 3)
+
+        text_colour = palette.text().color()
+        muted = palette.placeholderText().color()
+        font = QFont(option.font)
+        x = rect.left() + 14
+        top = rect.top() + 4
+        painter.setPen(muted)
+        painter.drawText(QRect(x, top, 28, 20), Qt.AlignmentFlag.AlignVCenter, str(index.row()))
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(text_colour)
+        painter.drawText(QRect(x + 28, top, 160, 20), Qt.AlignmentFlag.AlignVCenter, block_type)
+        font.setBold(False)
+        painter.setFont(font)
+        shape = index.data(ShapeRole)
+        params = index.data(ParamsRole) or 0
+        right = QRect(rect.right() - 150, top, 144, 20)
+        painter.drawText(
+            right, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"→ {shape}"
+        )
+        painter.setPen(muted)
+        summary = index.data(SummaryRole) or ""
+        painter.drawText(
+            QRect(x + 28, top + 20, rect.width() - 170, 18),
+            Qt.AlignmentFlag.AlignVCenter,
+            painter.fontMetrics().elidedText(summary, Qt.TextElideMode.ElideRight, rect.width() - 170),
+        )
+        painter.drawText(
+            QRect(rect.right() - 120, top + 20, 114, 18),
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+            f"{params:,} params" if params else "",
+        )
+        if diags:
+            first = diags[0]
+            painter.setPen(ERROR_COLOUR if first.severity == "error" else WARNING_COLOUR)
+            painter.drawText(
+                QRect(x, top + 40, rect.width() - 24, self.MESSAGE_HEIGHT),
+                Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignTop,
+                ("⚠ " if first.severity == "warning" else "✖ ") + first.message,
+            )
+        painter.restore()
+
+
+class LayerStackView(QListView):
+    """Cards in order; drag to reorder, Delete removes, Ctrl+D duplicates."""
+
+    deleteRequested = Signal(int)
+    duplicateRequested = Signal(int)
+    moveRequested = Signal(int, int)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("layerStack")
+        self.setAccessibleName(self.tr("Layer stack"))
+        self.setItemDelegate(LayerCardDelegate(self))
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setDragEnabled(True)
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(True)
+        self.setSpacing(1)
+        self.setUniformItemSizes(False)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+
+    def current_row(self) -> int:
+        index = self.currentIndex()
+        return index.row() if index.isValid() else -1
+
+    def keyPressEvent(self, event) -> None:
+        row = self.current_row()
+        if row >= 0 and event.matches(QKeySequence.StandardKey.Delete):
+            self.deleteRequested.emit(row)
+            return
+        if row >= 0 and event.key() == Qt.Key.Key_Backspace:
+            self.deleteRequested.emit(row)
+            return
+        super().keyPressEvent(event)

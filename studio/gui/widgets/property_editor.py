@@ -1,0 +1,247 @@
+"""Editors generated from the registry's parameter descriptions.
+
+Spin boxes carry the allowed ranges, nullable values show their meaning (``= kernel``),
+inferred parameters are shown but not editable, and a problem at the layer is shown
+with its one-click fix. Signals are blocked while the editors are synced from the
+model, so a model update never loops back as an edit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+from PySide6.QtCore import QObject, QSignalBlocker, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QCheckBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.core.errors import StudioError
+from studio.core.registry import ParamSpec, format_shape, get_spec
+from studio.core.shapes import Fix
+from studio.gui.document import ProjectDocument
+
+
+@contextlib.contextmanager
+def signals_blocked(*objects: QObject) -> Iterator[None]:
+    blockers = [QSignalBlocker(o) for o in objects]
+    try:
+        yield
+    finally:
+        for blocker in blockers:
+            blocker.unblock()
+
+
+class PropertyEditor(QWidget):
+    """Edits the input shape and the selected layer's parameters."""
+
+    fixRequested = Signal(object)
+
+    def __init__(self, document: ProjectDocument, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("propertyEditor")
+        self.setAccessibleName(self.tr("Layer properties"))
+        self._doc = document
+        self._row = -1
+        self._editors: dict[str, QWidget] = {}
+        self._building = False
+
+        layout = QVBoxLayout(self)
+        input_box = QGroupBox(self.tr("Input"), self)
+        input_form = QFormLayout(input_box)
+        self.input_shape_edit = QLineEdit(input_box)
+        self.input_shape_edit.setObjectName("inputShapeEdit")
+        self.input_shape_edit.setAccessibleName(self.tr("Input shape"))
+        self.input_shape_edit.setToolTip(
+            self.tr("Channels,height,width of one sample (like 1,28,28), or a feature count.")
+        )
+        self.input_shape_edit.editingFinished.connect(self._on_input_shape)
+        input_form.addRow(self.tr("Shape (C,H,W)"), self.input_shape_edit)
+        self.input_error = QLabel(input_box)
+        self.input_error.setWordWrap(True)
+        self.input_error.setStyleSheet("color: #d62728")
+        self.input_error.hide()
+        input_form.addRow(self.input_error)
+        layout.addWidget(input_box)
+
+        self.layer_box = QGroupBox(self.tr("Layer"), self)
+        self.form = QFormLayout(self.layer_box)
+        layout.addWidget(self.layer_box)
+
+        self.help_label = QLabel(self)
+        self.help_label.setWordWrap(True)
+        self.help_label.setObjectName("blockHelp")
+        layout.addWidget(self.help_label)
+
+        self.problem_label = QLabel(self)
+        self.problem_label.setObjectName("layerProblem")
+        self.problem_label.setWordWrap(True)
+        self.problem_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.problem_label)
+        self.fix_button = QPushButton(self)
+        self.fix_button.setObjectName("fixButton")
+        self.fix_button.clicked.connect(self._on_fix)
+        layout.addWidget(self.fix_button)
+        layout.addStretch(1)
+        self._fix: Fix | None = None
+
+        document.model.reportChanged.connect(self.sync)
+        document.projectReplaced.connect(lambda: self.set_row(-1))
+        self.set_row(-1)
+
+    # --- selection ------------------------------------------------------------------
+
+    def set_row(self, row: int) -> None:
+        self._row = row
+        self._rebuild()
+        self.sync()
+
+    def _rebuild(self) -> None:
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self._editors.clear()
+        arch = self._doc.architecture
+        if not 0 <= self._row < len(arch):
+            self.layer_box.setTitle(self.tr("Layer"))
+            self.form.addRow(QLabel(self.tr("Select a layer to edit its parameters."), self))
+            self.help_label.clear()
+            return
+        block = arch[self._row]
+        spec = get_spec(block.type)
+        self.layer_box.setTitle(
+            self.tr("Layer %1: %2").replace("%1", str(self._row)).replace("%2", block.type)
+        )
+        self.help_label.setText(self.tr(spec.help))
+        for name in spec.inferred:
+            label = QLabel(self)
+            label.setObjectName(f"inferred_{name}")
+            label.setToolTip(self.tr("Inferred from the layer before; not editable."))
+            self._editors[name] = label
+            self.form.addRow(name, label)
+        for pspec in spec.params:
+            editor = self._make_editor(pspec)
+            editor.setObjectName(f"param_{pspec.name}")
+            editor.setAccessibleName(pspec.name)
+            editor.setToolTip(self.tr(pspec.help))
+            self._editors[pspec.name] = editor
+            self.form.addRow(pspec.name, editor)
+
+    def _make_editor(self, pspec: ParamSpec) -> QWidget:
+        name = pspec.name
+        if pspec.kind == "bool":
+            box = QCheckBox(self)
+            box.toggled.connect(lambda value, n=name: self._edit(n, bool(value)))
+            return box
+        if pspec.kind == "int":
+            spin = QSpinBox(self)
+            low = int(pspec.minimum if pspec.minimum is not None else -(2**31))
+            high = int(pspec.maximum if pspec.maximum is not None else 2**31 - 1)
+            if pspec.nullable:
+                spin.setRange(low - 1, high)
+                spin.setSpecialValueText(pspec.null_label or self.tr("default"))
+            else:
+                spin.setRange(low, high)
+            spin.setKeyboardTracking(False)
+            spin.valueChanged.connect(
+                lambda value, n=name, s=pspec: self._edit(
+                    n, None if s.nullable and value < (s.minimum or 0) else int(value)
+                )
+            )
+            return spin
+        spin = QDoubleSpinBox(self)
+        spin.setDecimals(6 if (pspec.maximum or 1) <= 1 else 3)
+        spin.setRange(pspec.minimum or 0.0, pspec.maximum or 1e9)
+        spin.setSingleStep(0.05 if (pspec.maximum or 1) <= 1 else 1.0)
+        spin.setStepType(QAbstractSpinBox.StepType.AdaptiveDecimalStepType)
+        spin.setKeyboardTracking(False)
+        spin.valueChanged.connect(lambda value, n=name: self._edit(n, float(value)))
+        return spin
+
+    # --- syncing from the model -----------------------------------------------------
+
+    def sync(self) -> None:
+        arch = self._doc.architecture
+        with signals_blocked(self.input_shape_edit):
+            if not self.input_shape_edit.hasFocus():
+                self.input_shape_edit.setText(",".join(str(n) for n in arch.input_shape))
+        if not 0 <= self._row < len(arch):
+            self._show_problem(None)
+            return
+        block = arch[self._row]
+        if set(self._editors) - set(block.params) - set(get_spec(block.type).inferred):
+            self._rebuild()
+        report = self._doc.model.report
+        layer = report.layers[self._row] if self._row < len(report.layers) else None
+        spec = get_spec(block.type)
+        inferred = spec.infer(layer.input_shape) if layer and layer.input_shape else {}
+        for name, editor in self._editors.items():
+            with signals_blocked(editor):
+                if isinstance(editor, QLabel):
+                    editor.setText(str(inferred.get(name, "?")))
+                elif isinstance(editor, QCheckBox):
+                    editor.setChecked(bool(block.params.get(name)))
+                elif isinstance(editor, QSpinBox):
+                    value = block.params.get(name)
+                    editor.setValue(editor.minimum() if value is None else int(value))
+                elif isinstance(editor, QDoubleSpinBox):
+                    editor.setValue(float(block.params.get(name, 0.0)))
+                editor.setEnabled(not self._doc.locked)
+        diags = report.diagnostics_at(self._row)
+        self._show_problem(diags[0] if diags else None, layer)
+
+    def _show_problem(self, diag: Any, layer: Any = None) -> None:
+        self._fix = diag.fix if diag else None
+        if diag is None:
+            text = ""
+            if layer is not None and layer.output_shape:
+                text = (
+                    self.tr("Output %1, %2 parameters")
+                    .replace("%1", format_shape(layer.output_shape))
+                    .replace("%2", f"{layer.params:,}")
+                )
+            self.problem_label.setStyleSheet("")
+            self.problem_label.setText(text)
+        else:
+            colour = "#d62728" if diag.severity == "error" else "#b8860b"
+            self.problem_label.setStyleSheet(f"color: {colour}")
+            self.problem_label.setText(self.tr(diag.template).format(**diag.args))
+        self.fix_button.setVisible(self._fix is not None)
+        if self._fix is not None:
+            self.fix_button.setText(self.tr(self._fix.label).format(**self._fix.label_args))
+            self.fix_button.setEnabled(not self._doc.locked)
+
+    # --- edits ------------------------------------------------------------------------
+
+    def _edit(self, name: str, value: Any) -> None:
+        if 0 <= self._row < len(self._doc.architecture):
+            try:
+                self._doc.set_param(self._row, name, value)
+            except StudioError:
+                self.sync()
+
+    def _on_input_shape(self) -> None:
+        from studio.core.architecture import parse_shape
+
+        try:
+            shape = parse_shape(self.input_shape_edit.text())
+            self._doc.set_input_shape(shape)
+        except StudioError as error:
+            self.input_error.setText(self.tr(error.template).format(**error.args_map))
+            self.input_error.show()
+            return
+        self.input_error.hide()
+
+    def _on_fix(self) -> None:
+        if self._fix is not None:
+            self.fixRequested.emit(self._fix)

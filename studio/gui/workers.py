@@ -1,0 +1,191 @@
+"""Runs the trainer on a QThread and hands its events to the GUI thread as signals.
+
+The recipe is Mu's: a QObject moved to a QThread, ``started`` connected to ``run``,
+``finished`` to ``quit`` and ``deleteLater``. The worker never touches a widget;
+Stop, Pause and Resume set thread-safe flags on the trainer directly, because the
+worker's own event loop is busy inside ``run``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from studio.core.errors import StudioError
+from studio.core.project import Project
+from studio.core.training.events import (
+    EpochEnded,
+    TrainingFailed,
+    TrainingFinished,
+    TrainingStarted,
+)
+
+log = logging.getLogger(__name__)
+
+
+class TrainingWorker(QObject):
+    """Builds a ``Trainer`` in the worker thread and runs it to the end."""
+
+    event = Signal(object)
+    snapshot = Signal(object)
+    """A CPU copy of the model's state_dict after each epoch, for predictions on the GUI thread."""
+    dataReady = Signal(object)
+    """The loaded ``LoadedData``, sent once when the run starts (validation images, classes)."""
+    modelReady = Signal(object)
+    """The finished run as a ``ModelFile`` (best weights), for saving and exporting."""
+    finished = Signal()
+
+    def __init__(
+        self, project: Project, resume_from: Any = None, threads: int | None = None
+    ) -> None:
+        super().__init__()
+        self._project = project.copy()
+        self._resume_from = resume_from
+        self._threads = threads
+        self._trainer: Any = None
+        self._lock = threading.Lock()
+        self._stop_requested = False
+        self._paused = False
+        self._pending_probe: int | None = None
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            from studio.core.training.trainer import Trainer
+
+            trainer = Trainer(
+                self._project, resume_from=self._resume_from, num_threads=self._threads
+            )
+            trainer.add_observer(self._forward)
+            with self._lock:
+                self._trainer = trainer
+                if self._stop_requested:
+                    trainer.stop()
+                if self._paused:
+                    trainer.pause()
+                if self._pending_probe is not None:
+                    trainer.request_feature_maps(self._pending_probe)
+            trainer.run()
+            if trainer.model is not None and trainer.data is not None and trainer.history:
+                self.modelReady.emit(trainer.to_model_file(best=True))
+        except StudioError as error:
+            log.info("training stopped: %s", error.message)
+            self.event.emit(TrainingFailed(error.message, error.template, dict(error.args_map)))
+            self.event.emit(TrainingFinished("failed", 0, None, None, 0.0))
+        except Exception as error:  # a bug must not take the window down
+            log.exception("training crashed")
+            message = (
+                f"Training failed unexpectedly ({type(error).__name__}: {error}). "
+                "The details are in the log file."
+            )
+            self.event.emit(TrainingFailed(message))
+            self.event.emit(TrainingFinished("failed", 0, None, None, 0.0))
+        finally:
+            self.finished.emit()
+
+    def _forward(self, event: Any) -> None:
+        """Observer on the worker thread: pass the event on; copy weights at epoch ends."""
+        if isinstance(event, TrainingStarted) and self._trainer is not None:
+            self.dataReady.emit(self._trainer.data)
+        self.event.emit(event)
+        if isinstance(event, EpochEnded) and self._trainer is not None:
+            self.snapshot.emit(self._trainer.state_dict())
+
+    # --- called from the GUI thread -------------------------------------------------
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stop_requested = True
+            if self._trainer is not None:
+                self._trainer.stop()
+
+    def set_paused(self, paused: bool) -> None:
+        with self._lock:
+            self._paused = paused
+            if self._trainer is not None:
+                (self._trainer.pause if paused else self._trainer.resume)()
+
+    def request_feature_maps(self, probe_index: int) -> None:
+        with self._lock:
+            self._pending_probe = probe_index
+            if self._trainer is not None:
+                self._trainer.request_feature_maps(probe_index)
+
+
+class TrainingController(QObject):
+    """Owns the worker thread's life: start, pause, stop, and a clean shutdown."""
+
+    started = Signal()
+    event = Signal(object)
+    snapshot = Signal(object)
+    dataReady = Signal(object)
+    modelReady = Signal(object)
+    finished = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._thread: QThread | None = None
+        self._worker: TrainingWorker | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None
+
+    def start(self, project: Project, resume_from: Any = None) -> None:
+        if self.running:
+            return
+        import os
+
+        threads = max(1, (os.cpu_count() or 2) - 1)  # keep a core for the window
+        thread = QThread(self)
+        thread.setObjectName("trainingThread")
+        worker = TrainingWorker(project, resume_from, threads)
+        worker.moveToThread(thread)
+        thread.started.connect(worker.run)
+        worker.event.connect(self.event)
+        worker.snapshot.connect(self.snapshot)
+        worker.modelReady.connect(self.modelReady)
+        worker.dataReady.connect(self.dataReady)
+        worker.finished.connect(thread.quit)
+        worker.finished.connect(worker.deleteLater)
+        thread.finished.connect(self._on_thread_finished)
+        self._thread, self._worker = thread, worker
+        thread.start()
+        self.started.emit()
+
+    def _on_thread_finished(self) -> None:
+        if self._thread is None:
+            return
+        thread = self._thread
+        self._thread = self._worker = None
+        if thread is not None:
+            thread.deleteLater()
+        self.finished.emit()
+
+    def stop(self) -> None:
+        if self._worker is not None:
+            self._worker.stop()
+
+    def set_paused(self, paused: bool) -> None:
+        if self._worker is not None:
+            self._worker.set_paused(paused)
+
+    def request_feature_maps(self, probe_index: int) -> None:
+        if self._worker is not None:
+            self._worker.request_feature_maps(probe_index)
+
+    def shutdown(self, timeout_ms: int = 5000) -> bool:
+        """Stop the run and wait for the thread; used when the window closes."""
+        if self._thread is None:
+            return True
+        self.stop()
+        self.set_paused(False)
+        thread = self._thread
+        thread.quit()  # leaves the thread's loop as soon as run() returns
+        done = thread.wait(timeout_ms)
+        if done:
+            self._on_thread_finished()
+        return done
