@@ -503,3 +503,9 @@ def test_flat_inputs_are_never_augmented() -> None:
     assert not loader.augments
     x, _ = next(iter(loader))
     assert torch.equal(to_uint8(x), images)
+
+
+@pytest.mark.parametrize("fraction", [0.0, 1.0, -0.5])
+def test_validation_fraction_out_of_range(fraction: float) -> None:
+    with pytest.raises(DatasetError, match="validation fraction"):
+        load_dataset(DatasetConfig(val_fraction=fraction), (1, 28, 28))

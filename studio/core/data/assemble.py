@@ -18,10 +18,14 @@ def assemble(
     val: tuple[torch.Tensor, torch.Tensor],
     input_shape: tuple[int, ...],
     notes: list[str] | None = None,
+    native_shape: tuple[int, ...] | None = None,
 ) -> LoadedData:
-    """Adapt both splits the same way; mean/std come from the adapted training split only."""
+    """Adapt both splits the same way; mean/std come from the adapted training split only.
+
+    ``native_shape`` defaults to the shape of the decoded images.
+    """
     train_images, val_images = train[0], val[0]
-    native = tuple(int(d) for d in train_images.shape[1:])
+    native = native_shape or tuple(int(d) for d in train_images.shape[1:])
     train_images, adapt_notes = adapt_images(train_images, input_shape, title)
     val_images, _ = adapt_images(val_images, input_shape, title)
     mean, std = channel_stats(train_images)

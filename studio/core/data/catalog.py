@@ -45,6 +45,11 @@ def load_dataset(
     are split by class with ``stratified_split(labels, config.val_fraction, 0)``.
     """
     input_shape = tuple(int(d) for d in input_shape)
+    if config.name in (sample.NAME, image_folder.NAME) and not 0 < config.val_fraction < 1:
+        raise DatasetError(
+            "The validation fraction is {value}; choose a value between 0.01 and 0.9.",
+            value=config.val_fraction,
+        )
     if config.name == sample.NAME:
         return sample.load_sample(bundled_sample_path(), config.val_fraction, input_shape)
     if config.name in SETS:

@@ -203,7 +203,7 @@ def load_image_folder(
     images = torch.from_numpy(buffer[: len(labels)]).permute(0, 3, 1, 2)
     y = torch.from_numpy(label_array)
     notes = _notes(len(labels), resized, recoloured, channels, height, width, root, skipped)
-    data = assemble(
+    return assemble(
         name=NAME,
         title=NOTE_TITLE,
         classes=classes,
@@ -211,9 +211,8 @@ def load_image_folder(
         val=(images[val_idx].contiguous(), y[val_idx]),
         input_shape=input_shape,
         notes=notes,
+        native_shape=native,
     )
-    data.native_shape = native
-    return data
 
 
 def _notes(
