@@ -1,0 +1,155 @@
+"""Finding the input shape code was written for, when the code does not say.
+
+Tutorial code rarely states its input size, but its layers often imply it:
+``Linear(16 * 5 * 5, 120)`` after two 5×5 convolutions and two poolings fits
+only 32×32 images. So try the common sizes and keep those that fit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from studio.core.architecture import Architecture, Block
+from studio.core.codegen.layers import ParsedLayer, check_fixed
+from studio.core.errors import CodeImportError
+from studio.core.registry import REGISTRY, Shape, format_shape
+from studio.core.shapes import analyse
+
+SIZES = (28, 32, 64, 96, 128, 224, 227, 256, 299)
+"""Image sides of the common datasets and model zoos."""
+
+DATASET_SHAPES: dict[Shape, str] = {(1, 28, 28): "MNIST-sized", (3, 32, 32): "CIFAR-10-sized"}
+"""Shapes of the datasets the app trains on, preferred when several sizes fit."""
+
+
+@dataclass(frozen=True)
+class Misfit:
+    """Why a network does not fit an input shape: the layer index and a sentence."""
+
+    index: int
+    message: str
+
+
+def candidates(channels: Iterable[int | None] = (), flat: Iterable[int | None] = ()) -> list[Shape]:
+    """Shapes worth trying: the datasets' first, then common image sizes, then flat sizes."""
+    found: list[Shape] = list(DATASET_SHAPES)
+    channel_options = [1, 3, *(c for c in channels if c)]
+    for c in channel_options:
+        for size in SIZES:
+            found.append((c, size, size))
+    found.extend((n,) for n in flat if n)
+    return list(dict.fromkeys(found))
+
+
+def layer_hints(layers: Sequence[ParsedLayer]) -> tuple[list[int | None], list[int | None]]:
+    """Channel and flat sizes the first layers state (``Conv2d(3, …)``, ``Linear(784, …)``)."""
+    channels: list[int | None] = []
+    flat: list[int | None] = []
+    for layer in layers:
+        spec = REGISTRY[layer.type]
+        value = next(iter(layer.stated.values()), None)
+        if layer.type in ("Conv2d", "BatchNorm2d"):
+            channels.append(value)
+            break
+        if layer.type in ("Linear", "BatchNorm1d"):
+            flat.append(value)
+            break
+        if spec.inferred:
+            break
+    return channels, flat
+
+
+def misfit(shape: Shape, layers: Sequence[ParsedLayer]) -> Misfit | None:
+    """The first layer that fails with this input, or ``None`` when every layer fits."""
+    try:
+        arch = Architecture(shape, [Block(layer.type, dict(layer.params)) for layer in layers])
+    except Exception as error:  # the shape itself is out of range
+        return Misfit(-1, str(error))
+    report = analyse(arch)
+    for index, (layer, info) in enumerate(zip(layers, report.layers, strict=True)):
+        where = layer.call.where
+        if info.output_shape is None or info.input_shape is None:
+            problems = [d.message for d in report.diagnostics_at(index) if d.severity == "error"]
+            return Misfit(index, where + (problems[0] if problems else "this layer does not fit."))
+        expected = REGISTRY[layer.type].infer(info.input_shape)
+        for name, stated in layer.stated.items():
+            if stated != expected[name]:
+                return Misfit(
+                    index,
+                    f"{where}{name} is {stated}, but the layer before it gives {expected[name]} "
+                    f"(output {format_shape(info.input_shape)}).",
+                )
+        problem = check_fixed(layer, info.input_shape)
+        if problem:
+            return Misfit(index, where + problem)
+    return None
+
+
+def choose(
+    tried: Sequence[Shape],
+    test: Callable[[Shape], Misfit | None],
+    notes: list[str],
+    hint: Shape | None = None,
+) -> Shape:
+    """Pick the one input shape that fits, or raise one sentence asking for ``--input-shape``."""
+    if hint is not None and test(hint) is None:
+        notes.append(f"Used the input shape {format_shape(hint)} written in the code's comment.")
+        return hint
+    fits: list[Shape] = []
+    worst: tuple[Shape, Misfit] | None = None
+    for shape in tried:
+        problem = test(shape)
+        if problem is None:
+            fits.append(shape)
+        elif worst is None or problem.index > worst[1].index:
+            worst = (shape, problem)
+    if not fits:
+        detail = ""
+        if worst is not None:
+            detail = f" With a {format_shape(worst[0])} input: {worst[1].message}"
+        raise CodeImportError(
+            "No common input size fits this network.{detail} Give the size with --input-shape "
+            "C,H,W (or N for flat input).",
+            detail=detail,
+        )
+    images = [s for s in fits if len(s) == 3]
+    if images and len(images) < len(fits):
+        fits = images  # a Flatten in front says images come in; on a flat vector it does nothing
+    if len(fits) == 1:
+        notes.append(
+            f"Inferred the input shape {format_shape(fits[0])}: it is the only common size "
+            "that fits the layers."
+        )
+        return fits[0]
+    known = [s for s in fits if s in DATASET_SHAPES]
+    if len(known) == 1:
+        others = ", ".join(format_shape(s) for s in fits if s != known[0])
+        notes.append(
+            f"Assumed the input shape {format_shape(known[0])} ({DATASET_SHAPES[known[0]]}); "
+            f"the network also accepts other sizes ({_some(others)}), so give --input-shape "
+            "if you meant another."
+        )
+        return known[0]
+    listed = ", ".join(format_shape(s) for s in fits[:4]) + (", …" if len(fits) > 4 else "")
+    raise CodeImportError(
+        "Several input sizes fit this network ({sizes}); say which one you mean with "
+        "--input-shape, like --input-shape {example}.",
+        sizes=listed,
+        example=",".join(str(n) for n in fits[0]),
+    )
+
+
+def _some(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: text.rfind(",", 0, limit)] + ", …"
+
+
+def require_fit(shape: Shape, test: Callable[[Shape], Misfit | None]) -> None:
+    """Raise the misfit of a shape the person gave, naming the layer and its line."""
+    problem = test(shape)
+    if problem is not None:
+        raise CodeImportError(
+            "The network does not fit the input shape {shape}. {detail}",
+            shape=format_shape(shape),
+            detail=problem.message,
+        )

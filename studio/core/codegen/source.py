@@ -1,0 +1,526 @@
+"""Reading ``nn.Sequential(...)`` networks from Python source without running it.
+
+Only the syntax tree is looked at: which names mean ``torch.nn`` (``nn.``,
+``torch.nn.``, ``from torch.nn import Conv2d``), the layer calls inside each
+Sequential (nested ones flattened, variables followed), and argument values
+worked out with plain arithmetic on literals and constants the file defines.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import operator
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from studio.core.codegen.layers import LayerCall
+from studio.core.errors import CodeImportError
+
+_BINARY: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.FloorDiv: operator.floordiv,
+    ast.Mod: operator.mod,
+    ast.Pow: operator.pow,
+}
+_UNARY: dict[type[ast.unaryop], Callable[[Any], Any]] = {
+    ast.USub: operator.neg,
+    ast.UAdd: operator.pos,
+    ast.Not: operator.not_,
+}
+_LIMIT = 10**12
+_CONTAINERS = frozenset({"Sequential", "ModuleList"})
+_HINT = re.compile(r"#\s*input\s*:?\s*(\d+(?:\s*[×x,]\s*\d+)*)", re.IGNORECASE)
+
+
+class Unreadable(Exception):
+    """A value that only running the code could tell."""
+
+    def __init__(self, node: ast.AST) -> None:
+        super().__init__()
+        self.node = node
+
+
+@dataclass
+class Site:
+    """One ``nn.Sequential(...)`` call in the file and where it is."""
+
+    call: ast.Call
+    label: str
+    """How the code names it (``model``, ``self.features``, ``make_model()``)."""
+    class_name: str | None
+    named: bool
+    size: int = 0
+
+
+@dataclass
+class _Scope:
+    """Where a node sits: its class and function, for following names and ``self.x``."""
+
+    cls: ast.ClassDef | None = None
+    func: ast.FunctionDef | ast.AsyncFunctionDef | None = None
+    env: dict[str, Any] = field(default_factory=dict)
+
+
+class SourceReader:
+    """The parsed file, with what it imports from torch and the constants it defines."""
+
+    def __init__(self, source: str, filename: str = "<code>") -> None:
+        self.source = source
+        self.filename = filename
+        try:
+            self.tree = ast.parse(source, filename)
+        except SyntaxError as error:
+            raise CodeImportError(
+                "Line {line} of {name} is not valid Python ({reason}), so it cannot be read.",
+                line=error.lineno or 1,
+                name=filename,
+                reason=error.msg,
+            ) from None
+        except ValueError as error:  # null bytes
+            raise CodeImportError(
+                "{name} is not readable Python source ({reason}).", name=filename, reason=error
+            ) from None
+        self.lines = source.splitlines()
+        self.parents: dict[ast.AST, ast.AST] = {}
+        for node in ast.walk(self.tree):
+            for child in ast.iter_child_nodes(node):
+                self.parents[child] = node
+        self.torch_names: set[str] = set()
+        self.nn_names: set[str] = set()
+        self.direct: dict[str, str] = {}
+        self.star = False
+        self._read_imports()
+        self.defined = {
+            node.name
+            for node in ast.walk(self.tree)
+            if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+        }
+        self.constants = self._constants(self.tree.body, {})
+
+    # --- names -----------------------------------------------------------------
+
+    def _read_imports(self) -> None:
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name == "torch.nn" and alias.asname:
+                        self.nn_names.add(alias.asname)
+                    elif alias.name.split(".")[0] == "torch":
+                        self.torch_names.add(alias.asname or "torch")
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                for alias in node.names:
+                    local = alias.asname or alias.name
+                    if node.module == "torch" and alias.name == "nn":
+                        self.nn_names.add(local)
+                    elif node.module == "torch.nn" or node.module.startswith("torch.nn.modules"):
+                        if alias.name == "*":
+                            self.star = True
+                        else:
+                            self.direct[local] = alias.name
+
+    def nn_name(self, node: ast.AST) -> str | None:
+        """The ``torch.nn`` attribute an expression names (``nn.Conv2d`` → ``Conv2d``), if any."""
+        if isinstance(node, ast.Name):
+            if node.id in self.direct:
+                return self.direct[node.id]
+            if node.id in self.defined:
+                return None
+            if self.star or _is_nn_class(node.id):
+                return node.id  # a pasted snippet without its imports
+            return None
+        if isinstance(node, ast.Attribute):
+            base = node.value
+            if isinstance(base, ast.Name) and (base.id in self.nn_names or base.id == "nn"):
+                return node.attr
+            if (
+                isinstance(base, ast.Attribute)
+                and base.attr == "nn"
+                and isinstance(base.value, ast.Name)
+                and (base.value.id in self.torch_names or base.value.id == "torch")
+            ):
+                return node.attr
+        return None
+
+    def is_call_to(self, node: ast.AST, names: frozenset[str]) -> bool:
+        return isinstance(node, ast.Call) and self.nn_name(node.func) in names
+
+    # --- values ----------------------------------------------------------------
+
+    def _constants(self, body: list[ast.stmt], env: dict[str, Any]) -> dict[str, Any]:
+        """Names assigned plain values (``hidden = 128``), in order, as far as they can be read."""
+        env = dict(env)
+        for stmt in body:
+            if isinstance(stmt, ast.Assign):
+                targets, value = stmt.targets, stmt.value
+            elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+                targets, value = [stmt.target], stmt.value
+            else:
+                continue
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    try:
+                        env[target.id] = evaluate(value, env)
+                    except Unreadable:
+                        env.pop(target.id, None)
+        return env
+
+    def text(self, node: ast.AST, limit: int = 70) -> str:
+        """The source of ``node`` on one line, shortened for a message."""
+        segment = ast.get_source_segment(self.source, node) or ast.unparse(node)
+        segment = " ".join(segment.split())
+        segment = re.sub(r"([(\[]) ", r"\1", segment)
+        segment = re.sub(r",? ([)\]])", r"\1", segment)
+        return segment if len(segment) <= limit else segment[: limit - 1] + "…"
+
+    def line_text(self, line: int) -> str:
+        return self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""
+
+    def hint(self, line: int) -> str | None:
+        """An input shape written in a comment on this line (``# input: 1×28×28``)."""
+        match = _HINT.search(self.lines[line - 1]) if 0 < line <= len(self.lines) else None
+        return match.group(1) if match else None
+
+    # --- structure ---------------------------------------------------------------
+
+    def scope_of(self, node: ast.AST) -> _Scope:
+        scope = _Scope(env=dict(self.constants))
+        current = self.parents.get(node)
+        while current is not None:
+            if scope.func is None and isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                scope.func = current
+            if scope.cls is None and isinstance(current, ast.ClassDef):
+                scope.cls = current
+            current = self.parents.get(current)
+        if scope.func is not None:
+            scope.env.update(self._defaults(scope.func, scope.env))
+            scope.env = self._constants(list(scope.func.body), scope.env)
+        return scope
+
+    def _defaults(self, func: ast.FunctionDef | ast.AsyncFunctionDef, env: dict[str, Any]):
+        args = func.args
+        positional = [*args.posonlyargs, *args.args]
+        with_defaults = positional[len(positional) - len(args.defaults) :]
+        pairs = list(zip(with_defaults, args.defaults, strict=True))
+        pairs += [
+            (a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is not None
+        ]
+        found = {}
+        for arg, default in pairs:
+            with contextlib.suppress(Unreadable):
+                found[arg.arg] = evaluate(default, env)
+        return found
+
+    def module_classes(self) -> list[ast.ClassDef]:
+        """Classes that derive from ``nn.Module``, directly or through another such class."""
+        classes = [n for n in ast.walk(self.tree) if isinstance(n, ast.ClassDef)]
+        found: list[ast.ClassDef] = []
+        names: set[str] = set()
+        changed = True
+        while changed:
+            changed = False
+            for cls in classes:
+                if cls.name in names:
+                    continue
+                for base in cls.bases:
+                    if self.nn_name(base) == "Module" or (
+                        isinstance(base, ast.Name) and base.id in names
+                    ):
+                        found.append(cls)
+                        names.add(cls.name)
+                        changed = True
+                        break
+        return sorted(found, key=lambda c: c.lineno)
+
+    def sites(self) -> list[Site]:
+        """Every ``nn.Sequential(...)`` that is not part of another one."""
+        calls = [n for n in ast.walk(self.tree) if self.is_call_to(n, frozenset({"Sequential"}))]
+        sites: list[Site] = []
+        for call in calls:
+            if self._inside_sequential(call):
+                continue
+            label, named = self._label(call)
+            scope = self.scope_of(call)
+            sites.append(Site(call, label, scope.cls.name if scope.cls else None, named))
+        used = set()
+        for site in sites:
+            for other in sites:
+                if other is not site and self._mentions(other.call, site):
+                    used.add(id(site))
+        outer = [s for s in sites if id(s) not in used] or sites
+        return sorted(outer, key=lambda s: (s.call.lineno, s.call.col_offset))
+
+    def _inside_sequential(self, node: ast.AST) -> bool:
+        current = self.parents.get(node)
+        while current is not None and not isinstance(current, ast.stmt):
+            if self.is_call_to(current, _CONTAINERS):
+                return True
+            current = self.parents.get(current)
+        return False
+
+    def _label(self, call: ast.Call) -> tuple[str, bool]:
+        parent = self.parents.get(call)
+        targets: list[ast.expr] = []
+        if isinstance(parent, ast.Assign):
+            targets = parent.targets
+        elif isinstance(parent, ast.AnnAssign):
+            targets = [parent.target]
+        elif isinstance(parent, ast.Return):
+            func = self.scope_of(call).func
+            if func is not None:
+                return f"{func.name}()", True
+        for target in targets:
+            if isinstance(target, (ast.Name, ast.Attribute)):
+                return ast.unparse(target), True
+        return "nn.Sequential", False
+
+    def _mentions(self, call: ast.Call, site: Site) -> bool:
+        """Whether ``call``'s arguments refer to the variable ``site`` is assigned to."""
+        if not site.named:
+            return False
+        for node in ast.walk(call):
+            if (
+                node is not call
+                and isinstance(node, (ast.Name, ast.Attribute))
+                and ast.unparse(node) == site.label
+            ):
+                return True
+        return False
+
+    # --- expanding -------------------------------------------------------------
+
+    def layers(self, node: ast.expr, seen: frozenset[int] = frozenset()) -> list[LayerCall]:
+        """The layer calls of a Sequential (or of anything that names one), flattened."""
+        if id(node) in seen:
+            raise CodeImportError(
+                "Line {line}: `{text}` refers to itself.", line=node.lineno, text=self.text(node)
+            )
+        seen = seen | {id(node)}
+        if isinstance(node, ast.Call):
+            name = self.nn_name(node.func)
+            if name in _CONTAINERS:
+                return self._container(node, seen)
+            if name is not None:
+                return [self._layer_call(node, name)]
+            raise CodeImportError(
+                "Line {line}: `{text}` is not a torch.nn layer. Without running code, only "
+                "torch.nn layers can be read; a Module class can be imported with --trust.",
+                line=node.lineno,
+                text=self.text(node),
+            )
+        if isinstance(node, (ast.Name, ast.Attribute)):
+            value = self._assigned(node)
+            if value is not None:
+                return self.layers(value, seen)
+        raise CodeImportError(
+            "Line {line}: cannot tell what `{text}` is without running the code. Write the "
+            "layers out inside the nn.Sequential(...).",
+            line=node.lineno,
+            text=self.text(node),
+        )
+
+    def _container(self, call: ast.Call, seen: frozenset[int]) -> list[LayerCall]:
+        if call.keywords:
+            raise CodeImportError(
+                "Line {line}: nn.Sequential takes its layers as plain arguments.",
+                line=call.lineno,
+            )
+        items: list[ast.expr] = []
+        for arg in call.args:
+            items.extend(self._items(arg))
+        found: list[LayerCall] = []
+        for item in items:
+            found.extend(self.layers(item, seen))
+        return found
+
+    def _items(self, arg: ast.expr) -> list[ast.expr]:
+        """The layers an argument stands for: ``*layers``, a list, an ``OrderedDict``."""
+        if isinstance(arg, ast.Starred):
+            return self._sequence(arg.value)
+        if isinstance(arg, ast.Dict):
+            return [v for v in arg.values if v is not None]
+        if (
+            isinstance(arg, ast.Call)
+            and _called_name(arg.func) == "OrderedDict"
+            and len(arg.args) == 1
+        ):
+            pairs = self._sequence(arg.args[0])
+            values = []
+            for pair in pairs:
+                if not (isinstance(pair, ast.Tuple) and len(pair.elts) == 2):
+                    raise CodeImportError(
+                        "Line {line}: expected (name, layer) pairs in the OrderedDict.",
+                        line=pair.lineno,
+                    )
+                values.append(pair.elts[1])
+            return values
+        if isinstance(arg, (ast.List, ast.Tuple)):
+            return list(arg.elts)
+        return [arg]
+
+    def _sequence(self, node: ast.expr) -> list[ast.expr]:
+        if isinstance(node, (ast.List, ast.Tuple)):
+            return list(node.elts)
+        if isinstance(node, (ast.Name, ast.Attribute)):
+            value = self._assigned(node)
+            if value is not None:
+                return self._sequence(value)
+        modules = frozenset({"ModuleList"})
+        if isinstance(node, ast.Call) and len(node.args) == 1 and self.is_call_to(node, modules):
+            return self._sequence(node.args[0])
+        raise CodeImportError(
+            "Line {line}: the layers in `{text}` are built while the code runs, so they cannot "
+            "be read without running it. Write the layers out inside the nn.Sequential(...).",
+            line=node.lineno,
+            text=self.text(node),
+        )
+
+    def _assigned(self, node: ast.Name | ast.Attribute) -> ast.expr | None:
+        """The value last assigned to this name (or ``self.x``) before it is used."""
+        wanted = ast.unparse(node)
+        scope = self.scope_of(node)
+        places: list[list[ast.stmt]] = []
+        if isinstance(node, ast.Attribute):
+            if scope.cls is not None:
+                places.append([s for s in ast.walk(scope.cls) if isinstance(s, ast.stmt)])
+        else:
+            if scope.func is not None:
+                places.append([s for s in ast.walk(scope.func) if isinstance(s, ast.stmt)])
+            places.append(self.tree.body)
+        for statements in places:
+            best: ast.expr | None = None
+            for stmt in statements:
+                if isinstance(stmt, ast.Assign):
+                    targets, value = stmt.targets, stmt.value
+                elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+                    targets, value = [stmt.target], stmt.value
+                else:
+                    continue
+                named = any(ast.unparse(t) == wanted for t in targets)
+                before = isinstance(node, ast.Attribute) or stmt.lineno <= node.lineno
+                if named and before and value is not node:
+                    best = value
+            if best is not None:
+                return best
+        return None
+
+    def _layer_call(self, call: ast.Call, name: str) -> LayerCall:
+        env = self.scope_of(call).env
+        try:
+            args: list[Any] = []
+            for arg in call.args:
+                if isinstance(arg, ast.Starred):
+                    raise Unreadable(arg)
+                args.append(evaluate(arg, env))
+            kwargs = {}
+            for keyword in call.keywords:
+                if keyword.arg is None:
+                    raise Unreadable(keyword.value)
+                kwargs[keyword.arg] = evaluate(keyword.value, env)
+        except Unreadable as problem:
+            raise CodeImportError(
+                "Line {line}: cannot work out the value `{value}` in `{text}` without running "
+                "the code. Write it as a number.",
+                line=getattr(problem.node, "lineno", call.lineno),
+                value=self.text(problem.node, 40),
+                text=self.text(call),
+            ) from None
+        return LayerCall(name, tuple(args), kwargs, call.lineno, self.text(call))
+
+    def class_attributes(self, cls: ast.ClassDef) -> list[str]:
+        """``self.x`` names the class assigns layers or Sequentials to."""
+        found = []
+        for node in ast.walk(cls):
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+                for target in node.targets:
+                    if (
+                        isinstance(target, ast.Attribute)
+                        and isinstance(target.value, ast.Name)
+                        and target.value.id == "self"
+                        and self.nn_name(node.value.func) is not None
+                    ):
+                        found.append(ast.unparse(target))
+        return found
+
+    def instantiated(self) -> set[str]:
+        """Names called outside any class body: ``net = Net()`` says which class is the model."""
+        found = set()
+        for node in ast.walk(self.tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and self.enclosing(node, ast.ClassDef) is None
+            ):
+                found.add(node.func.id)
+        return found
+
+    def enclosing(self, node: ast.AST, kind: type[ast.AST]) -> ast.AST | None:
+        current = self.parents.get(node)
+        while current is not None and not isinstance(current, kind):
+            current = self.parents.get(current)
+        return current
+
+    def used_inside_classes(self, names: set[str]) -> set[str]:
+        """Class names another class builds (``self.block = Block()``): parts, not the model."""
+        found = set()
+        for cls in (n for n in ast.walk(self.tree) if isinstance(n, ast.ClassDef)):
+            for node in ast.walk(cls):
+                if isinstance(node, ast.Name) and node.id in names and node.id != cls.name:
+                    found.add(node.id)
+        return found
+
+
+def _called_name(func: ast.expr) -> str | None:
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return None
+
+
+def _is_nn_class(name: str) -> bool:
+    from torch import nn
+
+    return name[:1].isupper() and isinstance(getattr(nn, name, None), type)
+
+
+def evaluate(node: ast.AST, env: dict[str, Any]) -> Any:
+    """The value of a literal or of arithmetic on literals and known constants; never runs code."""
+    if isinstance(node, ast.Constant):
+        if isinstance(node.value, (int, float, str, bool)) or node.value is None:
+            return node.value
+        raise Unreadable(node)
+    if isinstance(node, (ast.Tuple, ast.List)):
+        return tuple(evaluate(e, env) for e in node.elts)
+    if isinstance(node, ast.Name):
+        if node.id in env:
+            return env[node.id]
+        raise Unreadable(node)
+    if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
+        operand = evaluate(node.operand, env)
+        _number(operand, node)
+        return _UNARY[type(node.op)](operand)
+    if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+        left, right = evaluate(node.left, env), evaluate(node.right, env)
+        _number(left, node)
+        _number(right, node)
+        if isinstance(node.op, ast.Pow) and (abs(right) > 64 or abs(left) > _LIMIT):
+            raise Unreadable(node)
+        try:
+            result = _BINARY[type(node.op)](left, right)
+        except (ArithmeticError, ValueError):
+            raise Unreadable(node) from None
+        if isinstance(result, complex) or abs(result) > _LIMIT:
+            raise Unreadable(node)
+        return result
+    raise Unreadable(node)
+
+
+def _number(value: Any, node: ast.AST) -> None:
+    if not isinstance(value, (int, float)):
+        raise Unreadable(node)
