@@ -15,8 +15,8 @@ def test_core_modules_never_import_qt():
         "for m in pkgutil.walk_packages(studio.core.__path__, 'studio.core.'):\n"
         "    importlib.import_module(m.name)\n"
         "import studio.cli, studio.commands\n"
-        "bad = [n for n in sys.modules if n.split('.')[0] in ('PySide6', 'PyQt5', 'PyQt6', 'pyqtgraph')"
-        " or n.startswith('studio.gui')]\n"
+        "qt = ('PySide6', 'PyQt5', 'PyQt6', 'pyqtgraph')\n"
+        "bad = [n for n in sys.modules if n.split('.')[0] in qt or n.startswith('studio.gui')]\n"
         "print(','.join(bad))\n"
     )
     result = subprocess.run(

@@ -134,10 +134,10 @@ def test_state_dict_with_missing_extra_or_misshaped_keys(tmp_path: Path):
     missing = dict(good)
     missing.pop("0.weight")
     torch.save(missing, path)
-    with pytest.raises(FileFormatError, match="missing 0.weight"):
+    with pytest.raises(FileFormatError, match=r"missing 0\.weight"):
         load_weights(path, project)
     torch.save({**good, "99.weight": torch.zeros(1)}, path)
-    with pytest.raises(FileFormatError, match="unexpected 99.weight"):
+    with pytest.raises(FileFormatError, match=r"unexpected 99\.weight"):
         load_weights(path, project)
     torch.save({**good, "0.weight": torch.zeros(3, 1, 5, 5)}, path)
     with pytest.raises(FileFormatError, match="has shape"):
