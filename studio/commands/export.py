@@ -1,0 +1,39 @@
+"""``studio export``: a project as a standalone PyTorch training script, or just its model."""
+
+from __future__ import annotations
+
+import argparse
+
+from studio.core.io.atomic import write_atomic
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "export",
+        help="write a standalone PyTorch training script (or just the model) for a project",
+        description="Write a training script that needs only torch, torchvision and numpy and "
+        "repeats the app's run: the network, data split, seed, normalisation, optimizer, "
+        "schedule and loss. With --model-only, write just the nn.Sequential definition.",
+    )
+    parser.add_argument("project", metavar="PROJECT.json", help="a project (or model) file")
+    parser.add_argument("-o", "--output", required=True, metavar="SCRIPT.py", help="file to write")
+    parser.add_argument(
+        "--model-only", action="store_true", help="write only the nn.Sequential definition"
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from studio.commands.common import load_project_or_model
+    from studio.core.codegen.model_code import model_definition
+    from studio.core.codegen.script import export_script
+
+    project, _ = load_project_or_model(args.project)
+    if args.model_only:
+        text = "from torch import nn\n\n" + model_definition(project.architecture)
+    else:
+        text = export_script(project)
+    write_atomic(args.output, lambda handle: handle.write(text.encode("utf-8")))
+    what = "model definition" if args.model_only else "training script"
+    print(f"Wrote the {what} for {project.name} to {args.output}.")
+    return 0

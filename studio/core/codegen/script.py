@@ -1,0 +1,628 @@
+"""The whole training run as one standalone PyTorch script a learner can read and run.
+
+``export_script(project)`` writes only what this project needs: its dataset's
+loading (no branches for other datasets), the fitting of images to the
+network's input, the split, the normalisation, augmentation, optimizer,
+schedule and loss the app uses, a plain training loop and a tutorial-style
+evaluation. Random numbers are drawn in the app's order (split, then
+``torch.manual_seed(seed)`` before the layers are built, then one generator
+for shuffling and augmentation), so on the CPU a run repeats the app's.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+
+from studio.core.codegen.model_code import model_definition
+from studio.core.data.paths import bundled_sample_path
+from studio.core.data.sample import CLASSES as SAMPLE_CLASSES
+from studio.core.data.sample import NATIVE_SHAPE as SAMPLE_SHAPE
+from studio.core.data.torchvision_sets import SETS
+from studio.core.project import Project
+from studio.core.shapes import resolve_loss
+from studio.core.training.factories import NORMAL_INIT_STD, ONECYCLE_MOMENTUM
+
+TORCHVISION_DATA = "./data"
+EVAL_BATCH = 1000
+
+
+def export_script(project: Project) -> str:
+    """The project's training run as the text of one Python file (ruff-clean)."""
+    return _Script(project).render()
+
+
+def _fill(text: str, **values: object) -> str:
+    """Dedent ``text`` and replace each ``<<key>>`` with its value."""
+    text = textwrap.dedent(text)
+    for key, value in values.items():
+        text = text.replace(f"<<{key}>>", str(value))
+    return text
+
+
+def _string(text: str) -> str:
+    """A double-quoted Python string literal (JSON's escapes are valid Python)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _strings(items) -> str:
+    return "[" + ", ".join(_string(str(item)) for item in items) + "]"
+
+
+def _slug(name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+    return slug or "model"
+
+
+class _Script:
+    """Collects the pieces of one script; each ``_section`` returns code or ''."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.arch = project.architecture
+        self.cfg = project.training
+        self.data = project.dataset
+        self.input_shape = tuple(self.arch.input_shape)
+        self.flat = len(self.input_shape) == 1
+        self.kind = (
+            "sample"
+            if self.data.name == "mnist-sample"
+            else "folder"
+            if self.data.name == "image-folder"
+            else "torchvision"
+        )
+        self.loss = resolve_loss(self.cfg.loss, self.arch.blocks)
+        self.augment_crop = self.data.augment_crop and not self.flat
+        self.augment_flip = self.data.augment_flip and not self.flat
+        self.native = self._native_shape()
+        self.adapt = self._adapt_steps()
+
+    # --- what the script needs ---------------------------------------------------------
+
+    def _native_shape(self) -> tuple[int, int, int]:
+        if self.kind == "sample":
+            return SAMPLE_SHAPE
+        if self.kind == "torchvision":
+            return SETS[self.data.name].native_shape
+        if not self.flat:
+            return self.input_shape  # type: ignore[return-value]  # decoded at the input size
+        from studio.core.data import describe_dataset  # a flat input needs the images' size
+
+        return describe_dataset(self.data).native_shape
+
+    def _adapt_steps(self) -> list[str]:
+        """Lines of ``fit_to_network``, in the app's order (see ``data/adapt.py``)."""
+        c, h, w = self.native
+        if self.flat:
+            return [
+                f"images = images.reshape(len(images), -1)  # {c}×{h}×{w} -> "
+                f"{self.input_shape[0]} values"
+            ]
+        if self.kind == "folder":
+            return []  # decoded straight to the network's channels and size
+        channels, height, width = self.input_shape
+        steps = []
+        if channels < c:
+            steps.append(
+                "images = torch.cat([TF.rgb_to_grayscale(part) for part in images.split(1024)])"
+                "  # colour -> gray"
+            )
+        if (h, w) != (height, width):
+            dy, dx = height - h, width - w
+            if dy >= 0 and dx >= 0 and dy % 2 == 0 and dx % 2 == 0:
+                steps.append(
+                    f"images = F.pad(images, ({dx // 2}, {dx // 2}, {dy // 2}, {dy // 2}))"
+                    f"  # {h}×{w} -> {height}×{width} with a black border"
+                )
+            else:
+                steps.append(
+                    f"images = torch.cat([TF.resize(part, [{height}, {width}], antialias=True) "
+                    "for part in images.split(1024)])"
+                )
+        if channels > c:
+            steps.append(f"images = images.repeat(1, {channels}, 1, 1)  # gray -> colour")
+        return steps
+
+    def _uses(self, text: str) -> bool:
+        return any(text in line for line in self.adapt)
+
+    @property
+    def needs_functional(self) -> bool:
+        return self.loss == "mse" or self.augment_crop or self._uses("F.")
+
+    # --- rendering ---------------------------------------------------------------------
+
+    def render(self) -> str:
+        sections = [
+            self._header(),
+            self._imports(),
+            self._constants(),
+            self._arguments(),
+            self._loading(),
+            self._adapting(),
+            self._statistics(),
+            self._augmentation(),
+            self._device(),
+            self._evaluation(),
+            self._main(),
+        ]
+        parts = [s.strip("\n") for s in sections if s.strip()]
+        text = "\n\n".join(parts[:3]) + "\n\n\n" + "\n\n\n".join(parts[3:])
+        return text + '\n\n\nif __name__ == "__main__":\n    main()\n'
+
+    def _header(self) -> str:
+        name = self.project.name
+        what = {
+            "sample": "the 5,000-image MNIST sample bundled with Sequential Studio",
+            "torchvision": SETS.get(self.data.name, SETS["mnist"]).title
+            + " (downloaded by torchvision)",
+            "folder": "a folder with one sub-folder of images per class",
+        }[self.kind]
+        return _fill(
+            '''
+            """Train "<<name>>" on <<what>>.
+
+            Exported from Sequential Studio: the same network, data split, seed, normalisation,
+            optimizer, schedule and loss as the app, so a run on the CPU repeats the app's.
+            Needs only torch, torchvision and numpy. Try: python <<file>>.py --help
+            """
+            ''',
+            name=name.replace('"', "'").replace("\\", "/"),
+            what=what,
+            file=_slug(name),
+        )
+
+    def _imports(self) -> str:
+        lines = ["import argparse"]
+        if self.kind == "folder":
+            lines.append("import os")
+        lines.append("")
+        if self.kind != "torchvision":
+            lines.append("import numpy as np")
+        lines.append("import torch")
+        if self.kind == "folder":
+            lines.append("from PIL import Image")
+        lines.append("from torch import nn")
+        if self.needs_functional:
+            lines.append("from torch.nn import functional as F")
+        if self.kind == "torchvision":
+            lines.append("from torchvision import datasets")
+        if self.kind == "folder":
+            lines.append("from torchvision.datasets.folder import IMG_EXTENSIONS")
+        if self._uses("TF."):
+            lines.append("from torchvision.transforms.v2 import functional as TF")
+        return "\n".join(lines)
+
+    def _constants(self) -> str:
+        lines = [f"SEED = {self.cfg.seed}  # the app's training seed: same weights, same batches"]
+        if self.kind != "torchvision":
+            lines.append(
+                f"VAL_FRACTION = {self.data.val_fraction!r}  # held back from every class "
+                "for validation"
+            )
+            lines.append("SPLIT_SEED = 0  # the split's own seed, as in the app")
+        if self.kind == "sample":
+            lines.append(f"CLASSES = {_strings(SAMPLE_CLASSES)}")
+        elif self.kind == "torchvision":
+            lines.append(f"CLASSES = {_strings(SETS[self.data.name].classes)}")
+        if self.kind == "folder":
+            c, h, w = self.native
+            lines.append(f"IMAGE_SIZE = ({w}, {h})  # (width, height) the images are decoded at")
+            lines.append(f'IMAGE_MODE = "{"L" if c == 1 else "RGB"}"  # grayscale or colour')
+        lines.append(f"EVAL_BATCH = {EVAL_BATCH}  # images per batch when evaluating")
+        return "\n".join(lines)
+
+    def _data_default(self) -> tuple[str, str]:
+        if self.kind == "sample":
+            return _string(str(bundled_sample_path())), "the bundled MNIST sample (.npz)"
+        if self.kind == "torchvision":
+            return _string(TORCHVISION_DATA), "where torchvision downloads the dataset"
+        return _string(self.data.path), "the image folder, one sub-folder per class"
+
+    def _arguments(self) -> str:
+        cfg = self.cfg
+        data_default, data_help = self._data_default()
+        return _fill(
+            """
+            def parse_args():
+                parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+                parser.add_argument("--epochs", type=int, default=<<epochs>>)
+                parser.add_argument("--batch-size", type=int, default=<<batch>>)
+                parser.add_argument("--lr", type=float, default=<<lr>>, help="<<lr_help>>")
+                parser.add_argument("--device", default="<<device>>", help="auto, cpu, cuda or mps")
+                parser.add_argument(
+                    "--data",
+                    default=<<data>>,
+                    help="<<data_help>>",
+                )
+                parser.add_argument("--out", default="<<out>>.pt", help="where to save the weights")
+                return parser.parse_args()
+            """,
+            epochs=cfg.epochs,
+            batch=cfg.batch_size,
+            lr=repr(cfg.lr),
+            lr_help="the peak learning rate" if cfg.schedule == "onecycle" else "learning rate",
+            device=cfg.device,
+            data=data_default,
+            data_help=data_help,
+            out=_slug(self.project.name),
+        )
+
+    def _loading(self) -> str:
+        if self.kind == "sample":
+            return _SPLIT + "\n\n" + _SAMPLE
+        if self.kind == "torchvision":
+            spec = SETS[self.data.name]
+            if spec.is_idx:
+                reshape = "split.data.unsqueeze(1)  # (N, 28, 28) -> (N, 1, 28, 28)"
+            else:
+                reshape = (
+                    "torch.from_numpy(split.data).permute(0, 3, 1, 2).contiguous()  # NHWC -> NCHW"
+                )
+            return _fill(
+                _TORCHVISION,
+                cls=spec.class_name,
+                title=spec.title,
+                reshape=reshape,
+                labels="split.targets" if spec.is_idx else "torch.tensor(split.targets)",
+            )
+        return _SPLIT + "\n\n" + _FOLDER
+
+    def _adapting(self) -> str:
+        if not self.adapt:
+            return ""
+        body = "\n".join(f"    {line}" for line in self.adapt)
+        return (
+            "def fit_to_network(images):\n"
+            '    """Give uint8 images (N, C, H, W) the shape the network takes, as the app '
+            'does."""\n'
+            f"{body}\n"
+            "    return images\n"
+        )
+
+    def _statistics(self) -> str:
+        dims = "(0, 1)" if self.flat else "(0, 2, 3)"
+        return _fill(_STATS, dims=dims)
+
+    def _augmentation(self) -> str:
+        parts = []
+        if self.augment_crop:
+            parts.append(_CROP)
+        if self.augment_flip:
+            parts.append(_FLIP)
+        return "\n\n".join(parts)
+
+    def _device(self) -> str:
+        return _DEVICE
+
+    def _evaluation(self) -> str:
+        return _EVALUATE
+
+    # --- main ------------------------------------------------------------------------
+
+    def _main(self) -> str:
+        shape = "" if self.flat else ".view(-1, 1, 1)"
+        model = textwrap.indent(model_definition(self.arch), "    ").rstrip("\n")
+        load = {
+            "sample": "load_sample(args.data)",
+            "torchvision": "load_torchvision(args.data)",
+            "folder": "load_image_folder(args.data)",
+        }[self.kind]
+        classes = "classes" if self.kind == "folder" else "CLASSES"
+        names = ", classes" if self.kind == "folder" else ""
+        lines = [
+            "def main():",
+            "    args = parse_args()",
+            "    device = pick_device(args.device)",
+            f"    train_images, train_labels, val_images, val_labels{names} = {load}",
+        ]
+        if self.adapt:
+            lines += [
+                "    train_images, val_images = fit_to_network(train_images), "
+                "fit_to_network(val_images)",
+            ]
+        lines += [
+            "",
+            "    # Normalise each channel with the training split's statistics: "
+            "(x / 255 - mean) / std.",
+            "    mean, std = channel_stats(train_images)",
+            f"    shift = (mean.float() * 255){shape}.to(device)",
+            f"    scale = (1 / (std.float() * 255)){shape}.to(device)",
+            "    train_images, train_labels = train_images.to(device), train_labels.to(device)",
+            "    val_x = (val_images.to(device).float() - shift) * scale",
+            "    val_y = val_labels.to(device)",
+            "",
+            "    # The network: the same layers, and so the same state_dict keys, as in the app.",
+            "    torch.manual_seed(SEED)  # the same seed gives the same initial weights",
+            model,
+        ]
+        lines += self._init_lines()
+        lines += [
+            "    model.to(device)",
+            "    generator = torch.Generator().manual_seed(SEED)  # shuffling"
+            + (" and augmentation" if self.augment_crop or self.augment_flip else ""),
+            "",
+        ]
+        lines += self._loss_lines()
+        lines += [
+            "    n, batch_size = len(train_images), args.batch_size",
+            "    steps_per_epoch = -(-n // batch_size)  # the last batch may be smaller",
+            "    if n % batch_size == 1 and n > batch_size:",
+            "        steps_per_epoch -= 1  # a last batch of one image would break BatchNorm",
+        ]
+        lines += self._optimizer_lines()
+        lines += [
+            "",
+            '    print(f"Training on {device}: {n} training and {len(val_y)} validation images.")',
+            "    for epoch in range(1, args.epochs + 1):",
+            "        model.train()",
+            "        order = torch.randperm(n, generator=generator).to(device)",
+            "        losses = []",
+            "        for step in range(steps_per_epoch):",
+            "            batch = order[step * batch_size : (step + 1) * batch_size]",
+            "            images, labels = train_images[batch], train_labels[batch]",
+        ]
+        if self.augment_crop:
+            lines.append("            images = random_crop(images, generator)")
+        if self.augment_flip:
+            lines.append("            images = random_flip(images, generator)")
+        lines += [
+            "            inputs = (images.float() - shift) * scale",
+            "",
+            "            optimizer.zero_grad()",
+            "            loss = criterion(model(inputs), labels)",
+            "            loss.backward()",
+            "            optimizer.step()",
+        ]
+        if self.cfg.schedule != "none":
+            lines.append("            scheduler.step()  # the schedule moves once per batch")
+        lines += [
+            "            losses.append(loss.item())",
+            "",
+            "        val_loss, confusion = evaluate(model, val_x, val_y, criterion, len("
+            + classes
+            + "))",
+            "        accuracy = 100 * confusion.diagonal().sum().item() / len(val_y)",
+            "        print(",
+            '            f"epoch {epoch}: training loss {sum(losses) / len(losses):.4f}, "',
+            '            f"validation loss {val_loss:.4f}, validation accuracy {accuracy:.2f} %"',
+            "        )",
+            "",
+            "    # The accuracy of the last epoch, overall and for each class.",
+            "    correct, total = confusion.diagonal().sum().item(), len(val_y)",
+            '    print(f"Accuracy of the network on the {total} validation images: '
+            '{100 * correct // total} %")',
+            f"    for index, (name, row) in enumerate(zip({classes}, confusion.tolist())):",
+            "        if sum(row) > 0:  # a class with no validation images has no accuracy",
+            '            print(f"Accuracy for class: {name:5s} is '
+            '{100 * row[index] / sum(row):.1f} %")',
+            "",
+            "    torch.save(model.state_dict(), args.out)",
+            '    print(f"Saved the weights to {args.out}")',
+        ]
+        return "\n".join(lines)
+
+    def _init_lines(self) -> list[str]:
+        init = self.cfg.init
+        if init == "default":
+            return []
+        call = {
+            "kaiming": 'nn.init.kaiming_normal_(layer.weight, nonlinearity="relu")',
+            "xavier": "nn.init.xavier_uniform_(layer.weight)",
+            "normal": f"nn.init.normal_(layer.weight, 0.0, {NORMAL_INIT_STD!r})",
+        }[init]
+        return [
+            f"    # {init.capitalize()} initialisation of every Conv2d and Linear layer, biases 0.",
+            "    with torch.no_grad():",
+            "        for layer in model.modules():",
+            "            if isinstance(layer, (nn.Conv2d, nn.Linear)):",
+            f"                {call}",
+            "                if layer.bias is not None:",
+            "                    nn.init.zeros_(layer.bias)",
+        ]
+
+    def _loss_lines(self) -> list[str]:
+        if self.loss == "nll":
+            return ["    criterion = nn.NLLLoss()  # the network ends in LogSoftmax", ""]
+        if self.loss == "mse":
+            classes = "len(classes)" if self.kind == "folder" else "len(CLASSES)"
+            return [
+                "    def criterion(outputs, labels):",
+                '        """Mean squared error between the outputs and one-hot targets."""',
+                f"        return F.mse_loss(outputs, F.one_hot(labels, {classes}).float())",
+                "",
+            ]
+        return ["    criterion = nn.CrossEntropyLoss()", ""]
+
+    def _optimizer_lines(self) -> list[str]:
+        cfg = self.cfg
+        extra = ""
+        if cfg.optimizer == "sgd":
+            if cfg.momentum:
+                extra += f", momentum={cfg.momentum!r}"
+            if cfg.nesterov:
+                extra += ", nesterov=True"
+        if cfg.weight_decay:
+            extra += f", weight_decay={cfg.weight_decay!r}"
+        cls = {
+            "sgd": "SGD",
+            "adam": "Adam",
+            "adamw": "AdamW",
+            "rmsprop": "RMSprop",
+            "adagrad": "Adagrad",
+        }[cfg.optimizer]
+        lines = [f"    optimizer = torch.optim.{cls}(model.parameters(), lr=args.lr{extra})"]
+        if cfg.schedule == "none":
+            return lines
+        lines.insert(0, "    total_steps = args.epochs * steps_per_epoch")
+        if cfg.schedule == "step":
+            lines.append(
+                "    # Multiply the rate by gamma every step_size epochs (counted in batches)."
+            )
+            lines += [
+                "    scheduler = torch.optim.lr_scheduler.StepLR(",
+                f"        optimizer, step_size={cfg.step_size} * steps_per_epoch, "
+                f"gamma={cfg.gamma!r}",
+                "    )",
+            ]
+        elif cfg.schedule == "cosine":
+            lines.append(
+                "    scheduler = torch.optim.lr_scheduler.CosineAnnealingLR("
+                "optimizer, T_max=total_steps)"
+            )
+        else:
+            cycles = cfg.optimizer in ("adam", "adamw") or (
+                cfg.optimizer == "sgd" and cfg.momentum > 0
+            )
+            low, high = ONECYCLE_MOMENTUM
+            if not cycles:
+                args = ", cycle_momentum=False"
+            elif (low, high) == (0.85, 0.95):  # torch's own defaults
+                args = ""
+            else:
+                args = f", base_momentum={low!r}, max_momentum={high!r}"
+            lines.append("    # One cycle: the rate warms up to --lr, then anneals to almost 0.")
+            lines += [
+                "    scheduler = torch.optim.lr_scheduler.OneCycleLR(",
+                f"        optimizer, max_lr=args.lr, total_steps=total_steps{args}",
+                "    )",
+            ]
+        return lines
+
+
+_SPLIT = '''
+def stratified_split(labels, val_fraction, seed):
+    """Sorted (train, validation) indices that hold back val_fraction of every class."""
+    rng = np.random.default_rng(seed)
+    train, val = [], []
+    for c in np.unique(labels):
+        idx = rng.permutation(np.flatnonzero(labels == c))
+        k = round(len(idx) * val_fraction)
+        val.append(idx[:k])
+        train.append(idx[k:])
+    return np.sort(np.concatenate(train)), np.sort(np.concatenate(val))
+'''
+
+_SAMPLE = '''
+def load_sample(path):
+    """The 5,000 bundled MNIST digits as uint8 (N, 1, 28, 28) images, split by class."""
+    with np.load(path) as data:
+        images, labels = data["images"], data["labels"].astype(np.int64)
+    train, val = stratified_split(labels, VAL_FRACTION, SPLIT_SEED)
+    images, labels = torch.from_numpy(images).unsqueeze(1), torch.from_numpy(labels)
+    return images[train], labels[train], images[val], labels[val]
+'''
+
+_TORCHVISION = '''
+def load_torchvision(root):
+    """<<title>>'s training split to train on and its test split to validate, as uint8 tensors."""
+    splits = []
+    for train in (True, False):
+        split = datasets.<<cls>>(root, train=train, download=True)
+        splits.append(<<reshape>>)
+        splits.append(torch.as_tensor(<<labels>>, dtype=torch.int64))
+    return splits
+'''
+
+_FOLDER = '''
+def load_image_folder(root):
+    """Every image of every class sub-folder, decoded once to uint8, then split by class."""
+    classes = sorted(e.name for e in os.scandir(root) if e.is_dir() and not e.name.startswith("."))
+    images, labels = [], []
+    for label, name in enumerate(classes):
+        for folder, subfolders, files in os.walk(os.path.join(root, name), followlinks=True):
+            subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+            for file in sorted(files):
+                if file.startswith(".") or not file.lower().endswith(IMG_EXTENSIONS):
+                    continue
+                try:
+                    with Image.open(os.path.join(folder, file)) as image:
+                        image.draft(IMAGE_MODE, IMAGE_SIZE)  # JPEGs decode smaller, faster
+                        image = image.convert(IMAGE_MODE)
+                        if image.size != IMAGE_SIZE:
+                            image = image.resize(
+                                IMAGE_SIZE, Image.Resampling.BILINEAR, reducing_gap=3.0
+                            )
+                        pixels = np.asarray(image, dtype=np.uint8)
+                except (OSError, ValueError, SyntaxError):
+                    print(f"Skipped {file}: not a readable image.")
+                    continue
+                images.append(pixels.reshape(IMAGE_SIZE[1], IMAGE_SIZE[0], -1))
+                labels.append(label)
+    labels = np.array(labels, dtype=np.int64)
+    train, val = stratified_split(labels, VAL_FRACTION, SPLIT_SEED)
+    images = torch.from_numpy(np.stack(images)).permute(0, 3, 1, 2)  # NHWC -> NCHW
+    labels = torch.from_numpy(labels)
+    return (
+        images[train].contiguous(),
+        labels[train],
+        images[val].contiguous(),
+        labels[val],
+        classes,
+    )
+'''
+
+_STATS = '''
+def channel_stats(images):
+    """Mean and std of each channel on the 0..1 scale, summed in chunks to save memory."""
+    total = squares = 0
+    for part in images.split(2048):
+        part = part.double()
+        total = total + part.sum(dim=<<dims>>)
+        squares = squares + part.square().sum(dim=<<dims>>)
+    count = images.numel() // total.numel()
+    mean = total / count
+    std = (squares / count - mean.square()).clamp_min(0).sqrt() / 255
+    std = torch.where(std < 1e-6, 1.0, std)  # a constant channel: nothing to divide
+    return mean / 255, std
+'''
+
+_CROP = '''
+def random_crop(images, generator):
+    """Pad by 4 black pixels, then cut every image back to size at its own random offset."""
+    n, c, h, w = images.shape
+    padded = F.pad(images, (4, 4, 4, 4))
+    dy, dx = torch.randint(0, 9, (2, n), generator=generator).to(images.device)
+    rows = (dy[:, None] + torch.arange(h, device=images.device))[:, None, :, None]
+    cols = (dx[:, None] + torch.arange(w, device=images.device))[:, None, None, :]
+    batch = torch.arange(n, device=images.device)[:, None, None, None]
+    channel = torch.arange(c, device=images.device)[None, :, None, None]
+    return padded[batch, channel, rows, cols]
+'''
+
+_FLIP = '''
+def random_flip(images, generator):
+    """Mirror about half of the images left to right."""
+    flip = torch.randint(0, 2, (len(images),), generator=generator).bool().to(images.device)
+    return torch.where(flip[:, None, None, None], images.flip(3), images)
+'''
+
+_DEVICE = '''
+def pick_device(name):
+    """auto: a CUDA GPU, else an Apple GPU (mps), else the CPU."""
+    if name != "auto":
+        return torch.device(name)
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    if torch.backends.mps.is_available():
+        return torch.device("mps")
+    return torch.device("cpu")
+'''
+
+_EVALUATE = '''
+def evaluate(model, inputs, labels, criterion, num_classes):
+    """Mean loss and confusion matrix (row: true class, column: predicted class)."""
+    model.eval()
+    total_loss = 0.0
+    confusion = torch.zeros(num_classes, num_classes, dtype=torch.int64)
+    with torch.no_grad():
+        for start in range(0, len(inputs), EVAL_BATCH):
+            x, y = inputs[start : start + EVAL_BATCH], labels[start : start + EVAL_BATCH]
+            outputs = model(x)
+            total_loss += criterion(outputs, y).item() * len(y)
+            pairs = y * num_classes + outputs.argmax(1)
+            counts = torch.bincount(pairs, minlength=num_classes * num_classes)
+            confusion += counts.reshape(num_classes, num_classes).cpu()
+    return total_loss / len(inputs), confusion
+'''
