@@ -53,6 +53,17 @@ def import_code(
     ``trust`` allows running the file's definitions to trace an ``nn.Module``
     class; without it nothing from the file runs.
     """
+    try:
+        return _import(source, input_shape, trust, filename)
+    except RecursionError:
+        raise CodeImportError(
+            "{file} is nested too deeply to be read.", file=_display_name(filename)
+        ) from None
+
+
+def _import(
+    source: str, input_shape: tuple[int, ...] | None, trust: bool, filename: str
+) -> ImportResult:
     reader = SourceReader(source, filename)
     if input_shape is not None:
         try:

@@ -75,10 +75,13 @@ def misfit(shape: Shape, layers: Sequence[ParsedLayer]) -> Misfit | None:
         expected = REGISTRY[layer.type].infer(info.input_shape)
         for name, stated in layer.stated.items():
             if stated != expected[name]:
+                before = "the input" if index == 0 else "the layer before it"
+                shape = info.input_shape
+                out = format_shape(shape) if len(shape) == 3 else f"{shape[0]} values"
                 return Misfit(
                     index,
-                    f"{where}{name} is {stated}, but the layer before it gives {expected[name]} "
-                    f"(output {format_shape(info.input_shape)}).",
+                    f"{where}{name} is {stated}, but {before} gives {out}, so {name} would be "
+                    f"{expected[name]}.",
                 )
         problem = check_fixed(layer, info.input_shape)
         if problem:

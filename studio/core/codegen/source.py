@@ -82,6 +82,10 @@ class SourceReader:
                 name=filename,
                 reason=error.msg,
             ) from None
+        except (RecursionError, MemoryError):
+            raise CodeImportError(
+                "{name} is nested too deeply to be read.", name=filename
+            ) from None
         except ValueError as error:  # null bytes
             raise CodeImportError(
                 "{name} is not readable Python source ({reason}).", name=filename, reason=error
@@ -178,8 +182,8 @@ class SourceReader:
         segment = re.sub(r",? ([)\]])", r"\1", segment)
         return segment if len(segment) <= limit else segment[: limit - 1] + "…"
 
-    def line_text(self, line: int) -> str:
-        return self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""
+    def line_text(self, line: int | None) -> str:
+        return self.lines[line - 1].strip() if line and 0 < line <= len(self.lines) else ""
 
     def hint(self, line: int) -> str | None:
         """An input shape written in a comment on this line (``# input: 1×28×28``)."""
@@ -217,7 +221,7 @@ class SourceReader:
         return found
 
     def module_classes(self) -> list[ast.ClassDef]:
-        """Classes that derive from ``nn.Module``, directly or through another such class."""
+        """Classes that derive from ``nn.Module`` (or ``nn.Sequential``), directly or not."""
         classes = [n for n in ast.walk(self.tree) if isinstance(n, ast.ClassDef)]
         found: list[ast.ClassDef] = []
         names: set[str] = set()
@@ -228,7 +232,7 @@ class SourceReader:
                 if cls.name in names:
                     continue
                 for base in cls.bases:
-                    if self.nn_name(base) == "Module" or (
+                    if self.nn_name(base) in _CONTAINERS | {"Module"} or (
                         isinstance(base, ast.Name) and base.id in names
                     ):
                         found.append(cls)

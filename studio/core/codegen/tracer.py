@@ -144,6 +144,8 @@ def load_class(reader: SourceReader, class_name: str, notes: list[str]) -> type[
 def _definition(stmt: ast.stmt) -> bool:
     if isinstance(stmt, (ast.Import, ast.ImportFrom, ast.ClassDef, ast.FunctionDef)):
         return True
+    if isinstance(stmt, ast.Try):  # try: import a / except ImportError: import b
+        return all(_definition(s) for s in stmt.body)
     if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
         return stmt.value is not None and not any(
             isinstance(n, ast.Call) for n in ast.walk(stmt.value)
@@ -289,7 +291,7 @@ class _Tracer:
         self.used: set[int] = set()
         self.names: dict[int, str] = {}
         self.notes: list[str] = []
-        self.pending_line: int | None = None
+        self.pending: tuple[int | None, LayerCall] = (None, LayerCall(""))
 
     def start(self, tensor: torch.Tensor) -> None:
         self.current = tensor
@@ -298,6 +300,7 @@ class _Tracer:
     # --- where ---------------------------------------------------------------------
 
     def line(self) -> int | None:
+        """The line of the file being imported that is running now."""
         frame = sys._getframe(1)
         while frame is not None:
             if frame.f_code.co_filename == self.reader.filename:
@@ -369,7 +372,8 @@ class _Tracer:
         if self.depth == 0:
             line = self.line()
             name = self.names.get(id(module), type(module).__name__)
-            self.pending_line = line
+            self.pending = (line, _module_call(module, line, self.reader.line_text(line) or name))
+            to_layer(self.pending[1], [])  # refuse a layer the registry lacks before it runs
             if not self._check_inputs(inputs, line, name):
                 raise CodeImportError(
                     "{where}{name} is given a tensor that does not come from the layer before, "
@@ -383,7 +387,7 @@ class _Tracer:
         self.depth -= 1
         if self.depth:
             return
-        line = self.pending_line
+        line, call = self.pending
         name = self.names.get(id(module), type(module).__name__)
         if id(module) in self.used and any(True for _ in module.parameters()):
             raise CodeImportError(
@@ -393,7 +397,7 @@ class _Tracer:
                 name=name,
             )
         self.used.add(id(module))
-        self._add(_module_call(module, line, self.reader.line_text(line) if line else name), module)
+        self._add(call, module)
         self._advance(output, line, name)
 
     # --- functional calls ----------------------------------------------------------

@@ -1,0 +1,84 @@
+"""Export then import gives back the same network: for every template and random stacks."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from studio.core.architecture import Architecture, Block
+from studio.core.codegen.importer import import_code
+from studio.core.codegen.model_code import model_definition
+from studio.core.registry import BLOCKS, ParamSpec
+from studio.core.shapes import analyse
+from studio.core.templates import TEMPLATES, get_template
+
+CAPS = {
+    "out_channels": 8,
+    "out_features": 16,
+    "kernel_size": 5,
+    "stride": 3,
+    "padding": 2,
+    "dilation": 2,
+    "output_size": 4,
+}
+
+
+def layers(arch: Architecture) -> list[tuple[str, dict]]:
+    return [(b.type, dict(b.params)) for b in arch]
+
+
+@pytest.mark.parametrize("template", list(TEMPLATES))
+def test_every_template_comes_back_with_or_without_the_input_comment(template):
+    arch = get_template(template).architecture
+    code = model_definition(arch)
+    result = import_code(code)
+    assert result.architecture.input_shape == arch.input_shape
+    assert layers(result.architecture) == layers(arch)
+    bare = re.sub(r"  # .*", "", code)  # no comments: the shape must be inferred
+    inferred = import_code(bare)
+    assert inferred.architecture.input_shape == arch.input_shape
+    assert any("Inferred the input shape" in note for note in inferred.notes)
+
+
+def values(spec: ParamSpec) -> st.SearchStrategy:
+    if spec.kind == "bool":
+        return st.booleans()
+    if spec.kind == "float":
+        return st.floats(spec.minimum, spec.maximum, allow_nan=False)
+    high = min(int(spec.maximum), CAPS.get(spec.name, 8))
+    numbers = st.integers(int(spec.minimum), high)
+    return st.none() | numbers if spec.nullable else numbers
+
+
+@st.composite
+def architectures(draw: st.DrawFn) -> Architecture:
+    """Random stacks of registry blocks that the shape analysis accepts layer by layer."""
+    if draw(st.booleans()):
+        side = draw(st.integers(4, 24))
+        shape: tuple[int, ...] = (draw(st.integers(1, 3)), side, side)
+    else:
+        shape = (draw(st.integers(1, 64)),)
+    blocks: list[Block] = []
+    for _ in range(draw(st.integers(1, 8))):
+        spec = draw(st.sampled_from(BLOCKS))
+        block = Block(spec.type, {p.name: draw(values(p)) for p in spec.params})
+        if analyse(Architecture(shape, [*blocks, block])).layers[-1].output_shape is not None:
+            blocks.append(block)
+    assume(blocks)
+    arch = Architecture(shape, blocks)
+    report = analyse(arch)
+    assert all(layer.output_shape is not None for layer in report.layers)
+    return arch
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(architectures())
+def test_importing_the_exported_definition_gives_the_same_architecture(arch):
+    code = model_definition(arch)
+    result = import_code(code, input_shape=arch.input_shape)
+    assert result.architecture.input_shape == arch.input_shape
+    assert layers(result.architecture) == layers(arch)
+    assert import_code(code).architecture.input_shape == arch.input_shape  # from the comment
