@@ -1,0 +1,288 @@
+"""What the dashboard remembers of each training run, as plain numpy data.
+
+The views only read from here; trainer events only write here. Keeping the
+store free of Qt lets tests check it directly and keeps ``handle_event`` cheap:
+appending a step is O(1), and memory per run is bounded by decimating the
+oldest points (a million-step run keeps at most ``max_points`` loss points).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from studio.core.training.events import (
+    BatchProgress,
+    EpochEnded,
+    TrainingFailed,
+    TrainingFinished,
+    TrainingStarted,
+)
+
+DEFAULT_MAX_STEP_POINTS = 200_000
+DEFAULT_SMOOTHING = 0.9
+_ROWS = 4  # step, loss, smoothed loss, learning rate
+
+
+def as_fraction(value: float) -> float:
+    """Accuracies travel as fractions in [0, 1]; a value above 1 can only be a percentage."""
+    value = float(value)
+    return value / 100.0 if value > 1.0 else value
+
+
+class StepSeries:
+    """Per-step training loss, its smoothed (EMA) line and the learning rate, bounded in memory.
+
+    When full, the oldest half is halved by averaging pairs of loss points (each
+    point already is a mean since the previous report), so old history gets
+    coarser while recent steps stay exact.
+    """
+
+    def __init__(
+        self, max_points: int = DEFAULT_MAX_STEP_POINTS, smoothing: float = DEFAULT_SMOOTHING
+    ) -> None:
+        self.max_points = max(16, int(max_points))
+        self.smoothing = float(smoothing)
+        self._data = np.empty((_ROWS, min(1024, self.max_points)), dtype=np.float64)
+        self._n = 0
+        self._ema = 0.0
+        self._ema_weight = 0.0
+        self.decimations = 0
+
+    def __len__(self) -> int:
+        return self._n
+
+    def append(self, step: float, loss: float, lr: float) -> None:
+        if self._n == self._data.shape[1]:
+            if self._n >= self.max_points:
+                self._decimate()
+            else:
+                grown = np.empty((_ROWS, min(2 * self._n, self.max_points)), dtype=np.float64)
+                grown[:, : self._n] = self._data[:, : self._n]
+                self._data = grown
+        loss = float(loss)
+        if math.isfinite(loss):
+            s = self.smoothing
+            self._ema = s * self._ema + (1.0 - s) * loss
+            self._ema_weight = s * self._ema_weight + (1.0 - s)
+        smoothed = self._ema / self._ema_weight if self._ema_weight > 0 else math.nan
+        self._data[:, self._n] = (float(step), loss, smoothed, float(lr))
+        self._n += 1
+
+    def _decimate(self) -> None:
+        half = (self._n // 2) & ~1
+        old = self._data[:, :half]
+        merged = old[:, 1::2].copy()  # the later step, smoothed value and rate of each pair
+        merged[1] = 0.5 * (old[1, 0::2] + old[1, 1::2])
+        keep = self._n - half
+        m = merged.shape[1]
+        self._data[:, :m] = merged
+        self._data[:, m : m + keep] = self._data[:, half : self._n]
+        self._n = m + keep
+        self.decimations += 1
+
+    @property
+    def steps(self) -> np.ndarray:
+        return self._data[0, : self._n]
+
+    @property
+    def loss(self) -> np.ndarray:
+        return self._data[1, : self._n]
+
+    @property
+    def smoothed(self) -> np.ndarray:
+        return self._data[2, : self._n]
+
+    @property
+    def lr(self) -> np.ndarray:
+        return self._data[3, : self._n]
+
+
+@dataclass(frozen=True)
+class EpochRecord:
+    """One epoch's metrics; accuracies are fractions in [0, 1]."""
+
+    epoch: int
+    step: float
+    """Training steps done at the end of this epoch (the loss plot's x for validation loss)."""
+    train_loss: float
+    train_accuracy: float
+    val_loss: float
+    val_accuracy: float
+    lr: float
+    seconds: float
+    samples_per_second: float
+    per_class: dict[str, float]
+    is_best: bool
+
+
+CSV_COLUMNS = (
+    "epoch",
+    "step",
+    "train_loss",
+    "train_accuracy",
+    "val_loss",
+    "val_accuracy",
+    "lr",
+    "seconds",
+    "samples_per_second",
+)
+
+
+@dataclass
+class Run:
+    """One training run of the session; a resumed run keeps appending to the same Run."""
+
+    number: int
+    classes: list[str]
+    steps_per_epoch: int = 0
+    total_epochs: int = 0
+    loss: str = ""
+    device: str = ""
+    steps: StepSeries = field(default_factory=StepSeries)
+    epochs: list[EpochRecord] = field(default_factory=list)
+    confusion: np.ndarray | None = None
+    val_predictions: np.ndarray | None = None
+    """Predicted class per validation sample at the last epoch, when the trainer sends them."""
+    last_batch: BatchProgress | None = None
+    finished: TrainingFinished | None = None
+    failed: TrainingFailed | None = None
+    version: int = 0
+    """Bumped on every change, so a view can skip redrawing an unchanged overlay."""
+
+    @property
+    def running(self) -> bool:
+        return self.finished is None and self.failed is None
+
+    @property
+    def best(self) -> EpochRecord | None:
+        marked = [e for e in self.epochs if e.is_best]
+        if marked:
+            return marked[-1]
+        if not self.epochs:
+            return None
+        return max(self.epochs, key=lambda e: e.val_accuracy)
+
+    def column(self, name: str) -> np.ndarray:
+        """One metric over epochs as a float64 array (the x or y of an epoch curve)."""
+        return np.array([float(getattr(e, name)) for e in self.epochs], dtype=np.float64)
+
+    def class_accuracy(self) -> np.ndarray:
+        """Per-class accuracy over epochs, shape (epochs, classes), NaN where missing."""
+        table = np.full((len(self.epochs), len(self.classes)), np.nan, dtype=np.float64)
+        for row, record in enumerate(self.epochs):
+            for col, name in enumerate(self.classes):
+                if name in record.per_class:
+                    table[row, col] = record.per_class[name]
+        return table
+
+    def epoch_end_step(self, epoch: int) -> float:
+        """Steps done at the end of ``epoch``, exact when a batch report of it arrived."""
+        batch = self.last_batch
+        if batch is not None and batch.epoch == epoch:
+            return float(batch.global_step + max(0, batch.steps_per_epoch - batch.step))
+        if self.epochs and self.steps_per_epoch:
+            last = self.epochs[-1]
+            return last.step + (epoch - last.epoch) * self.steps_per_epoch
+        return float(epoch * self.steps_per_epoch)
+
+
+class RunStore:
+    """Every run of the session, in order; the last one is the current run."""
+
+    def __init__(
+        self, max_step_points: int = DEFAULT_MAX_STEP_POINTS, smoothing: float = DEFAULT_SMOOTHING
+    ) -> None:
+        self.runs: list[Run] = []
+        self.max_step_points = max_step_points
+        self.smoothing = smoothing
+
+    @property
+    def current(self) -> Run | None:
+        return self.runs[-1] if self.runs else None
+
+    def _new_run(self, classes: list[str]) -> Run:
+        run = Run(
+            number=len(self.runs) + 1,
+            classes=list(classes),
+            steps=StepSeries(self.max_step_points, self.smoothing),
+        )
+        self.runs.append(run)
+        return run
+
+    def _ensure_run(self) -> Run:
+        return self.current if self.current is not None else self._new_run([])
+
+    def start(self, event: TrainingStarted) -> tuple[Run, bool]:
+        """Begin a run, or continue the current one when the event resumes it.
+
+        Returns the run and whether it is new.
+        """
+        current = self.current
+        resumes = (
+            event.first_epoch > 1
+            and current is not None
+            and (not current.classes or list(current.classes) == list(event.classes))
+        )
+        if resumes:
+            run = current
+            run.finished = None
+            run.failed = None
+        else:
+            run = self._new_run(event.classes)
+        run.classes = list(event.classes)
+        run.steps_per_epoch = int(event.steps_per_epoch)
+        run.total_epochs = int(event.epochs)
+        run.loss = event.loss
+        run.device = event.device
+        run.version += 1
+        return run, not resumes
+
+    def add_batch(self, event: BatchProgress) -> Run:
+        run = self._ensure_run()
+        run.steps.append(event.global_step, event.loss, event.lr)
+        run.last_batch = event
+        if event.steps_per_epoch:
+            run.steps_per_epoch = int(event.steps_per_epoch)
+        run.version += 1
+        return run
+
+    def add_epoch(self, event: EpochEnded) -> Run:
+        run = self._ensure_run()
+        if not run.classes:
+            run.classes = list(event.per_class_accuracy)
+        record = EpochRecord(
+            epoch=int(event.epoch),
+            step=run.epoch_end_step(int(event.epoch)),
+            train_loss=float(event.train_loss),
+            train_accuracy=as_fraction(event.train_accuracy),
+            val_loss=float(event.val_loss),
+            val_accuracy=as_fraction(event.val_accuracy),
+            lr=float(event.lr),
+            seconds=float(event.seconds),
+            samples_per_second=float(event.samples_per_second),
+            per_class={k: as_fraction(v) for k, v in event.per_class_accuracy.items()},
+            is_best=bool(event.is_best),
+        )
+        # A resumed run may repeat an epoch it already reported: the newer one wins.
+        run.epochs = [e for e in run.epochs if e.epoch < record.epoch]
+        run.epochs.append(record)
+        run.confusion = np.asarray(event.confusion, dtype=np.int64)
+        predictions = getattr(event, "val_predictions", None)
+        run.val_predictions = None if predictions is None else np.asarray(predictions)
+        run.version += 1
+        return run
+
+    def finish(self, event: TrainingFinished) -> Run:
+        run = self._ensure_run()
+        run.finished = event
+        run.version += 1
+        return run
+
+    def fail(self, event: TrainingFailed) -> Run:
+        run = self._ensure_run()
+        run.failed = event
+        run.version += 1
+        return run

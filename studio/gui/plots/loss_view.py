@@ -1,0 +1,130 @@
+"""Training loss per step (raw and smoothed), validation loss per epoch, and the learning rate."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
+
+from studio.gui.plots import style
+from studio.gui.plots.history import Run
+from studio.gui.plots.state import DashboardState
+from studio.gui.plots.view_base import DashboardView
+
+
+class _Overlay:
+    """The curves of one earlier run, created once and then only shown, hidden or refilled."""
+
+    def __init__(self, loss_plot: pg.PlotItem, run: Run, label: str) -> None:
+        colour = style.run_colour(run.number)
+        self.smooth = style.add_curve(loss_plot, colour, label, width=1.5, dashed=True)
+        self.val = style.add_curve(loss_plot, colour, None, width=1.0, dashed=True, symbol="t")
+        self.version = -1
+
+    def set_visible(self, visible: bool) -> None:
+        self.smooth.setVisible(visible)
+        self.val.setVisible(visible)
+
+
+class LossView(DashboardView):
+    """The loss plot (x: training steps, epochs on the top axis) over a learning-rate plot."""
+
+    def __init__(self, state: DashboardState, parent: QWidget | None = None) -> None:
+        super().__init__(state, "lossPlot", parent)
+        self.graphics = style.new_graphics()
+        self.graphics.setAccessibleName(self.tr("Loss plot"))
+        self.epoch_axis = pg.AxisItem("top")
+        self.epoch_axis.enableAutoSIPrefix(False)
+        self.loss_plot: pg.PlotItem = self.graphics.addPlot(
+            row=0, col=0, axisItems={"top": self.epoch_axis}
+        )
+        style.style_plot(
+            self.loss_plot, self.tr("Loss"), self.tr("Loss"), self.tr("Training step (batches)")
+        )
+        self.loss_plot.setLabel("bottom", "")  # the learning-rate plot below names the x axis
+        self.loss_plot.showAxis("top")
+        self.loss_plot.setLabel("top", self.tr("Epoch"), color=style.FOREGROUND)
+        self.legend = style.add_legend(self.loss_plot, offset=(-10, 10))
+        self.raw_curve = style.add_curve(
+            self.loss_plot,
+            style.faint(style.TRAIN, 90),
+            self.tr("Training loss (each report)"),
+            1.0,
+        )
+        self.smooth_curve = style.add_curve(
+            self.loss_plot, style.TRAIN, self.tr("Training loss (smoothed)"), 2.0
+        )
+        self.val_curve = style.add_curve(
+            self.loss_plot, style.VAL, self.tr("Validation loss (each epoch)"), 2.0, symbol="o"
+        )
+
+        self.lr_plot: pg.PlotItem = self.graphics.addPlot(row=1, col=0)
+        style.style_plot(
+            self.lr_plot, "", self.tr("Learning rate"), self.tr("Training step (batches)")
+        )
+        self.lr_plot.setXLink(self.loss_plot)
+        self.lr_plot.getAxis("left").setWidth(self.loss_plot.getAxis("left").width())
+        self.lr_curve = style.add_curve(self.lr_plot, style.LR, None, 1.5)
+        layout = self.graphics.ci.layout
+        layout.setRowStretchFactor(0, 3)
+        layout.setRowStretchFactor(1, 1)
+        for plot in (self.loss_plot, self.lr_plot):
+            plot.getAxis("left").setWidth(62)
+
+        self.log_box = QCheckBox(self.tr("Logarithmic loss axis"))
+        self.log_box.setAccessibleName(self.tr("Logarithmic loss axis"))
+        self.log_box.toggled.connect(lambda on: self.loss_plot.setLogMode(y=on))
+        controls = QHBoxLayout()
+        controls.addStretch(1)
+        controls.addWidget(self.log_box)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.graphics, 1)
+        box.addLayout(controls)
+
+        self.overlays: dict[int, _Overlay] = {}
+        self.hidden_runs: set[int] = set()
+
+    def export_scene(self):
+        return self.graphics.scene()
+
+    def redraw(self) -> None:
+        runs = self.state.store.runs
+        current = runs[-1] if runs else None
+        for run in runs[:-1]:
+            self._draw_overlay(run)
+        for number, overlay in self.overlays.items():
+            is_current = current is not None and number == current.number
+            overlay.set_visible(not is_current and number not in self.hidden_runs)
+        show_current = current is not None and current.number not in self.hidden_runs
+        for curve in (self.raw_curve, self.smooth_curve, self.val_curve, self.lr_curve):
+            curve.setVisible(show_current)
+        if current is None:
+            for curve in (self.raw_curve, self.smooth_curve, self.val_curve, self.lr_curve):
+                curve.setData(np.zeros(0), np.zeros(0))
+            return
+        steps = current.steps
+        x = steps.steps
+        self.raw_curve.setData(x, steps.loss)
+        self.smooth_curve.setData(x, steps.smoothed)
+        self.lr_curve.setData(x, steps.lr)
+        self.val_curve.setData(current.column("step"), current.column("val_loss"))
+        if current.steps_per_epoch > 0:
+            self.epoch_axis.setScale(1.0 / current.steps_per_epoch)
+
+    def _draw_overlay(self, run: Run) -> None:
+        overlay = self.overlays.get(run.number)
+        if overlay is None:
+            label = self.tr("Run {number} (smoothed loss)").format(number=run.number)
+            overlay = self.overlays[run.number] = _Overlay(self.loss_plot, run, label)
+        if overlay.version != run.version:
+            overlay.smooth.setData(run.steps.steps, run.steps.smoothed)
+            overlay.val.setData(run.column("step"), run.column("val_loss"))
+            overlay.version = run.version
+
+    def set_run_visible(self, number: int, visible: bool) -> None:
+        if visible:
+            self.hidden_runs.discard(number)
+        else:
+            self.hidden_runs.add(number)
+        self.mark_dirty()

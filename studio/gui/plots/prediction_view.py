@@ -1,0 +1,395 @@
+"""What the model says: validation images with predicted and true labels (mistakes first),
+and a panel where a person tries an image of their own (opened, dropped or drawn).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QImageReader
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.core.errors import StudioError
+from studio.gui.plots import style
+from studio.gui.plots.draw_canvas import DrawCanvas, centre_digit
+from studio.gui.plots.image_grid import ImageGrid, Tile
+from studio.gui.plots.imaging import qimage_to_array, to_display, to_pixmap
+from studio.gui.plots.state import DashboardState, PredictionError, ValidationSet
+from studio.gui.plots.view_base import DashboardView
+
+log = logging.getLogger(__name__)
+
+GALLERY_SIZE = 60
+LIGHT_BACKGROUND = 127
+
+
+class ImageFileError(StudioError):
+    """A dropped or opened file is not a readable image."""
+
+
+def as_probabilities(scores: np.ndarray) -> np.ndarray:
+    """Rows that already are probabilities pass through; logits get a softmax."""
+    scores = np.asarray(scores, dtype=np.float64)
+    sums = scores.sum(axis=-1)
+    if np.all(scores >= 0) and np.allclose(sums, 1.0, atol=1e-3):
+        return scores
+    shifted = np.exp(scores - scores.max(axis=-1, keepdims=True))
+    return shifted / shifted.sum(axis=-1, keepdims=True)
+
+
+def fit_to_input(image: np.ndarray, validation: ValidationSet) -> np.ndarray:
+    """One (C, h, w) uint8 image fitted to the network's input the way the training data was."""
+    if tuple(image.shape) == validation.input_shape:
+        return image
+    import torch  # deferred: loaded already when a model exists, costly otherwise
+
+    from studio.core.data.adapt import adapt_images
+
+    adapted, _notes = adapt_images(
+        torch.from_numpy(np.ascontiguousarray(image))[None], validation.input_shape, "Your"
+    )
+    return adapted[0].numpy()
+
+
+def read_image_file(
+    path: str | Path, channels: int, height: int, width: int
+) -> tuple[np.ndarray, bool]:
+    """An image file as uint8 (channels, height, width); for gray, light backgrounds get inverted.
+
+    Returns the image and whether it was inverted.
+    """
+    reader = QImageReader(str(path))
+    reader.setAutoTransform(True)
+    image = reader.read()
+    if image.isNull():
+        raise ImageFileError(
+            "Could not read {path} as an image ({reason}). Choose a PNG, JPEG or BMP file.",
+            path=str(path),
+            reason=reader.errorString(),
+        )
+    if channels != 1:
+        scaled = image.scaled(
+            width,
+            height,
+            Qt.AspectRatioMode.IgnoreAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
+        )
+        return qimage_to_array(scaled, gray=False).transpose(2, 0, 1).copy(), False
+    gray = qimage_to_array(image.convertToFormat(QImage.Format.Format_Grayscale8), gray=True)
+    border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
+    inverted = float(border.mean()) > LIGHT_BACKGROUND
+    if inverted:
+        gray = 255 - gray
+    threshold = int(0.35 * int(gray.max())) if inverted else 0
+    return centre_digit(gray, height, width, threshold)[None], inverted
+
+
+class PredictionView(DashboardView):
+    def __init__(self, state: DashboardState, parent: QWidget | None = None) -> None:
+        super().__init__(state, "predictionView", parent)
+        self.setAcceptDrops(True)
+
+        self.gallery = ImageGrid(64)
+        self.gallery.setObjectName("predictionGallery")
+        self.gallery.setAccessibleName(self.tr("Validation images with their predictions"))
+        self.gallery_summary = QLabel(self.tr("Predictions appear after the first epoch."))
+        self.gallery_summary.setWordWrap(True)
+        refresh = QPushButton(self.tr("Refresh"))
+        refresh.setAccessibleName(self.tr("Refresh the predictions"))
+        refresh.clicked.connect(self.refresh_gallery)
+        gallery_box = QGroupBox(self.tr("Validation images, mistakes first"))
+        top = QHBoxLayout()
+        top.addWidget(self.gallery_summary, 1)
+        top.addWidget(refresh)
+        left = QVBoxLayout(gallery_box)
+        left.addLayout(top)
+        left.addWidget(self.gallery, 1)
+
+        self.canvas = DrawCanvas()
+        self.canvas.drawn.connect(self._on_drawn)
+        self.open_button = QPushButton(self.tr("Open image…"))
+        self.open_button.setAccessibleName(self.tr("Open an image file to classify"))
+        self.open_button.clicked.connect(self._open_dialog)
+        self.clear_button = QPushButton(self.tr("Clear"))
+        self.clear_button.setAccessibleName(self.tr("Clear the drawing"))
+        self.clear_button.clicked.connect(self.canvas.clear)
+        self.seen = QLabel()
+        self.seen.setFixedSize(84, 84)
+        self.seen.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.seen.setToolTip(self.tr("What the network sees"))
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.result = QLabel()
+        self.result.setWordWrap(True)
+        self.result.setAccessibleName(self.tr("Prediction for your image"))
+        self.probability_widget = pg.PlotWidget(background=style.BACKGROUND)
+        self.probability_widget.setObjectName("probabilityPlot")
+        self.probability_widget.setAccessibleName(self.tr("Class probabilities of your image"))
+        self.probability_plot: pg.PlotItem = self.probability_widget.getPlotItem()
+        style.style_plot(self.probability_plot, "", self.tr("Class"), self.tr("Probability (%)"))
+        self.probability_plot.invertY(True)
+        self.probability_plot.setXRange(0, 100, padding=0.02)
+        self.probability_plot.setMouseEnabled(x=False, y=False)
+        self.probability_plot.hideButtons()
+        self.probability_plot.showGrid(x=True, y=False, alpha=style.GRID_ALPHA)
+        self.probability_bars = pg.BarGraphItem(
+            x0=np.zeros(0), y=np.zeros(0), height=0.7, width=np.zeros(0)
+        )
+        self.probability_plot.addItem(self.probability_bars)
+        self.probability_widget.setMinimumHeight(180)
+
+        own_box = QGroupBox(self.tr("Try your own image"))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.open_button)
+        buttons.addWidget(self.clear_button)
+        buttons.addStretch(1)
+        pictures = QHBoxLayout()
+        pictures.addWidget(self.canvas)
+        seen_box = QVBoxLayout()
+        seen_box.addWidget(QLabel(self.tr("The network sees:")))
+        seen_box.addWidget(self.seen)
+        seen_box.addStretch(1)
+        pictures.addLayout(seen_box)
+        pictures.addStretch(1)
+        right = QVBoxLayout(own_box)
+        right.addWidget(self.hint)
+        right.addLayout(pictures)
+        right.addLayout(buttons)
+        right.addWidget(self.result)
+        right.addWidget(self.probability_widget, 1)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(gallery_box)
+        splitter.addWidget(own_box)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(splitter)
+
+        self.own_input: np.ndarray | None = None
+        """The person's image as the network takes it, kept to re-ask as the model learns."""
+        self.own_probabilities: np.ndarray | None = None
+        self._own_note = ""
+        self.validation_changed()
+
+    # --- the gallery ----------------------------------------------------------------
+
+    def redraw(self) -> None:
+        self.refresh_gallery()
+        if self.own_input is not None:
+            self._predict_own()
+
+    def refresh_gallery(self) -> None:
+        validation = self.state.validation
+        if validation is None:
+            self.gallery.set_tiles([])
+            self.gallery_summary.setText(self.tr("The validation images are not loaded yet."))
+            return
+        try:
+            predictions = self.state.validation_predictions()
+        except PredictionError as error:
+            self.gallery.set_tiles([])
+            self.gallery_summary.setText(error.message)
+            return
+        if predictions is None:
+            self.gallery.set_tiles([])
+            self.gallery_summary.setText(self.tr("Predictions appear after the first epoch."))
+            return
+        labels = np.asarray(validation.labels, dtype=np.int64)
+        predicted = np.asarray(predictions.predicted, dtype=np.int64)
+        wrong = np.flatnonzero(predicted != labels)
+        right = np.flatnonzero(predicted == labels)
+        confidence = None
+        if predictions.probabilities is not None:
+            confidence = predictions.probabilities[np.arange(len(predicted)), predicted]
+            wrong = wrong[np.argsort(-confidence[wrong], kind="stable")]
+        order = np.concatenate([wrong, right])[:GALLERY_SIZE]
+        tiles = []
+        for index in order:
+            index = int(index)
+            truth, guess = int(labels[index]), int(predicted[index])
+            caption = self.tr("said: {predicted}\ntrue: {true}").format(
+                predicted=validation.class_name(guess), true=validation.class_name(truth)
+            )
+            tip = self.tr("Validation image #{index}: predicted {predicted}, true {true}").format(
+                index=index,
+                predicted=validation.class_name(guess),
+                true=validation.class_name(truth),
+            )
+            if confidence is not None:
+                tip += self.tr(" ({percent:.0f} % sure)").format(percent=100 * confidence[index])
+            tiles.append(Tile(validation.display(index), caption, tip, truth == guess, index))
+        self.gallery.set_tiles(tiles)
+        epoch = predictions.epoch
+        summary = self.tr("{wrong} of {total} validation images are misclassified").format(
+            wrong=len(wrong), total=len(labels)
+        )
+        if epoch is not None:
+            summary += self.tr(" after epoch {epoch}").format(epoch=epoch)
+        self.gallery_summary.setText(summary + ".")
+
+    # --- your own image ---------------------------------------------------------------
+
+    def validation_changed(self) -> None:
+        validation = self.state.validation
+        shape = self._draw_shape(validation)
+        can_draw = shape is not None and shape[0] == 1
+        self.canvas.setVisible(can_draw)
+        self.clear_button.setVisible(can_draw)
+        if validation is None:
+            self.hint.setText(self.tr("Load a dataset to try your own images."))
+        elif can_draw:
+            self.hint.setText(
+                self.tr(
+                    "Draw a digit below, or open or drop an image file here, to see what "
+                    "the current model thinks it is."
+                )
+            )
+        else:
+            self.hint.setText(
+                self.tr(
+                    "Open or drop an image file here to see what the current model thinks it is."
+                )
+            )
+        self.own_input = None
+        self.mark_dirty()
+
+    @staticmethod
+    def _draw_shape(validation: ValidationSet | None) -> tuple[int, int, int] | None:
+        """(C, H, W) at which a person's image is made: the dataset's native size if known."""
+        if validation is None:
+            return None
+        native = validation.native_shape
+        if native is not None and len(native) == 3:
+            return tuple(int(n) for n in native)  # type: ignore[return-value]
+        return validation.image_shape
+
+    def _on_drawn(self) -> None:
+        validation = self.state.validation
+        shape = self._draw_shape(validation)
+        if validation is None or shape is None:
+            return
+        if self.canvas.is_empty():
+            self.own_input = None
+            self.seen.clear()
+            self.result.setText("")
+            self._set_bars(None)
+            return
+        image = self.canvas.to_array(shape[1], shape[2])[None]
+        self._own_note = ""
+        self.classify(image)
+
+    def load_image_file(self, path: str | Path) -> np.ndarray | None:
+        """Read an image file, fit it to the network and show its class probabilities."""
+        shape = self._draw_shape(self.state.validation)
+        if shape is None:
+            self.result.setText(self.tr("Load a dataset to try your own images."))
+            return None
+        try:
+            image, inverted = read_image_file(path, shape[0], shape[1], shape[2])
+        except StudioError as error:
+            self.result.setText(error.message)
+            return None
+        self._own_note = (
+            self.tr("The colours were inverted to match the training images (light on dark).")
+            if inverted
+            else ""
+        )
+        return self.classify(image)
+
+    def classify(self, image: np.ndarray) -> np.ndarray | None:
+        """Probabilities for one (C, h, w) uint8 image at the dataset's size; shows them."""
+        validation = self.state.validation
+        if validation is None:
+            return None
+        try:
+            self.own_input = fit_to_input(image, validation)
+        except StudioError as error:
+            self.result.setText(error.message)
+            return None
+        self.seen.setPixmap(to_pixmap(to_display(self.own_input, validation.image_shape), 84))
+        return self._predict_own()
+
+    def _predict_own(self) -> np.ndarray | None:
+        validation = self.state.validation
+        if self.own_input is None or validation is None:
+            return None
+        if self.state.predictor is None:
+            self.result.setText(self.tr("Train the model (or open a model file) to see its guess."))
+            self._set_bars(None)
+            return None
+        try:
+            scores = self.state.predict(self.own_input[None])
+        except PredictionError as error:
+            self.result.setText(error.message)
+            self._set_bars(None)
+            return None
+        probabilities = as_probabilities(scores)[0]
+        self._set_bars(probabilities)
+        best = int(np.argmax(probabilities))
+        text = self.tr("The model says {name} ({percent:.1f} % sure).").format(
+            name=validation.class_name(best), percent=100.0 * probabilities[best]
+        )
+        if self._own_note:
+            text += " " + self._own_note
+        self.result.setText(text)
+        self.own_probabilities = probabilities
+        return probabilities
+
+    def _set_bars(self, probabilities: np.ndarray | None) -> None:
+        if probabilities is None:
+            self.probability_bars.setOpts(x0=np.zeros(0), y=np.zeros(0), width=np.zeros(0))
+            self.own_probabilities = None
+            return
+        count = probabilities.shape[0]
+        classes = self.state.validation.classes if self.state.validation else []
+        names = [classes[i] if i < len(classes) else str(i) for i in range(count)]
+        best = int(np.argmax(probabilities))
+        brushes = [pg.mkBrush(style.VAL if i == best else style.TRAIN) for i in range(count)]
+        self.probability_bars.setOpts(
+            x0=np.zeros(count),
+            y=np.arange(count, dtype=np.float64),
+            height=0.7,
+            width=100.0 * probabilities,
+            brushes=brushes,
+        )
+        self.probability_plot.getAxis("left").setTicks(
+            [[(float(i), n) for i, n in enumerate(names)]]
+        )
+        self.probability_plot.setYRange(-0.6, count - 0.4, padding=0)
+        self.probability_plot.setXRange(0, 100, padding=0.02)
+
+    def _open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Open an image"),
+            "",
+            self.tr("Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp);;All files (*)"),
+        )
+        if path:
+            self.load_image_file(path)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        for url in event.mimeData().urls():
+            if url.isLocalFile():
+                self.load_image_file(url.toLocalFile())
+                event.acceptProposedAction()
+                return

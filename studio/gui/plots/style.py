@@ -1,0 +1,156 @@
+"""One look for every plot: dark background, the same colour per meaning, readable labels.
+
+Training is blue and validation orange everywhere; classes keep one colour each
+across the bar chart and the curves; earlier runs are dashed.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont
+
+BACKGROUND = "#141414"
+FOREGROUND = "#d8d8d8"
+GRID_ALPHA = 0.15
+TRAIN = QColor(90, 160, 230)
+VAL = QColor(255, 165, 40)
+LR = QColor(120, 200, 120)
+BEST = QColor(255, 230, 80)
+TEXT_PT = 10
+
+# Tableau 10: distinct on a dark background and familiar from matplotlib.
+_TAB10 = (
+    "#4e9ee0",
+    "#ff9d3a",
+    "#4cc25a",
+    "#e6554f",
+    "#a682d6",
+    "#b07a6a",
+    "#f08ccf",
+    "#a0a0a0",
+    "#d4d44a",
+    "#3ed0e0",
+)
+_RUN_COLOURS = ("#c0c0c0", "#d98cd9", "#8cd9c4", "#d9c48c", "#8ca6d9", "#d98c8c")
+
+
+def class_colour(index: int, count: int) -> QColor:
+    if count <= len(_TAB10):
+        return QColor(_TAB10[index % len(_TAB10)])
+    return pg.intColor(index, hues=max(count, 1), values=1, minValue=180, maxValue=255)
+
+
+def run_colour(run_number: int) -> QColor:
+    return QColor(_RUN_COLOURS[(run_number - 1) % len(_RUN_COLOURS)])
+
+
+def faint(colour: QColor, alpha: int = 70) -> QColor:
+    faded = QColor(colour)
+    faded.setAlpha(alpha)
+    return faded
+
+
+def pen(colour: QColor, width: float = 1.5, dashed: bool = False) -> pg.QtGui.QPen:
+    result = pg.mkPen(colour, width=width)
+    if dashed:
+        result.setStyle(Qt.PenStyle.DashLine)
+    result.setCosmetic(True)
+    return result
+
+
+def label_font(points: int = TEXT_PT, bold: bool = False) -> QFont:
+    font = QFont()
+    font.setPointSize(points)
+    font.setBold(bold)
+    return font
+
+
+def style_plot(
+    plot: pg.PlotItem, title: str, left: str, bottom: str, left_units: str | None = None
+) -> None:
+    """Title, axis labels and a faint grid, the same on every plot."""
+    plot.setTitle(title, color=FOREGROUND, size=f"{TEXT_PT + 1}pt")
+    plot.setLabel("left", left, units=left_units, color=FOREGROUND, size=f"{TEXT_PT}pt")
+    plot.setLabel("bottom", bottom, color=FOREGROUND, size=f"{TEXT_PT}pt")
+    plot.showGrid(x=True, y=True, alpha=GRID_ALPHA)
+    for name in ("left", "bottom", "top", "right"):
+        axis = plot.getAxis(name)
+        axis.setPen(pg.mkPen(FOREGROUND))
+        axis.setTextPen(pg.mkPen(FOREGROUND))
+        axis.setTickFont(label_font(TEXT_PT - 1))
+    plot.setMenuEnabled(False)
+
+
+def add_curve(
+    plot: pg.PlotItem,
+    colour: QColor,
+    name: str | None = None,
+    width: float = 1.5,
+    dashed: bool = False,
+    symbol: str | None = None,
+) -> pg.PlotDataItem:
+    """A curve that stays fast at a million points (peak downsampling, clip to view)."""
+    kwargs = {}
+    if symbol:
+        kwargs = {
+            "symbol": symbol,
+            "symbolSize": 7,
+            "symbolBrush": colour,
+            "symbolPen": pg.mkPen(BACKGROUND),
+        }
+    item = plot.plot(
+        np.zeros(0, dtype=np.float64),
+        np.zeros(0, dtype=np.float64),
+        pen=pen(colour, width, dashed),
+        name=name,
+        connect="finite",
+        **kwargs,
+    )
+    item.setDownsampling(auto=True, method="peak")
+    item.setClipToView(True)
+    return item
+
+
+def new_graphics() -> pg.GraphicsLayoutWidget:
+    widget = pg.GraphicsLayoutWidget()
+    widget.setBackground(BACKGROUND)
+    widget.ci.setContentsMargins(6, 6, 12, 6)
+    return widget
+
+
+def add_legend(plot: pg.PlotItem, offset: tuple[int, int]) -> pg.LegendItem:
+    legend = plot.addLegend(offset=offset, labelTextColor=FOREGROUND, labelTextSize=f"{TEXT_PT}pt")
+    legend.setBrush(pg.mkBrush(20, 20, 20, 200))
+    legend.setPen(pg.mkPen(80, 80, 80))
+    return legend
+
+
+class IntegerAxis(pg.AxisItem):
+    """An axis for epochs or class indices: ticks only at whole numbers."""
+
+    def tickSpacing(self, minVal: float, maxVal: float, size: float):
+        levels = super().tickSpacing(minVal, maxVal, size)
+        spacings = []
+        for spacing, _offset in levels:
+            whole = float(max(1, math.ceil(spacing)))
+            if whole not in [s for s, _ in spacings]:
+                spacings.append((whole, 0.0))
+        return spacings or [(1.0, 0.0)]
+
+
+@lru_cache(maxsize=8)
+def colour_lut(name: str = "viridis") -> np.ndarray:
+    """A (256, 3) uint8 lookup table, applied with numpy (``lut[index]``)."""
+    cmap = pg.colormap.get(name)
+    return np.ascontiguousarray(cmap.getLookupTable(0.0, 1.0, 256, alpha=False), dtype=np.uint8)
+
+
+def text_colour_for(rgb: np.ndarray) -> QColor:
+    """Black on bright cells, white on dark ones."""
+    r, g, b = (float(v) for v in rgb[:3])
+    return QColor("#000000") if 0.299 * r + 0.587 * g + 0.114 * b > 140 else QColor("#ffffff")

@@ -1,0 +1,66 @@
+"""The common contract of the dashboard's views: store-then-redraw, and export as an image."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QImage, QShowEvent
+from PySide6.QtWidgets import QGraphicsScene, QWidget
+
+from studio.gui.plots.state import DashboardState
+
+
+class DashboardView(QWidget):
+    """A view that redraws from the shared state only when marked dirty.
+
+    Events never draw: they mark views dirty, and the dashboard's timer calls
+    ``refresh_if_dirty`` at most ~30 times a second. A hidden view stays dirty
+    and catches up when it is shown.
+    """
+
+    def __init__(self, state: DashboardState, object_name: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName(object_name)
+        self.state = state
+        self._dirty = True
+        self.redraw_count = 0
+
+    @property
+    def dirty(self) -> bool:
+        return self._dirty
+
+    def mark_dirty(self) -> None:
+        self._dirty = True
+
+    def refresh_if_dirty(self, force: bool = False) -> bool:
+        """Redraw if dirty and visible (or ``force``); return whether it redrew."""
+        if not self._dirty or not (force or self.isVisible()):
+            return False
+        self._dirty = False
+        self.redraw()
+        self.redraw_count += 1
+        return True
+
+    def redraw(self) -> None:
+        """Read the shared state and update the existing plot items (never recreate them)."""
+        raise NotImplementedError
+
+    def export_scene(self) -> QGraphicsScene | None:
+        """The pyqtgraph scene to export as PNG, or None to grab the widget instead."""
+        return None
+
+    def export_image(self) -> QImage:
+        """The view as an image, at least 1200 pixels wide for a sharp PNG."""
+        self.refresh_if_dirty(force=True)
+        scene = self.export_scene()
+        if scene is None:
+            return self.grab().toImage()
+        from pyqtgraph.exporters import ImageExporter
+
+        exporter = ImageExporter(scene)
+        width = int(exporter.parameters()["width"])
+        if 0 < width < 1200:
+            exporter.parameters()["width"] = 1200
+        return exporter.export(toBytes=True)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.refresh_if_dirty(force=True)
