@@ -72,6 +72,22 @@ class FeatureMaps:
 
 
 @dataclass(frozen=True)
+class TrainingPaused:
+    """The loop is now blocked between batches; nothing trains until ``resume()`` or ``stop()``."""
+
+    epoch: int
+    global_step: int
+
+
+@dataclass(frozen=True)
+class TrainingResumed:
+    """The loop continues after a pause."""
+
+    epoch: int
+    global_step: int
+
+
+@dataclass(frozen=True)
 class TrainingFinished:
     reason: str
     """``completed``, ``stopped`` or ``failed``."""
@@ -91,5 +107,12 @@ class TrainingFailed:
 
 
 Event = (
-    TrainingStarted | BatchProgress | EpochEnded | FeatureMaps | TrainingFinished | TrainingFailed
+    TrainingStarted
+    | BatchProgress
+    | EpochEnded
+    | FeatureMaps
+    | TrainingPaused
+    | TrainingResumed
+    | TrainingFinished
+    | TrainingFailed
 )

@@ -1,0 +1,75 @@
+"""What resuming needs, as plain dicts that ``torch.load(weights_only=True)`` accepts.
+
+A model file's ``resume`` dict holds (all optional but ``epoch``):
+
+- ``epoch``: the last completed epoch whose weights are in the file;
+- ``global_step``: batches trained up to then;
+- ``end_epoch``: the epoch the interrupted run meant to end at;
+- ``plan``: the settings the schedule was built from (``schedule_plan``); when a
+  resumed run has the same plan, optimizer and scheduler continue exactly, else the
+  optimizer keeps its moment estimates and the schedule is rebuilt and fast-forwarded;
+- ``optimizer`` / ``scheduler``: their ``state_dict()`` on the CPU;
+- ``rng``: the torch and shuffle generator states (uint8 tensors).
+"""
+
+from __future__ import annotations
+
+import copy
+import warnings
+from typing import Any
+
+import torch
+
+from studio.core.project import TrainingConfig
+
+_SCHEDULER_GROUP_KEYS = ("initial_lr", "max_lr", "min_lr", "max_momentum", "base_momentum")
+
+
+def to_cpu(value: Any) -> Any:
+    """A deep copy of nested dicts/lists/tuples with every tensor cloned onto the CPU."""
+    if isinstance(value, torch.Tensor):
+        return value.detach().to("cpu", copy=True)
+    if isinstance(value, dict):
+        return {k: to_cpu(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [to_cpu(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(to_cpu(v) for v in value)
+    return copy.copy(value)
+
+
+def schedule_plan(config: TrainingConfig, steps_per_epoch: int, total_steps: int) -> dict:
+    """The settings a schedule and optimizer depend on; equal plans resume exactly."""
+    return {
+        "optimizer": config.optimizer,
+        "schedule": config.schedule,
+        "lr": config.lr,
+        "momentum": config.momentum,
+        "nesterov": config.nesterov,
+        "weight_decay": config.weight_decay,
+        "step_size": config.step_size,
+        "gamma": config.gamma,
+        "steps_per_epoch": steps_per_epoch,
+        "total_steps": total_steps,
+    }
+
+
+def reset_hyperparameters(optimizer: torch.optim.Optimizer) -> None:
+    """After loading an old state: take lr, momentum, betas… from the new settings again.
+
+    The moment estimates stay; the keys an old schedule wrote into the groups go,
+    so a new schedule starts from the configured rate rather than the old one.
+    """
+    fresh = {k: v for k, v in optimizer.defaults.items() if k != "params"}
+    for group in optimizer.param_groups:
+        for key in _SCHEDULER_GROUP_KEYS:
+            group.pop(key, None)
+        group.update(copy.deepcopy(fresh))
+
+
+def fast_forward(scheduler: torch.optim.lr_scheduler.LRScheduler, steps: int) -> None:
+    """Step a fresh schedule ``steps`` times without training (torch warns; that is expected)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for _ in range(steps):
+            scheduler.step()

@@ -1,0 +1,878 @@
+"""The headless training loop: a plain blocking ``run()`` that reports to observers.
+
+The GUI calls ``run()`` on a worker thread and ``stop()``/``pause()``/``resume()``
+/``request_feature_maps()`` from its own; the CLI calls it directly. Per batch
+the loop does only the forward/backward/step and appends the detached loss and
+the correct-count tensors to lists: they are read with one ``.item()`` per
+progress report (every ``progress_interval`` seconds) and per epoch, so there
+is no device sync per batch. Finiteness is checked at those same points.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import gc
+import logging
+import math
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+
+from studio.core.data.base import LoadedData
+from studio.core.data.batches import BatchLoader, normalise
+from studio.core.errors import ArchitectureError, DatasetError, StudioError, TrainingError
+from studio.core.io.model_file import ModelFile
+from studio.core.project import Project
+from studio.core.registry import format_shape
+from studio.core.shapes import analyse, resolve_loss
+from studio.core.training import factories
+from studio.core.training.checkpoint import (
+    fast_forward,
+    reset_hyperparameters,
+    schedule_plan,
+    to_cpu,
+)
+from studio.core.training.events import (
+    BatchProgress,
+    EpochEnded,
+    Event,
+    FeatureMaps,
+    TrainingFailed,
+    TrainingFinished,
+    TrainingPaused,
+    TrainingResumed,
+    TrainingStarted,
+)
+from studio.core.training.metrics import accuracy, per_class_dict
+from studio.core.training.probe import capture_feature_maps
+
+log = logging.getLogger(__name__)
+
+Observer = Callable[[Event], None]
+
+EVAL_MEMORY_BUDGET = 128 * 1024 * 1024
+"""Activation bytes one validation batch may use; sets the (large) evaluation batch size."""
+MAX_EVAL_BATCH = 2048
+
+
+@dataclass
+class TrainingResult:
+    """How a run ended. ``error`` is set when ``reason`` is ``failed``."""
+
+    reason: str
+    epochs_done: int
+    best_epoch: int | None
+    best_val_accuracy: float | None
+    history: list[dict[str, Any]]
+    seconds: float
+    error: StudioError | None = None
+
+
+@dataclass
+class _Snapshot:
+    """Weights and resume state at one moment, all on the CPU."""
+
+    epoch: int
+    val_accuracy: float | None
+    state_dict: dict[str, torch.Tensor]
+    resume: dict[str, Any]
+
+
+@dataclass
+class _Run:
+    """Everything ``_prepare`` builds for the loop."""
+
+    data: LoadedData
+    device: torch.device
+    model: torch.nn.Sequential
+    optimizer: torch.optim.Optimizer
+    scheduler: torch.optim.lr_scheduler.LRScheduler | None
+    loss_name: str
+    loss_fn: factories.LossFn
+    train_loader: BatchLoader
+    val_loader: BatchLoader
+    generator: torch.Generator
+    first_epoch: int
+    end_epoch: int
+    steps_per_epoch: int
+    total_steps: int
+    plan: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
+
+
+class Trainer:
+    """Trains ``project``'s network on its dataset; single use (one ``run()`` per trainer).
+
+    ``data`` skips loading (tests, or a GUI that already loaded it). ``resume_from``
+    continues a model file's run: its weights, and when it has a ``resume`` dict its
+    optimizer, schedule, RNG and metric history. ``epochs`` is the number of epochs
+    this run trains; without it a fresh run trains ``project.training.epochs`` and a
+    resumed run finishes the epochs its original run planned (or, if those are done,
+    trains ``project.training.epochs`` more). ``device`` overrides the project's
+    device. ``progress_interval`` is the least time between BatchProgress events (0:
+    every batch). ``feature_maps_interval`` captures feature maps every so many
+    seconds (None: only on request). ``num_threads`` sets torch's thread count for
+    the run and restores it afterwards (None: leave it alone).
+    """
+
+    def __init__(
+        self,
+        project: Project,
+        data: LoadedData | None = None,
+        *,
+        resume_from: ModelFile | None = None,
+        device: str | None = None,
+        epochs: int | None = None,
+        progress_interval: float = 0.1,
+        feature_maps_interval: float | None = None,
+        num_threads: int | None = None,
+        download: bool = True,
+        data_root: str | None = None,
+    ) -> None:
+        if epochs is not None and (isinstance(epochs, bool) or int(epochs) < 1):
+            raise TrainingError("The number of epochs must be at least 1, not {n}.", n=epochs)
+        self._project = project.copy()
+        self._data = data
+        self._resume_from = resume_from
+        self._device_name = device
+        self._epochs = None if epochs is None else int(epochs)
+        self.progress_interval = float(progress_interval)
+        self.feature_maps_interval = feature_maps_interval
+        self._num_threads = num_threads
+        self._download = download
+        self._data_root = data_root
+
+        self._observers: list[Observer] = []
+        self._stop = threading.Event()
+        self._paused = threading.Event()
+        self._wake = threading.Event()
+        self._maps_requested = threading.Event()
+        self._probe_index = 0
+        self._lock = threading.RLock()
+        self._started = False
+
+        self._run: _Run | None = None
+        self._model: torch.nn.Sequential | None = None
+        self._history: list[dict[str, Any]] = []
+        self._best: _Snapshot | None = None
+        self._epoch = 0
+        self._epochs_done = 0
+        self._global_step = 0
+        self._step_in_epoch = 0
+        self._paused_seconds = 0.0
+        self._run_start = 0.0
+        self._run_start_step = 0
+
+    # --- observers and control (any thread) --------------------------------------
+
+    def add_observer(self, callback: Observer) -> None:
+        self._observers.append(callback)
+
+    def remove_observer(self, callback: Observer) -> None:
+        self._observers.remove(callback)
+
+    def stop(self) -> None:
+        """Stop after the current batch (also ends a pause). The weights learned so far stay."""
+        self._stop.set()
+        self._wake.set()
+
+    def pause(self) -> None:
+        """Block the loop before its next batch until ``resume()`` or ``stop()``."""
+        self._paused.set()
+
+    def resume(self) -> None:
+        self._paused.clear()
+        self._wake.set()
+
+    @property
+    def is_paused(self) -> bool:
+        return self._paused.is_set()
+
+    def request_feature_maps(self, probe_index: int | None = None) -> None:
+        """Capture feature maps after the next batch (or at once while paused).
+
+        ``probe_index`` picks the validation image (kept for later captures).
+        """
+        if probe_index is not None:
+            self._probe_index = int(probe_index)
+        self._maps_requested.set()
+        self._wake.set()
+
+    # --- reading the state ---------------------------------------------------------
+
+    @property
+    def model(self) -> torch.nn.Sequential | None:
+        """The network being trained (on its device), or None before ``run()`` builds it."""
+        return self._model
+
+    @property
+    def data(self) -> LoadedData | None:
+        return self._data
+
+    @property
+    def history(self) -> list[dict[str, Any]]:
+        """One plain dict per epoch (see ``_history_entry``), resumed epochs included."""
+        return copy.deepcopy(self._history)
+
+    @property
+    def best_epoch(self) -> int | None:
+        return self._best.epoch if self._best else None
+
+    @property
+    def global_step(self) -> int:
+        return self._global_step
+
+    def state_dict(self) -> dict[str, torch.Tensor]:
+        """CPU copies of the current weights."""
+        if self._model is None:
+            raise TrainingError("There are no weights yet: training has not started.")
+        with self._lock:
+            return to_cpu(self._model.state_dict())
+
+    def to_model_file(self, best: bool = True) -> ModelFile:
+        """A ModelFile of the best epoch (``best``; the current state if no epoch ended yet)
+        or of the current state, with the whole metric history and what resuming needs."""
+        if self._model is None or self._data is None:
+            raise TrainingError("There is no trained model yet: training has not started.")
+        snapshot = self._best if best and self._best is not None else self._snapshot()
+        return ModelFile(
+            project=self._project.copy(),
+            state_dict=snapshot.state_dict,
+            classes=list(self._data.classes),
+            mean=tuple(self._data.mean),
+            std=tuple(self._data.std),
+            metrics=copy.deepcopy(self._history),
+            resume=snapshot.resume,
+        )
+
+    # --- running -------------------------------------------------------------------
+
+    def run(self) -> TrainingResult:
+        """Train until done, stopped or failed; never raises a StudioError (see ``error``)."""
+        if self._started:
+            raise TrainingError("This trainer has already run; make a new one to train again.")
+        self._started = True
+        start = time.perf_counter()
+        reason, error = "stopped", None  # stays "stopped" if KeyboardInterrupt escapes
+        try:
+            with self._thread_limit():
+                self._run = run = self._prepare()
+                self._emit(
+                    TrainingStarted(
+                        epochs=run.end_epoch,
+                        first_epoch=run.first_epoch,
+                        steps_per_epoch=run.steps_per_epoch,
+                        classes=list(run.data.classes),
+                        device=str(run.device),
+                        loss=run.loss_name,
+                        notes=list(run.notes),
+                    )
+                )
+                reason = self._train(run)
+        except StudioError as exc:
+            reason, error = "failed", exc
+            log.info("training failed: %s", exc.message)
+        except Exception as exc:
+            reason = "failed"
+            if _is_out_of_memory(exc):
+                log.warning("out of memory", exc_info=True)
+                error = self._out_of_memory_error()
+            else:
+                log.exception("training failed unexpectedly")
+                error = TrainingError(
+                    "Training stopped because of an unexpected error ({kind}: {detail}). "
+                    "Details are in the log file.",
+                    kind=type(exc).__name__,
+                    detail=str(exc).splitlines()[0] if str(exc) else "no details",
+                )
+        finally:
+            if reason == "failed":
+                self._release_memory()
+        return self._finish(reason, error, time.perf_counter() - start)
+
+    def _finish(self, reason: str, error: StudioError | None, seconds: float) -> TrainingResult:
+        if error is not None:
+            self._emit(TrainingFailed(error.message, error.template, dict(error.args_map)))
+        best_acc = self._best.val_accuracy if self._best else None
+        self._emit(TrainingFinished(reason, self._epochs_done, self.best_epoch, best_acc, seconds))
+        return TrainingResult(
+            reason, self._epochs_done, self.best_epoch, best_acc, self.history, seconds, error
+        )
+
+    @contextlib.contextmanager
+    def _thread_limit(self) -> Iterator[None]:
+        if not self._num_threads:
+            yield
+            return
+        before = torch.get_num_threads()
+        torch.set_num_threads(max(1, int(self._num_threads)))
+        try:
+            yield
+        finally:
+            torch.set_num_threads(before)
+
+    def _emit(self, event: Event) -> None:
+        for observer in list(self._observers):
+            try:
+                observer(event)
+            except Exception:
+                log.exception("a training observer failed on %s", type(event).__name__)
+
+    # --- preparation ---------------------------------------------------------------
+
+    def _prepare(self) -> _Run:
+        """Load and check the data and network, then build model, optimizer and schedule."""
+        cfg = self._project.training
+        arch = self._project.architecture
+        data = self._data
+        if data is None:
+            from studio.core.data import load_dataset
+
+            data = load_dataset(
+                self._project.dataset,
+                arch.input_shape,
+                download=self._download,
+                root=self._data_root,
+            )
+        self._data = data
+        _check_data(data, arch.input_shape)
+        report = analyse(arch, cfg.loss, data.num_classes)
+        if report.errors:
+            first = report.errors[0]
+            if first.index < 0:
+                raise ArchitectureError("{message}", message=first.message)
+            raise ArchitectureError(
+                "Layer {index} ({block}): {message}",
+                index=first.index,
+                block=arch[first.index].type,
+                message=first.message,
+            )
+        loss_name = resolve_loss(cfg.loss, arch.blocks)
+        notes = list(data.notes)
+        if cfg.loss == "auto" and loss_name == "nll":
+            notes.append(
+                "The network ends in LogSoftmax, so the loss is negative log-likelihood (NLL)."
+            )
+        if loss_name == "mse":
+            notes.append(
+                "The loss is the mean squared error between the network's outputs and one-hot "
+                "targets."
+            )
+        device = factories.resolve_device(self._device_name or cfg.device)
+
+        torch.manual_seed(cfg.seed)
+        model = arch.build()
+        factories.init_weights(model, cfg.init)
+        generator = torch.Generator().manual_seed(cfg.seed)
+
+        resume = self._resume_from.resume if self._resume_from else None
+        first_epoch, global_step = 1, 0
+        if self._resume_from is not None:
+            _load_weights(model, self._resume_from.state_dict)
+            if resume:
+                first_epoch = int(resume.get("epoch", 0)) + 1
+                global_step = int(resume.get("global_step", 0))
+                self._history = [
+                    copy.deepcopy(h)
+                    for h in self._resume_from.metrics
+                    if isinstance(h, dict) and int(h.get("epoch", 0)) < first_epoch
+                ]
+                notes.append(f"Resuming after epoch {first_epoch - 1}.")
+            else:
+                notes.append(
+                    "The model file has no training state, so only its weights are used; "
+                    "training starts at epoch 1."
+                )
+        model.to(device)
+
+        n_train = int(data.train_images.shape[0])
+        batch = cfg.batch_size
+        train_loader = BatchLoader(
+            data.train_images,
+            data.train_labels,
+            batch,
+            shuffle=True,
+            generator=generator,
+            device=device,
+            mean=data.mean,
+            std=data.std,
+            augment_crop=self._project.dataset.augment_crop,
+            augment_flip=self._project.dataset.augment_flip,
+            # a last batch of one sample breaks BatchNorm in training mode
+            drop_last=n_train % batch == 1,
+        )
+        val_loader = BatchLoader(
+            data.val_images,
+            data.val_labels,
+            _eval_batch_size(report.activation_bytes, batch),
+            shuffle=False,
+            device=device,
+            mean=data.mean,
+            std=data.std,
+        )
+        steps_per_epoch = len(train_loader)
+
+        if self._epochs is not None:
+            epochs = self._epochs
+        elif resume and int(resume.get("end_epoch", 0)) >= first_epoch:
+            epochs = int(resume["end_epoch"]) - first_epoch + 1
+        else:
+            epochs = cfg.epochs
+        end_epoch = first_epoch + epochs - 1
+
+        optimizer, scheduler, total = self._build_optimization(
+            model, steps_per_epoch, global_step, epochs, end_epoch, generator, notes
+        )
+        self._global_step = global_step
+        self._epochs_done = first_epoch - 1
+        self._model = model
+        if self._resume_from is not None and resume:
+            done = first_epoch - 1
+            entry = next((h for h in self._history if h.get("epoch") == done), None)
+            self._best = _Snapshot(
+                epoch=done,
+                val_accuracy=entry.get("val_accuracy") if entry else None,
+                state_dict=to_cpu(self._resume_from.state_dict),
+                resume=to_cpu(resume),
+            )
+        return _Run(
+            data=data,
+            device=device,
+            model=model,
+            optimizer=optimizer,
+            scheduler=scheduler,
+            loss_name=loss_name,
+            loss_fn=factories.make_loss(loss_name, data.num_classes),
+            train_loader=train_loader,
+            val_loader=val_loader,
+            generator=generator,
+            first_epoch=first_epoch,
+            end_epoch=end_epoch,
+            steps_per_epoch=steps_per_epoch,
+            total_steps=total,
+            plan=schedule_plan(cfg, steps_per_epoch, total),
+            notes=notes,
+        )
+
+    def _build_optimization(
+        self,
+        model: torch.nn.Module,
+        steps_per_epoch: int,
+        global_step: int,
+        epochs: int,
+        end_epoch: int,
+        generator: torch.Generator,
+        notes: list[str],
+    ) -> tuple[torch.optim.Optimizer, torch.optim.lr_scheduler.LRScheduler | None, int]:
+        """Optimizer and schedule; a resumed run continues them exactly when the plan is
+        unchanged, else keeps the optimizer's moments and fast-forwards a new schedule."""
+        cfg = self._project.training
+        resume = (self._resume_from.resume if self._resume_from else None) or {}
+        saved_plan = resume.get("plan")
+        if isinstance(saved_plan, dict) and isinstance(saved_plan.get("total_steps"), int):
+            total = saved_plan["total_steps"]
+            unchanged = saved_plan == schedule_plan(cfg, steps_per_epoch, total)
+            if unchanged and resume.get("end_epoch") == end_epoch:
+                optimizer = factories.make_optimizer(model.parameters(), cfg)
+                scheduler = factories.make_scheduler(optimizer, cfg, steps_per_epoch, total)
+                try:
+                    optimizer.load_state_dict(resume["optimizer"])
+                    if scheduler is not None:
+                        scheduler.load_state_dict(resume["scheduler"])
+                except (ValueError, KeyError, TypeError, RuntimeError, IndexError):
+                    log.warning("could not restore the saved run exactly", exc_info=True)
+                else:
+                    _restore_rng(resume, generator)
+                    return optimizer, scheduler, total
+        total = global_step + epochs * steps_per_epoch
+        optimizer = factories.make_optimizer(model.parameters(), cfg)
+        state = resume.get("optimizer")
+        if isinstance(state, dict):
+            same_kind = (
+                isinstance(saved_plan, dict) and saved_plan.get("optimizer") == cfg.optimizer
+            )
+            restored = False
+            if same_kind:
+                try:
+                    optimizer.load_state_dict(state)
+                    restored = True
+                except (ValueError, KeyError, TypeError, RuntimeError, IndexError):
+                    log.warning("could not restore the optimizer state", exc_info=True)
+                    optimizer = factories.make_optimizer(model.parameters(), cfg)
+            if restored:
+                reset_hyperparameters(optimizer)
+            else:
+                notes.append(
+                    "The optimizer's saved state does not fit it now, so it starts afresh."
+                )
+        scheduler = factories.make_scheduler(optimizer, cfg, steps_per_epoch, total)
+        if scheduler is not None and global_step:
+            fast_forward(scheduler, min(global_step, total))
+            notes.append(
+                "The learning-rate schedule was planned again for this run's settings and epochs."
+            )
+        if resume:
+            _restore_rng(resume, generator)
+        return optimizer, scheduler, total
+
+    # --- the loop ------------------------------------------------------------------
+
+    def _train(self, run: _Run) -> str:
+        """Epochs of training and validation; returns ``completed`` or ``stopped``."""
+        model, optimizer, scheduler, loss_fn = run.model, run.optimizer, run.scheduler, run.loss_fn
+        interval = self.progress_interval
+        steps = run.steps_per_epoch
+        self._run_start = time.perf_counter()
+        self._run_start_step = self._global_step
+        self._paused_seconds = 0.0
+        last_maps = -math.inf
+        for epoch in range(run.first_epoch, run.end_epoch + 1):
+            self._epoch = epoch
+            self._step_in_epoch = 0
+            epoch_start = time.perf_counter()
+            paused_before = self._paused_seconds
+            losses: list[torch.Tensor] = []
+            corrects: list[torch.Tensor] = []
+            seen = window_seen = 0
+            window_from = 0
+            last_report = epoch_start
+            stopped = self._stop.is_set()
+            model.train()
+            for step, (x, y) in enumerate(run.train_loader, 1):
+                if stopped:
+                    break
+                with self._lock:
+                    out = model(x)
+                    loss = loss_fn(out, y)
+                    optimizer.zero_grad(set_to_none=True)
+                    loss.backward()
+                    optimizer.step()
+                    if scheduler is not None and self._global_step < run.total_steps:
+                        scheduler.step()
+                    self._global_step += 1
+                self._step_in_epoch = step
+                losses.append(loss.detach())
+                corrects.append((out.detach().argmax(1) == y).sum())
+                n = y.shape[0]
+                seen += n
+                window_seen += n
+                now = time.perf_counter()
+                if step == steps or now - last_report >= interval:
+                    rate = window_seen / max(now - last_report, 1e-9)
+                    self._report(run, losses, window_from, rate, step)
+                    window_from, window_seen, last_report = len(losses), 0, now
+                if self._maps_requested.is_set() or (
+                    self.feature_maps_interval is not None
+                    and now - last_maps >= self.feature_maps_interval
+                ):
+                    self._emit_feature_maps(run)
+                    last_maps = now
+                if self._paused.is_set():
+                    before = time.perf_counter()
+                    self._wait_while_paused(run)
+                    last_report += time.perf_counter() - before
+                stopped = self._stop.is_set()
+            if stopped:
+                return "stopped"
+            train_seconds = time.perf_counter() - epoch_start
+            train_loss = float(torch.stack(losses).mean()) if losses else math.nan
+            train_acc = float(torch.stack(corrects).sum()) / seen if seen else math.nan
+            val_loss, confusion = self._evaluate(run)
+            if not math.isfinite(val_loss):
+                raise self._non_finite_error(val_loss, epoch, None)
+            seconds = time.perf_counter() - epoch_start - (self._paused_seconds - paused_before)
+            active_train = max(1e-9, train_seconds - (self._paused_seconds - paused_before))
+            rate = seen / active_train
+            self._end_epoch(run, epoch, train_loss, train_acc, val_loss, confusion, seconds, rate)
+            if self._stop.is_set():
+                return "stopped"
+        return "completed"
+
+    def _report(
+        self, run: _Run, losses: list[torch.Tensor], window_from: int, rate: float, step: int
+    ) -> None:
+        """Read the losses since the last report with one sync; stop on a non-finite one."""
+        window = torch.stack(losses[window_from:])
+        total = float(window.sum())
+        if not math.isfinite(total):
+            bad = int(torch.nonzero(~torch.isfinite(window))[0, 0])
+            raise self._non_finite_error(float(window[bad]), self._epoch, window_from + bad + 1)
+        elapsed = time.perf_counter() - self._run_start - self._paused_seconds
+        done = self._global_step - self._run_start_step
+        steps = run.steps_per_epoch
+        remaining = (run.end_epoch - self._epoch) * steps + (steps - step)
+        self._emit(
+            BatchProgress(
+                epoch=self._epoch,
+                step=step,
+                steps_per_epoch=steps,
+                global_step=self._global_step,
+                loss=total / window.numel(),
+                samples_per_second=rate,
+                lr=_current_lr(run.optimizer),
+                elapsed=elapsed,
+                eta_seconds=elapsed / done * remaining if done else math.nan,
+            )
+        )
+
+    def _evaluate(self, run: _Run) -> tuple[float, torch.Tensor]:
+        """Mean validation loss and the K×K confusion matrix, counted on the device."""
+        model, k = run.model, run.data.num_classes
+        model.eval()
+        try:
+            with torch.inference_mode():
+                loss_sum = torch.zeros((), dtype=torch.float64, device=run.device)
+                counts = torch.zeros(k * k, dtype=torch.int64, device=run.device)
+                for x, y in run.val_loader:
+                    out = model(x)
+                    loss_sum += run.loss_fn(out, y).double() * y.shape[0]
+                    counts += torch.bincount(y * k + out.argmax(1), minlength=k * k)
+                n = run.val_loader.num_samples
+                val_loss = float(loss_sum) / n
+                confusion = counts.reshape(k, k).cpu()
+        finally:
+            model.train()
+        return val_loss, confusion
+
+    def _end_epoch(
+        self,
+        run: _Run,
+        epoch: int,
+        train_loss: float,
+        train_acc: float,
+        val_loss: float,
+        confusion: torch.Tensor,
+        seconds: float,
+        samples_per_second: float,
+    ) -> None:
+        val_acc = accuracy(confusion)
+        per_class = per_class_dict(confusion, run.data.classes)
+        lr = _current_lr(run.optimizer)
+        is_best = self._best is None or (
+            self._best.val_accuracy is None or val_acc > self._best.val_accuracy
+        )
+        self._history.append(
+            {
+                "epoch": epoch,
+                "train_loss": train_loss,
+                "train_accuracy": train_acc,
+                "val_loss": val_loss,
+                "val_accuracy": val_acc,
+                "per_class_accuracy": per_class,
+                "seconds": seconds,
+                "lr": lr,
+                "confusion": confusion.tolist(),
+            }
+        )
+        self._epochs_done = epoch
+        if is_best:
+            self._best = self._snapshot_of(
+                run.model, run.optimizer, run.scheduler, run.generator, epoch + 1
+            )
+        self._emit(
+            EpochEnded(
+                epoch=epoch,
+                train_loss=train_loss,
+                train_accuracy=train_acc,
+                val_loss=val_loss,
+                val_accuracy=val_acc,
+                per_class_accuracy=per_class,
+                confusion=confusion.numpy().astype(np.int64),
+                lr=lr,
+                seconds=seconds,
+                samples_per_second=samples_per_second,
+                is_best=is_best,
+            )
+        )
+
+    # --- pause and feature maps ----------------------------------------------------
+
+    def _wait_while_paused(self, run: _Run) -> None:
+        """Block on an Event (no busy wait); serve feature-map requests meanwhile."""
+        start = time.perf_counter()
+        self._emit(TrainingPaused(self._epoch, self._global_step))
+        while self._paused.is_set() and not self._stop.is_set():
+            self._wake.wait()
+            self._wake.clear()
+            if self._maps_requested.is_set() and not self._stop.is_set():
+                self._emit_feature_maps(run)
+        self._paused_seconds += time.perf_counter() - start
+        if not self._stop.is_set():
+            self._emit(TrainingResumed(self._epoch, self._global_step))
+
+    def _emit_feature_maps(self, run: _Run) -> None:
+        self._maps_requested.clear()
+        data = run.data
+        index = min(max(0, self._probe_index), data.val_images.shape[0] - 1)
+        image = data.val_images[index]
+        x = normalise(image.unsqueeze(0).to(run.device), data.mean, data.std)
+        maps = capture_feature_maps(run.model, x)
+        picture = image.to(torch.float32).div(255.0)
+        if picture.ndim == 1 and math.prod(data.native_shape) == picture.numel():
+            picture = picture.reshape(data.native_shape)
+        self._emit(FeatureMaps(self._epoch, self._global_step, index, picture.numpy(), maps))
+
+    # --- snapshots and failures ----------------------------------------------------
+
+    def _snapshot(self) -> _Snapshot:
+        run = self._run
+        with self._lock:
+            if run is None:
+                weights = to_cpu(self._model.state_dict()) if self._model else {}
+                return _Snapshot(self._epochs_done, None, weights, {})
+            return self._snapshot_of(
+                run.model, run.optimizer, run.scheduler, run.generator, self._epochs_done + 1
+            )
+
+    def _snapshot_of(
+        self,
+        model: torch.nn.Module,
+        optimizer: torch.optim.Optimizer,
+        scheduler: torch.optim.lr_scheduler.LRScheduler | None,
+        generator: torch.Generator,
+        next_epoch: int,
+    ) -> _Snapshot:
+        """Weights plus the resume dict for continuing at ``next_epoch``."""
+        done = next_epoch - 1
+        entry = next((h for h in self._history if h.get("epoch") == done), None)
+        run = self._run
+        assert run is not None
+        resume = {
+            "epoch": done,
+            "global_step": self._global_step,
+            "end_epoch": run.end_epoch,
+            "plan": copy.deepcopy(run.plan),
+            "optimizer": to_cpu(optimizer.state_dict()),
+            "scheduler": to_cpu(scheduler.state_dict()) if scheduler is not None else None,
+            "rng": {"torch": torch.get_rng_state(), "shuffle": generator.get_state()},
+        }
+        return _Snapshot(
+            epoch=done,
+            val_accuracy=entry["val_accuracy"] if entry else None,
+            state_dict=to_cpu(model.state_dict()),
+            resume=resume,
+        )
+
+    def _non_finite_error(self, value: float, epoch: int, step: int | None) -> TrainingError:
+        cfg = self._project.training
+        what = "NaN" if math.isnan(value) else "infinite"
+        where = (
+            f"at step {step} of epoch {epoch}" if step else f"in the validation of epoch {epoch}"
+        )
+        lr = factories.format_number(cfg.lr)
+        suggestion = factories.suggest_lr(cfg.optimizer, cfg.lr)
+        if suggestion < cfg.lr and cfg.lr > factories.USUAL_LR.get(cfg.optimizer, 0.001):
+            advice = "The learning rate ({lr}) is probably too high; try {suggested}."
+        else:
+            advice = (
+                "Try a lower learning rate than {lr} (for example {suggested}), or add "
+                "BatchNorm layers."
+            )
+        return TrainingError(
+            "The loss became {what} {where}. " + advice,
+            what=what,
+            where=where,
+            lr=lr,
+            suggested=factories.format_number(suggestion),
+        )
+
+    def _out_of_memory_error(self) -> TrainingError:
+        run = self._run
+        batch = self._project.training.batch_size
+        device = run.device if run else torch.device("cpu")
+        where = "The computer" if device.type == "cpu" else f"The GPU ({device})"
+        if batch > 1:
+            advice = "Try batch size {half}, or a smaller network."
+        else:
+            advice = "Try a smaller network or smaller input images."
+        return TrainingError(
+            "{where} ran out of memory at step {step} of epoch {epoch} with batch size "
+            "{batch}. " + advice,
+            where=where,
+            step=self._step_in_epoch + 1,
+            epoch=max(self._epoch, 1),
+            batch=batch,
+            half=max(1, batch // 2),
+        )
+
+    def _release_memory(self) -> None:
+        """After a failure: drop gradients and cached device memory so the program goes on."""
+        run = self._run
+        if run is not None:
+            with contextlib.suppress(Exception):
+                run.optimizer.zero_grad(set_to_none=True)
+        gc.collect()
+        if torch.cuda.is_available():
+            torch.cuda.empty_cache()
+        mps = getattr(torch, "mps", None)
+        if mps is not None and factories._mps_available():
+            with contextlib.suppress(Exception):
+                mps.empty_cache()
+
+
+# --- helpers -------------------------------------------------------------------------
+
+
+def _check_data(data: LoadedData, input_shape: tuple[int, ...]) -> None:
+    if data.train_images.shape[0] == 0:
+        raise DatasetError(
+            "The training split has no images; add images or lower the validation fraction."
+        )
+    if data.val_images.shape[0] == 0:
+        raise DatasetError(
+            "The validation split has no images; raise the validation fraction or add images."
+        )
+    if tuple(data.sample_shape) != tuple(input_shape):
+        raise DatasetError(
+            "The data has samples of shape {data}, but the network takes {net}; reload the data "
+            "for this network.",
+            data=format_shape(tuple(data.sample_shape)),
+            net=format_shape(tuple(input_shape)),
+        )
+
+
+def _restore_rng(resume: dict[str, Any], generator: torch.Generator) -> None:
+    rng = resume.get("rng")
+    if not isinstance(rng, dict):
+        return
+    with contextlib.suppress(TypeError, RuntimeError, ValueError):
+        if isinstance(rng.get("torch"), torch.Tensor):
+            torch.set_rng_state(rng["torch"])
+        if isinstance(rng.get("shuffle"), torch.Tensor):
+            generator.set_state(rng["shuffle"])
+
+
+def _load_weights(model: torch.nn.Module, state_dict: dict[str, torch.Tensor]) -> None:
+    try:
+        model.load_state_dict(state_dict)
+    except RuntimeError:
+        raise TrainingError(
+            "The weights in the model file do not fit this network; resume with the project "
+            "they were trained with."
+        ) from None
+
+
+def _eval_batch_size(activation_bytes: int, train_batch: int) -> int:
+    """As large as the memory budget allows: fewer, larger batches evaluate faster."""
+    fit = EVAL_MEMORY_BUDGET // max(1, activation_bytes)
+    return int(max(train_batch, min(MAX_EVAL_BATCH, fit)))
+
+
+def _current_lr(optimizer: torch.optim.Optimizer) -> float:
+    return float(optimizer.param_groups[0]["lr"])
+
+
+def _is_out_of_memory(exc: BaseException) -> bool:
+    oom = getattr(torch, "OutOfMemoryError", None)
+    if oom is not None and isinstance(exc, oom):
+        return True
+    text = str(exc).lower()
+    return isinstance(exc, RuntimeError) and (
+        "out of memory" in text or "can't allocate memory" in text
+    )
