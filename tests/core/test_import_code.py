@@ -532,3 +532,14 @@ def test_the_input_comment_of_an_exported_definition_is_used():
     result = import_code(source)
     assert result.architecture.input_shape == (1, 64, 64)
     assert isinstance(result.architecture[0], Block)
+
+
+def test_the_two_questions_have_their_own_error_types():
+    from studio.core.codegen.importer import TrustNeeded
+    from studio.core.codegen.input_shape import InputShapeNeeded
+
+    with pytest.raises(InputShapeNeeded) as info:
+        import_code("import torch.nn as nn\nm = nn.Sequential(nn.ReLU(), nn.Flatten())\n")
+    assert (1, 28, 28) in info.value.fits and (3, 32, 32) in info.value.fits
+    with pytest.raises(TrustNeeded):
+        import_code(RESIDUAL)

@@ -74,7 +74,7 @@ def architectures(draw: st.DrawFn) -> Architecture:
     return arch
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(architectures())
 def test_importing_the_exported_definition_gives_the_same_architecture(arch):
     code = model_definition(arch)

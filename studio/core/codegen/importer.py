@@ -19,6 +19,7 @@ from studio.core.codegen.input_shape import (
     Misfit,
     candidates,
     choose,
+    describe,
     layer_hints,
     misfit,
     require_fit,
@@ -26,7 +27,11 @@ from studio.core.codegen.input_shape import (
 from studio.core.codegen.layers import ParsedLayer, to_layer
 from studio.core.codegen.source import Site, SourceReader
 from studio.core.errors import CodeImportError, StudioError
-from studio.core.registry import Shape, format_shape
+from studio.core.registry import Shape
+
+
+class TrustNeeded(CodeImportError):
+    """The file has only an ``nn.Module`` class: importing it means running the file."""
 
 
 @dataclass
@@ -80,7 +85,7 @@ def _import(
             result = _import_sequential(reader, sites, input_shape, notes)
         elif classes:
             names = ", ".join(c.name for c in classes)
-            raise CodeImportError(
+            raise TrustNeeded(
                 "{file} defines the nn.Module class {names} but no nn.Sequential. Importing a "
                 "class means running the file's code, so run the import again with --trust if "
                 "you trust this file.",
@@ -225,7 +230,7 @@ def _import_module(
     notes.extend(traced.notes)
     architecture = Architecture(shape, _blocks(traced.layers))
     notes.append(
-        f"Ran {cls.__name__}.forward() once on a {format_shape(shape)} input and recorded "
+        f"Ran {cls.__name__}.forward() once on input {describe(shape)} and recorded "
         f"{len(traced.layers)} layers."
     )
     return ImportResult(

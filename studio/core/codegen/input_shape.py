@@ -23,6 +23,14 @@ DATASET_SHAPES: dict[Shape, str] = {(1, 28, 28): "MNIST-sized", (3, 32, 32): "CI
 """Shapes of the datasets the app trains on, preferred when several sizes fit."""
 
 
+class InputShapeNeeded(CodeImportError):
+    """Several input sizes fit: the caller must say which (the GUI can ask for it)."""
+
+    def __init__(self, template: str, fits: Sequence[Shape], **args: object) -> None:
+        super().__init__(template, **args)
+        self.fits = tuple(fits)
+
+
 @dataclass(frozen=True)
 class Misfit:
     """Why a network does not fit an input shape: the layer index and a sentence."""
@@ -97,7 +105,7 @@ def choose(
 ) -> Shape:
     """Pick the one input shape that fits, or raise one sentence asking for ``--input-shape``."""
     if hint is not None and test(hint) is None:
-        notes.append(f"Used the input shape {format_shape(hint)} written in the code's comment.")
+        notes.append(f"Used the input shape {describe(hint)} written in the code's comment.")
         return hint
     fits: list[Shape] = []
     worst: tuple[Shape, Misfit] | None = None
@@ -110,7 +118,7 @@ def choose(
     if not fits:
         detail = ""
         if worst is not None:
-            detail = f" With a {format_shape(worst[0])} input: {worst[1].message}"
+            detail = f" With input {describe(worst[0])}: {worst[1].message}"
         raise CodeImportError(
             "No common input size fits this network.{detail} Give the size with --input-shape "
             "C,H,W (or N for flat input).",
@@ -121,26 +129,32 @@ def choose(
         fits = images  # a Flatten in front says images come in; on a flat vector it does nothing
     if len(fits) == 1:
         notes.append(
-            f"Inferred the input shape {format_shape(fits[0])}: it is the only common size "
+            f"Inferred the input shape {describe(fits[0])}: it is the only common size "
             "that fits the layers."
         )
         return fits[0]
     known = [s for s in fits if s in DATASET_SHAPES]
     if len(known) == 1:
-        others = ", ".join(format_shape(s) for s in fits if s != known[0])
+        others = ", ".join(describe(s) for s in fits if s != known[0])
         notes.append(
             f"Assumed the input shape {format_shape(known[0])} ({DATASET_SHAPES[known[0]]}); "
             f"the network also accepts other sizes ({_some(others)}), so give --input-shape "
             "if you meant another."
         )
         return known[0]
-    listed = ", ".join(format_shape(s) for s in fits[:4]) + (", …" if len(fits) > 4 else "")
-    raise CodeImportError(
+    listed = ", ".join(describe(s) for s in fits[:4]) + (", …" if len(fits) > 4 else "")
+    raise InputShapeNeeded(
         "Several input sizes fit this network ({sizes}); say which one you mean with "
         "--input-shape, like --input-shape {example}.",
+        fits,
         sizes=listed,
         example=",".join(str(n) for n in fits[0]),
     )
+
+
+def describe(shape: Shape) -> str:
+    """``1×28×28`` for an image, ``784 features`` for a flat input."""
+    return format_shape(shape) if len(shape) != 1 else f"{shape[0]} features"
 
 
 def _some(text: str, limit: int = 60) -> str:
@@ -153,6 +167,6 @@ def require_fit(shape: Shape, test: Callable[[Shape], Misfit | None]) -> None:
     if problem is not None:
         raise CodeImportError(
             "The network does not fit the input shape {shape}. {detail}",
-            shape=format_shape(shape),
+            shape=describe(shape),
             detail=problem.message,
         )
