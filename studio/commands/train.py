@@ -1,0 +1,262 @@
+"""``studio train``: train a project's network in the terminal and save the best epoch."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import math
+import signal
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+from studio.commands.common import load_project_or_model
+from studio.core.errors import FileFormatError
+from studio.core.io.atomic import write_atomic
+from studio.core.io.model_file import load_model, save_model
+from studio.core.training.events import (
+    BatchProgress,
+    EpochEnded,
+    Event,
+    TrainingStarted,
+)
+from studio.core.training.factories import LOSS_TITLES
+
+METRIC_KEYS = (
+    "epoch",
+    "train_loss",
+    "train_accuracy",
+    "val_loss",
+    "val_accuracy",
+    "per_class_accuracy",
+    "seconds",
+)
+BAR_WIDTH = 24
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "train",
+        help="train a project's network and save the best epoch",
+        description="Train the network of a project file on its dataset, printing one line per "
+        "epoch, then save the epoch with the best validation accuracy as a model file. "
+        "Ctrl-C stops after the current batch and still saves. Giving a model file instead "
+        "of a project continues its training.",
+    )
+    parser.add_argument("project", metavar="PROJECT.json", help="the project file to train")
+    parser.add_argument(
+        "--epochs",
+        type=_positive_int,
+        metavar="N",
+        help="epochs to train (default: the project's; with --resume, the rest of the saved "
+        "run, or the project's number more if it was finished)",
+    )
+    parser.add_argument(
+        "--device", metavar="D", help="auto, cpu, cuda, cuda:1 or mps (default: the project's)"
+    )
+    parser.add_argument(
+        "--out", metavar="MODEL.pt", help="model file to write (default: beside the project)"
+    )
+    parser.add_argument(
+        "--resume", metavar="MODEL.pt", help="continue the run saved in this model file"
+    )
+    parser.add_argument(
+        "--metrics-json", metavar="FILE", help="also write the per-epoch metrics as JSON"
+    )
+    parser.add_argument("--quiet", action="store_true", help="print only the saved file")
+    parser.set_defaults(run=run)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def run(args: argparse.Namespace) -> int:
+    from studio.core.training.trainer import Trainer  # torch loads only for this verb
+
+    project, model_file = load_project_or_model(args.project)
+    resume_from = load_model(args.resume) if args.resume else model_file
+    out = Path(args.out) if args.out else Path(args.project).with_suffix(".pt")
+    _check_folder(out)
+    if args.metrics_json:
+        _check_folder(Path(args.metrics_json))
+
+    trainer = Trainer(project, resume_from=resume_from, device=args.device, epochs=args.epochs)
+    printer = ProgressPrinter(quiet=args.quiet)
+    trainer.add_observer(printer)
+    with _stop_on_ctrl_c(trainer, printer) as interrupted:
+        result = trainer.run()
+    printer.clear_bar()
+
+    if args.metrics_json and result.history:
+        write_metrics_json(Path(args.metrics_json), result.history)
+    saved = trainer.model is not None and (result.reason != "failed" or result.best_epoch)
+    if saved:
+        model = trainer.to_model_file(best=True)
+        save_model(out, model)
+        if not args.quiet and result.history:
+            print(per_class_table(result.history, result.best_epoch, model.classes))
+        print(_saved_line(out, result.best_epoch, result.best_val_accuracy))
+    if result.error is not None:
+        raise result.error
+    if interrupted:
+        print("Stopped by Ctrl-C.", file=sys.stderr)
+        return 130
+    return 0
+
+
+def _check_folder(path: Path) -> None:
+    """Fail before training, not after it, when the output cannot be written there."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise FileFormatError(
+            "The folder {folder} does not exist; create it or choose another place for {name}.",
+            folder=str(folder),
+            name=path.name,
+        )
+
+
+def _saved_line(out: Path, best_epoch: int | None, best_acc: float | None) -> str:
+    if best_epoch is None or best_acc is None:
+        return f"Saved {out}."
+    return f"Saved {out} (epoch {best_epoch}, validation accuracy {best_acc:.1%})."
+
+
+def write_metrics_json(path: Path, history: list[dict[str, Any]]) -> None:
+    """``{"epochs": [{epoch, train_loss, …, seconds}, …]}``, written atomically."""
+    epochs = [{key: _json_number(entry.get(key)) for key in METRIC_KEYS} for entry in history]
+    text = json.dumps({"epochs": epochs}, indent=2, ensure_ascii=False) + "\n"
+    write_atomic(path, lambda handle: handle.write(text.encode("utf-8")))
+
+
+def _json_number(value: Any) -> Any:
+    """NaN is not JSON: write null instead."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def per_class_table(
+    history: list[dict[str, Any]], best_epoch: int | None, classes: list[str]
+) -> str:
+    """Validation accuracy per class at the best epoch (or the last), with sample counts."""
+    entry = next((h for h in history if h.get("epoch") == best_epoch), history[-1])
+    confusion = entry.get("confusion") or [[] for _ in classes]
+    width = max([len("class"), *(len(n) for n in classes)])
+    lines = [
+        f"Validation accuracy per class (epoch {entry['epoch']}):",
+        f"  {'class':<{width}}  accuracy  correct / samples",
+    ]
+    for i, (name, row) in enumerate(zip(classes, confusion, strict=False)):
+        total = sum(row)
+        if total:
+            lines.append(f"  {name:<{width}}  {row[i] / total:>8.1%}  {row[i]:>7} / {total}")
+        else:
+            lines.append(f"  {name:<{width}}  {'-':>8}  {'no samples':>17}")
+    return "\n".join(lines)
+
+
+class ProgressPrinter:
+    """Epoch lines on stdout; a one-line progress bar on stderr when it is a terminal."""
+
+    def __init__(self, quiet: bool = False, out: TextIO | None = None, err: TextIO | None = None):
+        self.quiet = quiet
+        self.out = out or sys.stdout
+        self.err = err or sys.stderr
+        self.bar = not quiet and self.err.isatty()
+        self.end_epoch = 0
+        self._bar_len = 0
+
+    def __call__(self, event: Event) -> None:
+        if self.quiet:
+            return
+        if isinstance(event, TrainingStarted):
+            self.end_epoch = event.epochs
+            for note in event.notes:
+                print(note, file=self.out)
+            print(
+                f"Training on {event.device} with {LOSS_TITLES.get(event.loss, event.loss)} loss: "
+                f"epochs {event.first_epoch}-{event.epochs}, {event.steps_per_epoch} batches each.",
+                file=self.out,
+                flush=True,
+            )
+        elif isinstance(event, BatchProgress) and self.bar:
+            self._draw(event)
+        elif isinstance(event, EpochEnded):
+            self.clear_bar()
+            print(self.epoch_line(event), file=self.out, flush=True)
+
+    def epoch_line(self, e: EpochEnded) -> str:
+        width = len(str(self.end_epoch or e.epoch))
+        best = "  best" if e.is_best else ""
+        return (
+            f"epoch {e.epoch:>{width}}/{self.end_epoch}  "
+            f"train loss {e.train_loss:.4f} acc {e.train_accuracy:6.1%}  "
+            f"val loss {e.val_loss:.4f} acc {e.val_accuracy:6.1%}  "
+            f"lr {e.lr:.3g}  {e.seconds:.1f} s{best}"
+        )
+
+    def _draw(self, e: BatchProgress) -> None:
+        filled = int(BAR_WIDTH * e.step / max(1, e.steps_per_epoch))
+        bar = "#" * filled + "-" * (BAR_WIDTH - filled)
+        eta = _clock(e.eta_seconds) if math.isfinite(e.eta_seconds) else "?"
+        text = (
+            f"epoch {e.epoch}/{self.end_epoch} [{bar}] {e.step}/{e.steps_per_epoch}  "
+            f"loss {e.loss:.4f}  {e.samples_per_second:,.0f} samples/s  ETA {eta}"
+        )
+        pad = " " * max(0, self._bar_len - len(text))
+        self.err.write("\r" + text + pad)
+        self.err.flush()
+        self._bar_len = len(text)
+
+    def clear_bar(self) -> None:
+        if self._bar_len:
+            self.err.write("\r" + " " * self._bar_len + "\r")
+            self.err.flush()
+            self._bar_len = 0
+
+
+def _clock(seconds: float) -> str:
+    whole = max(0, round(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+@contextlib.contextmanager
+def _stop_on_ctrl_c(trainer: Any, printer: ProgressPrinter) -> Iterator[list[bool]]:
+    """The first Ctrl-C asks the trainer to stop after this batch; a second one quits."""
+    interrupted: list[bool] = []
+
+    def handler(signum: int, frame: Any) -> None:
+        if interrupted:
+            raise KeyboardInterrupt
+        interrupted.append(True)
+        printer.clear_bar()
+        print(
+            "Stopping after this batch (press Ctrl-C again to quit without saving)…",
+            file=sys.stderr,
+            flush=True,
+        )
+        trainer.stop()
+
+    try:
+        previous = signal.signal(signal.SIGINT, handler)
+    except ValueError:  # not the main thread: leave Ctrl-C alone
+        yield interrupted
+        return
+    try:
+        yield interrupted
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+__all__ = ["ProgressPrinter", "add_parser", "per_class_table", "run", "write_metrics_json"]
