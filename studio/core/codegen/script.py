@@ -265,7 +265,6 @@ class _Script:
                 cls=spec.class_name,
                 title=spec.title,
                 reshape=reshape,
-                labels="split.targets" if spec.is_idx else "torch.tensor(split.targets)",
             )
         return _SPLIT + "\n\n" + _FOLDER
 
@@ -455,7 +454,8 @@ class _Script:
         lines = [f"    optimizer = torch.optim.{cls}(model.parameters(), lr=args.lr{extra})"]
         if cfg.schedule == "none":
             return lines
-        lines.insert(0, "    total_steps = args.epochs * steps_per_epoch")
+        if cfg.schedule in ("cosine", "onecycle"):
+            lines.insert(0, "    total_steps = args.epochs * steps_per_epoch")
         if cfg.schedule == "step":
             lines.append(
                 "    # Multiply the rate by gamma every step_size epochs (counted in batches)."
@@ -520,8 +520,8 @@ def load_torchvision(root):
     splits = []
     for train in (True, False):
         split = datasets.<<cls>>(root, train=train, download=True)
-        splits.append(<<reshape>>)
-        splits.append(torch.as_tensor(<<labels>>, dtype=torch.int64))
+        images = <<reshape>>
+        splits += [images, torch.as_tensor(split.targets, dtype=torch.int64)]
     return splits
 '''
 
