@@ -50,6 +50,21 @@ def _strings(items) -> str:
     return "[" + ", ".join(_string(str(item)) for item in items) + "]"
 
 
+def _argument(*parts: str) -> str:
+    """One ``parser.add_argument`` call, on one line when it fits in 100 characters."""
+    option, *rest = parts
+    line = f'    parser.add_argument("{option}", {", ".join(rest)})'
+    if len(line) <= 100:
+        return line
+    inner = "".join(f"        {part},\n" for part in [f'"{option}"', *rest])
+    return f"    parser.add_argument(\n{inner}    )"
+
+
+def _defs(*parts: str) -> str:
+    """Top-level definitions separated by two blank lines."""
+    return "\n\n\n".join(part.strip("\n") for part in parts)
+
+
 def _slug(name: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
     return slug or "model"
@@ -153,12 +168,12 @@ class _Script:
 
     def _header(self) -> str:
         name = self.project.name
-        what = {
-            "sample": "the 5,000-image MNIST sample bundled with Sequential Studio",
-            "torchvision": SETS.get(self.data.name, SETS["mnist"]).title
-            + " (downloaded by torchvision)",
-            "folder": "a folder with one sub-folder of images per class",
-        }[self.kind]
+        if self.kind == "sample":
+            what = "the 5,000-image MNIST sample bundled with Sequential Studio"
+        elif self.kind == "torchvision":
+            what = SETS[self.data.name].title + " (downloaded by torchvision)"
+        else:
+            what = "a folder with one sub-folder of images per class"
         return _fill(
             '''
             """Train "<<name>>" on <<what>>.
@@ -231,12 +246,8 @@ class _Script:
                 parser.add_argument("--batch-size", type=int, default=<<batch>>)
                 parser.add_argument("--lr", type=float, default=<<lr>>, help="<<lr_help>>")
                 parser.add_argument("--device", default="<<device>>", help="auto, cpu, cuda or mps")
-                parser.add_argument(
-                    "--data",
-                    default=<<data>>,
-                    help="<<data_help>>",
-                )
-                parser.add_argument("--out", default="<<out>>.pt", help="where to save the weights")
+            <<data>>
+            <<out>>
                 return parser.parse_args()
             """,
             epochs=cfg.epochs,
@@ -244,14 +255,17 @@ class _Script:
             lr=repr(cfg.lr),
             lr_help="the peak learning rate" if cfg.schedule == "onecycle" else "learning rate",
             device=cfg.device,
-            data=data_default,
-            data_help=data_help,
-            out=_slug(self.project.name),
+            data=_argument("--data", f"default={data_default}", f'help="{data_help}"'),
+            out=_argument(
+                "--out",
+                f'default="{_slug(self.project.name)}.pt"',
+                'help="where to save the weights"',
+            ),
         )
 
     def _loading(self) -> str:
         if self.kind == "sample":
-            return _SPLIT + "\n\n" + _SAMPLE
+            return _defs(_SPLIT, _SAMPLE)
         if self.kind == "torchvision":
             spec = SETS[self.data.name]
             if spec.is_idx:
@@ -266,7 +280,7 @@ class _Script:
                 title=spec.title,
                 reshape=reshape,
             )
-        return _SPLIT + "\n\n" + _FOLDER
+        return _defs(_SPLIT, _FOLDER)
 
     def _adapting(self) -> str:
         if not self.adapt:
@@ -290,7 +304,7 @@ class _Script:
             parts.append(_CROP)
         if self.augment_flip:
             parts.append(_FLIP)
-        return "\n\n".join(parts)
+        return _defs(*parts)
 
     def _device(self) -> str:
         return _DEVICE
