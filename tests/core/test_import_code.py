@@ -348,6 +348,12 @@ def test_of_several_sequentials_the_named_largest_is_taken_and_said():
     assert any("3 separate nn.Sequential" in n and "big (line 3)" in n for n in result.notes)
 
 
+def test_a_sequential_in_a_plain_class_is_read_too():
+    source = "import torch.nn as nn\nclass Holder:\n    net = nn.Sequential(nn.Linear(3, 2))\n"
+    result = import_code(source)
+    assert result.name == "Holder" and result.architecture.input_shape == (3,)
+
+
 def test_a_constructor_default_is_a_known_value():
     source = textwrap.dedent(
         """\
@@ -543,3 +549,10 @@ def test_the_two_questions_have_their_own_error_types():
     assert (1, 28, 28) in info.value.fits and (3, 32, 32) in info.value.fits
     with pytest.raises(TrustNeeded):
         import_code(RESIDUAL)
+
+
+def test_a_mistake_in_forward_is_reported_as_one_not_as_a_size_problem():
+    source = MLP_CLASS.replace("x = self.flatten(x)", "x = self.flaten(x)")
+    message = refusal(source, trust=True)
+    assert message.startswith("Running NeuralNetwork.forward() failed at line 15: AttributeError")
+    assert "input size" not in message

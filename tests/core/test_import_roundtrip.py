@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from studio.core.architecture import Architecture, Block
 from studio.core.codegen.importer import import_code
 from studio.core.codegen.model_code import model_definition
+from studio.core.errors import CodeImportError
 from studio.core.registry import BLOCKS, ParamSpec
 from studio.core.shapes import analyse
 from studio.core.templates import TEMPLATES, get_template
@@ -82,3 +83,25 @@ def test_importing_the_exported_definition_gives_the_same_architecture(arch):
     assert result.architecture.input_shape == arch.input_shape
     assert layers(result.architecture) == layers(arch)
     assert import_code(code).architecture.input_shape == arch.input_shape  # from the comment
+
+
+EXPORTED = [model_definition(get_template(name).architecture) for name in TEMPLATES]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(EXPORTED),
+    st.integers(0, 2000),
+    st.integers(0, 12),
+    st.text(alphabet="()[],.*+-/= 0123456789abnxyzLC_'\"\n#", max_size=12),
+)
+def test_damaged_code_imports_or_gets_a_clear_refusal(code, at, cut, insert):
+    """Without trust, no damaged source raises anything but a CodeImportError."""
+    at %= len(code)
+    damaged = code[:at] + insert + code[at + cut :]
+    try:
+        result = import_code(damaged)
+    except CodeImportError as error:
+        assert error.message and "\n" not in error.message
+    else:
+        assert len(result.architecture) > 0

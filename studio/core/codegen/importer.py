@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Literal
@@ -78,7 +79,9 @@ def _import(
     notes: list[str] = []
     classes = reader.module_classes()
     if trust and classes:
-        result = _import_module(reader, classes, input_shape, notes)
+        with warnings.catch_warnings():  # torch's warnings about the file's code are noise here
+            warnings.simplefilter("ignore")
+            result = _import_module(reader, classes, input_shape, notes)
     else:
         sites = reader.sites()
         if sites:
@@ -144,7 +147,8 @@ def _pick_site(reader: SourceReader, sites: list[Site], notes: list[str]) -> Sit
 
 
 def _note_other_parts(reader: SourceReader, site: Site, notes: list[str]) -> None:
-    cls = next(c for c in reader.module_classes() if c.name == site.class_name)
+    cls = reader.enclosing(site.call, ast.ClassDef)
+    assert isinstance(cls, ast.ClassDef)
     inside = {ast.unparse(n) for n in ast.walk(site.call)}
     others = [a for a in dict.fromkeys(reader.class_attributes(cls)) if a != site.label]
     others = [a for a in others if a not in inside]

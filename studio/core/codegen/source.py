@@ -12,6 +12,7 @@ import ast
 import contextlib
 import operator
 import re
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -74,7 +75,9 @@ class SourceReader:
         self.source = source
         self.filename = filename
         try:
-            self.tree = ast.parse(source, filename)
+            with warnings.catch_warnings():  # "invalid escape sequence" is not ours to show
+                warnings.simplefilter("ignore", SyntaxWarning)
+                self.tree = ast.parse(source, filename)
         except SyntaxError as error:
             raise CodeImportError(
                 "Line {line} of {name} is not valid Python ({reason}), so it cannot be read.",

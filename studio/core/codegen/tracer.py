@@ -116,7 +116,17 @@ def load_class(reader: SourceReader, class_name: str, notes: list[str]) -> type[
             if not _definition(stmt):
                 skipped += 1
                 continue
-            code = compile(ast.Module(body=[stmt], type_ignores=[]), reader.filename, "exec", flags)
+            try:
+                code = compile(
+                    ast.Module(body=[stmt], type_ignores=[]), reader.filename, "exec", flags
+                )
+            except SyntaxError as error:
+                raise CodeImportError(
+                    "Line {line} of {name} is not valid Python ({reason}), so it cannot be run.",
+                    line=error.lineno or stmt.lineno,
+                    name=reader.filename,
+                    reason=error.msg,
+                ) from None
             try:
                 exec(code, module.__dict__)
             except ImportError as error:
@@ -223,13 +233,18 @@ def trace(model: nn.Module, shape: Shape, reader: SourceReader) -> Traced:
             output = model(dummy)
     except (CodeImportError, TraceMisfit):
         raise
-    except Exception as error:
+    except (RuntimeError, ValueError, IndexError) as error:  # how torch reports a shape misfit
         line = _user_line(error.__traceback__, reader.filename)
         raise TraceMisfit(
-            Misfit(
-                len(tracer.layers),
-                f"{tracer.where(line)}torch says: {_first_line(error)}",
-            )
+            Misfit(len(tracer.layers), f"{tracer.where(line)}{_sentence(error)}")
+        ) from None
+    except Exception as error:  # a mistake in the code, whatever the input size
+        line = _user_line(error.__traceback__, reader.filename)
+        raise CodeImportError(
+            "Running {cls}.forward() failed{at}: {error} Fix the file, then import again.",
+            cls=type(model).__name__,
+            at=f" at line {line}" if line else "",
+            error=_sentence(error),
         ) from None
     if output is not tracer.current:
         what = "several values" if isinstance(output, (tuple, list, dict)) else "another value"
@@ -510,6 +525,12 @@ def _user_line(tb: types.TracebackType | None, filename: str) -> int | None:
             line = tb.tb_lineno
         tb = tb.tb_next
     return line
+
+
+def _sentence(error: BaseException) -> str:
+    """``RuntimeError: mat1 and mat2 shapes cannot be multiplied (2x6 and 256x10).``"""
+    text = f"{type(error).__name__}: {_first_line(error)}"
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def _first_line(error: BaseException) -> str:
