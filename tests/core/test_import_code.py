@@ -556,3 +556,29 @@ def test_a_mistake_in_forward_is_reported_as_one_not_as_a_size_problem():
     message = refusal(source, trust=True)
     assert message.startswith("Running NeuralNetwork.forward() failed at line 15: AttributeError")
     assert "input size" not in message
+
+
+LIGHTNING = """\
+import torch.nn as nn
+import torch.nn.functional as F
+import lightning_not_installed as L
+
+
+class LitModel(L.LightningModule):
+    def __init__(self):
+        super().__init__()
+        self.l1 = nn.Linear(28 * 28, 10)
+
+    def forward(self, x):
+        return F.relu(self.l1(x.view(x.size(0), -1)))
+"""
+
+
+def test_a_class_with_forward_but_a_foreign_base_is_a_module_too():
+    assert "--trust" in refusal(LIGHTNING)
+    message = refusal(LIGHTNING, trust=True)
+    assert message.startswith("Line 6 uses L, but importing it failed")
+    result = import_code(LIGHTNING.replace("L.LightningModule", "nn.Module"), trust=True)
+    assert [b.type for b in result.architecture] == ["Flatten", "Linear", "ReLU"]
+    assert result.architecture.input_shape == (1, 28, 28)
+    assert any("left out an import that failed" in note for note in result.notes)

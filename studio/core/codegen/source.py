@@ -224,7 +224,11 @@ class SourceReader:
         return found
 
     def module_classes(self) -> list[ast.ClassDef]:
-        """Classes that derive from ``nn.Module`` (or ``nn.Sequential``), directly or not."""
+        """Classes that derive from ``nn.Module`` (or ``nn.Sequential``), directly or not.
+
+        A class with a ``forward`` method counts too: ``pl.LightningModule`` is a
+        Module that the file does not import from torch.
+        """
         classes = [n for n in ast.walk(self.tree) if isinstance(n, ast.ClassDef)]
         found: list[ast.ClassDef] = []
         names: set[str] = set()
@@ -233,6 +237,14 @@ class SourceReader:
             changed = False
             for cls in classes:
                 if cls.name in names:
+                    continue
+                if any(
+                    isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == "forward"
+                    for n in cls.body
+                ):
+                    found.append(cls)
+                    names.add(cls.name)
+                    changed = True
                     continue
                 for base in cls.bases:
                     if self.nn_name(base) in _CONTAINERS | {"Module"} or (

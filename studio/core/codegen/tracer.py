@@ -106,12 +106,14 @@ def load_class(reader: SourceReader, class_name: str, notes: list[str]) -> type[
     module.__dict__.update({"__file__": reader.filename, "__builtins__": builtins})
     flags = 0
     skipped = 0
+    missing: dict[str, str] = {}  # names whose import failed -> why
     sys.modules[name] = module  # dataclasses and typing look classes' modules up here
     try:
         for stmt in reader.tree.body:
             if isinstance(stmt, ast.ImportFrom) and stmt.module == "__future__":
                 for alias in stmt.names:
-                    flags |= getattr(__future__, alias.name).compiler_flag
+                    feature = getattr(__future__, alias.name, None)
+                    flags |= getattr(feature, "compiler_flag", 0)
                 continue
             if not _definition(stmt):
                 skipped += 1
@@ -133,6 +135,19 @@ def load_class(reader: SourceReader, class_name: str, notes: list[str]) -> type[
                 if not isinstance(stmt, (ast.Import, ast.ImportFrom)):
                     raise _ran_badly(reader, stmt.lineno, error) from None
                 notes.append(f"Line {stmt.lineno}: left out an import that failed ({error}).")
+                for alias in stmt.names:
+                    bound = alias.asname or alias.name.split(".")[0]
+                    missing[bound] = f"{error}"
+            except NameError as error:
+                if error.name in missing:
+                    raise CodeImportError(
+                        "Line {line} uses {name}, but importing it failed ({why}). Install what "
+                        "the file needs, then import it again.",
+                        line=stmt.lineno,
+                        name=error.name,
+                        why=missing[error.name],
+                    ) from None
+                raise _ran_badly(reader, stmt.lineno, error) from None
             except Exception as error:
                 raise _ran_badly(reader, stmt.lineno, error) from None
     finally:
