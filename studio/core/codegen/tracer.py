@@ -240,7 +240,7 @@ def trace(model: nn.Module, shape: Shape, reader: SourceReader) -> Traced:
     Raises ``CodeImportError`` for refusals that no input size changes, and
     ``TraceMisfit`` when this input size does not run through the network.
     """
-    tracer = _Tracer(model, reader)
+    tracer = _Tracer(reader)
     dummy = torch.zeros(BATCH, *shape)
     tracer.start(dummy)
     try:
@@ -310,8 +310,7 @@ class _Recorder(TorchFunctionMode):
 class _Tracer:
     """Follows the one tensor a Sequential passes from layer to layer."""
 
-    def __init__(self, model: nn.Module, reader: SourceReader) -> None:
-        self.model = model
+    def __init__(self, reader: SourceReader) -> None:
         self.reader = reader
         self.depth = 0
         self.current: torch.Tensor | None = None
