@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 
 import numpy as np
 import pytest
@@ -66,11 +67,13 @@ def test_decimation_averages_pairs_of_old_losses():
 
 
 def test_smoothed_loss_is_a_debiased_moving_average():
-    series = StepSeries(smoothing=0.5)
+    series = StepSeries(tau=2 / math.log(2))  # decays by half every 2 steps
     series.append(1, 4.0, 0.0)
-    series.append(2, 2.0, 0.0)
-    assert series.smoothed[0] == 4.0  # debiased: the first value, not 0.5·4
-    assert series.smoothed[1] == pytest.approx((0.25 * 4 + 0.5 * 2) / 0.75)
+    series.append(3, 2.0, 0.0)
+    assert series.smoothed[0] == pytest.approx(4.0)  # debiased: the first value, not 0.29·4
+    w1 = 1 - 2**-0.5  # the first point's weight (its gap counts as one step)
+    ema = 0.5 * w1 * 4 + 0.5 * 2
+    assert series.smoothed[1] == pytest.approx(ema / (0.5 * w1 + 0.5))
 
 
 def test_percentages_are_read_as_fractions():

@@ -22,7 +22,8 @@ from studio.core.training.events import (
 )
 
 DEFAULT_MAX_STEP_POINTS = 200_000
-DEFAULT_SMOOTHING = 0.9
+DEFAULT_SMOOTHING_STEPS = 20.0
+"""Time constant of the smoothed loss, in training steps (not in reports, whose spacing varies)."""
 _ROWS = 4  # step, loss, smoothed loss, learning rate
 
 
@@ -32,8 +33,16 @@ def as_fraction(value: float) -> float:
     return value / 100.0 if value > 1.0 else value
 
 
+def smoothing_steps_for(steps_per_epoch: int) -> float:
+    """A tenth of an epoch, within 5..200 steps: smooth enough to read, short enough to follow."""
+    return float(min(200.0, max(5.0, steps_per_epoch / 10.0)))
+
+
 class StepSeries:
     """Per-step training loss, its smoothed (EMA) line and the learning rate, bounded in memory.
+
+    The moving average decays with the steps between reports, ``exp(-Δstep / tau)``,
+    so its lag is the same whether the trainer reports every batch or every tenth.
 
     When full, the oldest half is halved by averaging pairs of loss points (each
     point already is a mean since the previous report), so old history gets
@@ -41,10 +50,11 @@ class StepSeries:
     """
 
     def __init__(
-        self, max_points: int = DEFAULT_MAX_STEP_POINTS, smoothing: float = DEFAULT_SMOOTHING
+        self, max_points: int = DEFAULT_MAX_STEP_POINTS, tau: float = DEFAULT_SMOOTHING_STEPS
     ) -> None:
         self.max_points = max(16, int(max_points))
-        self.smoothing = float(smoothing)
+        self.tau = float(tau)
+        self._last_step: float | None = None
         self._data = np.empty((_ROWS, min(1024, self.max_points)), dtype=np.float64)
         self._n = 0
         self._ema = 0.0
@@ -64,11 +74,13 @@ class StepSeries:
                 self._data = grown
         loss = float(loss)
         if math.isfinite(loss):
-            s = self.smoothing
+            gap = 1.0 if self._last_step is None else max(1.0, float(step) - self._last_step)
+            s = math.exp(-gap / self.tau)
             self._ema = s * self._ema + (1.0 - s) * loss
             self._ema_weight = s * self._ema_weight + (1.0 - s)
         smoothed = self._ema / self._ema_weight if self._ema_weight > 0 else math.nan
         self._data[:, self._n] = (float(step), loss, smoothed, float(lr))
+        self._last_step = float(step)
         self._n += 1
 
     def _decimate(self) -> None:
@@ -192,12 +204,9 @@ class Run:
 class RunStore:
     """Every run of the session, in order; the last one is the current run."""
 
-    def __init__(
-        self, max_step_points: int = DEFAULT_MAX_STEP_POINTS, smoothing: float = DEFAULT_SMOOTHING
-    ) -> None:
+    def __init__(self, max_step_points: int = DEFAULT_MAX_STEP_POINTS) -> None:
         self.runs: list[Run] = []
         self.max_step_points = max_step_points
-        self.smoothing = smoothing
 
     @property
     def current(self) -> Run | None:
@@ -207,7 +216,7 @@ class RunStore:
         run = Run(
             number=len(self.runs) + 1,
             classes=list(classes),
-            steps=StepSeries(self.max_step_points, self.smoothing),
+            steps=StepSeries(self.max_step_points),
         )
         self.runs.append(run)
         return run
@@ -232,6 +241,7 @@ class RunStore:
             run.failed = None
         else:
             run = self._new_run(event.classes)
+            run.steps.tau = smoothing_steps_for(int(event.steps_per_epoch))
         run.classes = list(event.classes)
         run.steps_per_epoch = int(event.steps_per_epoch)
         run.total_epochs = int(event.epochs)

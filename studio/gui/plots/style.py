@@ -6,7 +6,7 @@ across the bar chart and the curves; earlier runs are dashed.
 
 from __future__ import annotations
 
-import math
+import itertools
 from functools import lru_cache
 
 import numpy as np
@@ -83,6 +83,8 @@ def style_plot(
         axis.setPen(pg.mkPen(FOREGROUND))
         axis.setTextPen(pg.mkPen(FOREGROUND))
         axis.setTickFont(label_font(TEXT_PT - 1))
+        # Major ticks only: the minor grid lines cost more to paint than all the curves.
+        axis.setStyle(maxTickLevel=0)
     plot.setMenuEnabled(False)
 
 
@@ -134,13 +136,14 @@ class IntegerAxis(pg.AxisItem):
     """An axis for epochs or class indices: ticks only at whole numbers."""
 
     def tickSpacing(self, minVal: float, maxVal: float, size: float):
-        levels = super().tickSpacing(minVal, maxVal, size)
-        spacings = []
-        for spacing, _offset in levels:
-            whole = float(max(1, math.ceil(spacing)))
-            if whole not in [s for s, _ in spacings]:
-                spacings.append((whole, 0.0))
-        return spacings or [(1.0, 0.0)]
+        span = max(maxVal - minVal, 1e-9)
+        fit = max(1.0, size / 45.0)  # ticks that fit with room for their numbers
+        spacing = 1.0
+        for factor in itertools.cycle((2.0, 2.5, 2.0)):
+            if span / spacing <= fit:
+                break
+            spacing *= factor
+        return [(spacing, 0.0)]
 
 
 @lru_cache(maxsize=8)

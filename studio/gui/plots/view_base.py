@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtGui import QImage, QShowEvent
 from PySide6.QtWidgets import QGraphicsScene, QWidget
 
 from studio.gui.plots.state import DashboardState
+
+DUTY_FACTOR = 4.0
+"""A view waits at least this many times its last redraw's cost before redrawing again."""
 
 
 class DashboardView(QWidget):
@@ -13,8 +18,13 @@ class DashboardView(QWidget):
 
     Events never draw: they mark views dirty, and the dashboard's timer calls
     ``refresh_if_dirty`` at most ~30 times a second. A hidden view stays dirty
-    and catches up when it is shown.
+    and catches up when it is shown. A view whose redraw gets expensive (a very
+    long run) redraws less often, so it never takes more than ~20 % of the GUI
+    thread; ``min_interval`` caps the rate of a view further.
     """
+
+    min_interval = 0.0
+    """Least seconds between two timer-driven redraws of this view."""
 
     def __init__(self, state: DashboardState, object_name: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -22,6 +32,8 @@ class DashboardView(QWidget):
         self.state = state
         self._dirty = True
         self.redraw_count = 0
+        self._last_redraw = -float("inf")
+        self._last_cost = 0.0
 
     @property
     def dirty(self) -> bool:
@@ -34,8 +46,14 @@ class DashboardView(QWidget):
         """Redraw if dirty and visible (or ``force``); return whether it redrew."""
         if not self._dirty or not (force or self.isVisible()):
             return False
+        now = time.monotonic()
+        wait = max(self.min_interval, DUTY_FACTOR * self._last_cost)
+        if not force and now - self._last_redraw < wait:
+            return False
         self._dirty = False
         self.redraw()
+        self._last_cost = time.monotonic() - now
+        self._last_redraw = time.monotonic()
         self.redraw_count += 1
         return True
 
