@@ -96,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
         result = trainer.run()
     printer.clear_bar()
 
-    if args.metrics_json and result.history:
+    if args.metrics_json and trainer.model is not None:
         write_metrics_json(Path(args.metrics_json), result.history)
     saved = trainer.model is not None and (result.reason != "failed" or result.best_epoch)
     if saved:
@@ -182,9 +182,14 @@ class ProgressPrinter:
             self.end_epoch = event.epochs
             for note in event.notes:
                 print(note, file=self.out)
+            if event.first_epoch == event.epochs:
+                span = f"epoch {event.epochs}"
+            else:
+                span = f"epochs {event.first_epoch} to {event.epochs}"
+            loss = LOSS_TITLES.get(event.loss, event.loss)
             print(
-                f"Training on {event.device} with {LOSS_TITLES.get(event.loss, event.loss)} loss: "
-                f"epochs {event.first_epoch}-{event.epochs}, {event.steps_per_epoch} batches each.",
+                f"Training on {event.device} with {loss} loss: {span}, "
+                f"{event.steps_per_epoch} batches each.",
                 file=self.out,
                 flush=True,
             )

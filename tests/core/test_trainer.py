@@ -181,6 +181,18 @@ def test_stop_takes_effect_within_one_batch(data):
     assert torch.equal(trainer.to_model_file().state_dict["0.weight"], learned["0.weight"])
 
 
+def test_stop_at_the_last_batch_of_an_epoch_still_validates_it(data):
+    trainer = Trainer(make_project(epochs=3), data, progress_interval=0)
+    events = record(trainer)
+    trainer.add_observer(
+        lambda e: isinstance(e, BatchProgress) and e.global_step == 16 and trainer.stop()
+    )
+    result = trainer.run()
+    assert result.reason == "stopped" and trainer.global_step == 16
+    assert [e.epoch for e in of(events, EpochEnded)] == [1]
+    assert result.epochs_done == 1 and result.best_epoch == 1
+
+
 def test_pause_blocks_between_batches_until_resumed_from_another_thread(data):
     trainer = Trainer(make_project(epochs=1), data, progress_interval=0)
     events = record(trainer)

@@ -542,11 +542,10 @@ class Trainer:
             seen = window_seen = 0
             window_from = 0
             last_report = epoch_start
-            stopped = self._stop.is_set()
+            if self._stop.is_set():
+                return "stopped"
             model.train()
             for step, (x, y) in enumerate(run.train_loader, 1):
-                if stopped:
-                    break
                 with self._lock:
                     out = model(x)
                     loss = loss_fn(out, y)
@@ -577,8 +576,9 @@ class Trainer:
                     before = time.perf_counter()
                     self._wait_while_paused(run)
                     last_report += time.perf_counter() - before
-                stopped = self._stop.is_set()
-            if stopped:
+                if self._stop.is_set():
+                    break
+            if self._step_in_epoch < steps:  # stopped mid-epoch: no half-epoch metrics
                 return "stopped"
             train_seconds = time.perf_counter() - epoch_start
             train_loss = float(torch.stack(losses).mean()) if losses else math.nan
