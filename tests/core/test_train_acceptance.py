@@ -18,7 +18,9 @@ def test_default_project_reaches_97_percent_within_10_epochs():
     assert (project.training.lr, project.training.batch_size) == (3e-3, 64)
     assert (project.training.epochs, project.training.seed) == (10, 0)
 
-    result = Trainer(project, device="cpu").run()
+    # One thread: on shared CI cores two OpenMP threads can stall each other for seconds a
+    # batch; one thread keeps this test near 8 s. The CLI run (two threads) is in the report.
+    result = Trainer(project, device="cpu", num_threads=1).run()
 
     assert result.reason == "completed", result.error
     accuracies = [round(h["val_accuracy"], 4) for h in result.history]
