@@ -78,17 +78,28 @@ def to_probabilities(output, last_block: str):
 
 
 def read_image(path: Path, input_shape: tuple[int, ...], project) -> object:
-    """Read one image with PIL and fit it to ``input_shape`` as uint8, like the datasets."""
+    """Read one image with PIL and fit it to ``input_shape`` as uint8, as its dataset did.
+
+    Image-folder models get the folder loader's own ``decode`` (PIL convert and
+    resize); the other datasets' models get ``adapt_images`` (pad or resize from the
+    image's own size), as their training data did.
+    """
+    import torch
     from PIL import Image, UnidentifiedImageError
     from torchvision.transforms.v2 import functional as tvf
 
+    from studio.core.data import image_folder
     from studio.core.data.adapt import adapt_images
 
     channels, target = _image_target(input_shape, project)
     try:
-        with Image.open(path) as image:
-            image.load()
-            picture = image.convert("RGB" if channels == 3 else "L")
+        if project.dataset.name == image_folder.NAME:
+            array, _, _ = image_folder.decode(path, *target)
+            tensor = torch.from_numpy(array.copy()).permute(2, 0, 1).unsqueeze(0)
+        else:
+            with Image.open(path) as image:
+                picture = image.convert("RGB" if channels == 3 else "L")
+            tensor = tvf.pil_to_tensor(picture).unsqueeze(0)
     except FileNotFoundError:
         raise DatasetError("There is no image at {path}.", path=str(path)) from None
     except IsADirectoryError:
@@ -98,7 +109,6 @@ def read_image(path: Path, input_shape: tuple[int, ...], project) -> object:
             "Could not read {path} as an image; use a PNG, JPEG or another common format.",
             path=str(path),
         ) from None
-    tensor = tvf.pil_to_tensor(picture).unsqueeze(0)
     adapted, _ = adapt_images(tensor, target, path.name)
     return adapted.reshape(input_shape)
 

@@ -120,3 +120,19 @@ def test_a_model_that_cannot_read_images_exits_2(tmp_path: Path, capsys):
     save_model(path, ModelFile(project, model.state_dict(), CLASSES, (0.5, 0.5), (0.2, 0.2)))
     assert main(["predict", str(path), str(quadrant_png(tmp_path / "q.png", 0))]) == 2
     assert "2-channel input" in capsys.readouterr().err
+
+
+def test_an_image_folder_model_reads_images_like_its_folder_loader(
+    model_path: Path, tmp_path: Path, capsys
+):
+    from studio.core.io.model_file import load_model
+    from studio.core.project import DatasetConfig
+
+    model = load_model(model_path)
+    model.project.dataset = DatasetConfig("image-folder", path=str(tmp_path / "photos"))
+    folder_model = tmp_path / "folder.pt"
+    save_model(folder_model, model)
+    image = quadrant_png(tmp_path / "big.png", 2, size=16, mode="RGB")
+    assert main(["predict", str(folder_model), str(image)]) == 0
+    top = parse(capsys.readouterr().out)[str(image)]
+    assert top[0][0] == CLASSES[2]
