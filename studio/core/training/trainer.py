@@ -217,7 +217,10 @@ class Trainer:
 
     @property
     def history(self) -> list[dict[str, Any]]:
-        """One plain dict per epoch (see ``_history_entry``), resumed epochs included."""
+        """One plain dict per epoch, resumed epochs included: ``epoch``, ``train_loss``,
+        ``train_accuracy``, ``val_loss``, ``val_accuracy`` (0..1), ``per_class_accuracy``
+        ({class: 0..1}, classes without validation samples left out), ``seconds``, ``lr``
+        and ``confusion`` (K×K nested lists, rows = true class)."""
         return copy.deepcopy(self._history)
 
     @property
