@@ -51,6 +51,8 @@ from studio.gui.plots.view_base import DashboardView
 log = logging.getLogger(__name__)
 
 REDRAW_INTERVAL_MS = 33
+STATUS_INTERVAL_S = 0.25
+"""The status line changes at most four times a second: more is unreadable and costs paints."""
 FEATURE_MAPS_EVERY_S = 2.0
 """While the feature maps are on screen during training, ask for fresh ones this often."""
 _PAUSED = getattr(training_events, "TrainingPaused", ())
@@ -145,6 +147,7 @@ class TrainingDashboard(QWidget):
         self._timer.setInterval(REDRAW_INTERVAL_MS)
         self._timer.timeout.connect(self._on_tick)
         self._status_dirty = False
+        self._last_status = -float("inf")
         self._runs_dirty = False
         self._paused = False
         self._last_maps_request = -float("inf")
@@ -203,15 +206,20 @@ class TrainingDashboard(QWidget):
         redrew = False
         for view in self.views:
             redrew |= view.refresh_if_dirty()
-        if self._status_dirty:
+        now = time.monotonic()
+        run = self.store.current
+        settled = run is None or not run.running
+        if self._status_dirty and (settled or now - self._last_status >= STATUS_INTERVAL_S):
             self._status_dirty = False
+            self._last_status = now
             self._update_status()
         if self._runs_dirty:
             self._runs_dirty = False
             self.runs_panel.sync(self.store.runs, self.hidden_runs)
         if redrew:
             self.redraw_count += 1
-        if not any(view.dirty and view.isVisible() for view in self.views):
+        waiting = self._status_dirty or any(v.dirty and v.isVisible() for v in self.views)
+        if not waiting:
             self._timer.stop()
 
     def _request_feature_maps_if_due(self, force: bool = False) -> None:

@@ -85,6 +85,8 @@ def style_plot(
         axis.setTickFont(label_font(TEXT_PT - 1))
         # Major ticks only: the minor grid lines cost more to paint than all the curves.
         axis.setStyle(maxTickLevel=0)
+        # An SI prefix ("x0.001") rewrites and re-lays out the axis label on every range change.
+        axis.enableAutoSIPrefix(False)
     plot.setMenuEnabled(False)
 
 
