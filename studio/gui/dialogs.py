@@ -6,6 +6,7 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QInputDialog,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
@@ -59,3 +60,21 @@ def confirm_trust(parent: QWidget, filename: str) -> bool:
         QMessageBox.StandardButton.No,
     )
     return answer == QMessageBox.StandardButton.Yes
+
+
+def ask_input_shape(parent: QWidget, fits) -> tuple[int, ...] | None:
+    """Several input sizes fit the imported network: let the person pick one."""
+    labels = ["×".join(str(n) for n in shape) for shape in fits]
+    if not labels:
+        return None
+    choice, ok = QInputDialog.getItem(
+        parent,
+        parent.tr("Input size"),
+        parent.tr("Several input sizes fit this network. Which one does your data have?"),
+        labels,
+        0,
+        False,
+    )
+    if not ok:
+        return None
+    return tuple(fits[labels.index(choice)])

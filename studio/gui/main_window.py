@@ -355,32 +355,41 @@ class MainWindow(QMainWindow):
             self.import_source(source, "<pasted code>", trust_allowed=False)
 
     def import_source(self, source: str, filename: str, trust_allowed: bool) -> None:
-        from studio.core.codegen.importer import import_code
+        """Turn code into a project; ask before running a file, and for an ambiguous input size."""
+        from studio.core.codegen.importer import TrustNeeded, import_code
+        from studio.core.codegen.input_shape import InputShapeNeeded
 
-        try:
-            result = import_code(source, filename=filename)
-        except StudioError as error:
-            if (
-                trust_allowed
-                and "--trust" in error.message
-                and dialogs.confirm_trust(self, filename)
-            ):
-                try:
-                    result = import_code(source, filename=filename, trust=True)
-                except StudioError as second:
-                    self.show_message(self.tr(second.template).format(**second.args_map))
+        trust = False
+        shape = None
+        for _ in range(3):  # at most: ask for trust, then for the input shape
+            try:
+                result = import_code(source, input_shape=shape, trust=trust, filename=filename)
+                break
+            except TrustNeeded as error:
+                if trust or not trust_allowed or not dialogs.confirm_trust(self, filename):
+                    if not trust_allowed:
+                        self.show_message(self.tr(error.template).format(**error.args_map))
                     return
-            else:
+                trust = True
+            except InputShapeNeeded as error:
+                shape = dialogs.ask_input_shape(self, error.fits)
+                if shape is None:
+                    return
+            except StudioError as error:
                 self.show_message(self.tr(error.template).format(**error.args_map))
                 return
+        else:
+            return
         project = get_template("lenet-mnist")
         project.architecture = result.architecture
-        project.name = Path(filename).stem if filename.endswith(".py") else self.tr("Imported")
+        if project.architecture.input_shape[0] == 3:
+            project.dataset.name = "cifar10"
+        project.name = result.name or self.tr("Imported")
         self.document.replace_project(project, None)
         self.document.undo_stack.resetClean()
         self.session.set_model_file(None)
         if result.notes:
-            self.statusBar().showMessage(" ".join(result.notes), 10000)
+            self.statusBar().showMessage(" ".join(result.notes), 15000)
 
     def export_script(self) -> None:
         from studio.core.codegen.script import export_script

@@ -10,6 +10,7 @@ import contextlib
 import json
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QObject, QTimer
 
 from studio.core.errors import StudioError
@@ -38,6 +39,8 @@ class RecoveryWriter(QObject):
         document.undo_stack.indexChanged.connect(self._on_change)
 
     def _on_change(self) -> None:
+        if not shiboken6.isValid(self._doc.undo_stack):
+            return  # the stack emits while it is being destroyed with the window
         if self._doc.undo_stack.isClean():
             self.discard()
         else:

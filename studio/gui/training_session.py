@@ -50,6 +50,7 @@ class TrainingSession(QObject):
         self._torch_ready = False
         self._failure: str | None = None
         self._normalisation_values: tuple[tuple[float, ...], tuple[float, ...]] | None = None
+        self._val_data: Any = None
 
         panel.trainClicked.connect(self.start)
         panel.pauseToggled.connect(self.controller.set_paused)
@@ -195,8 +196,12 @@ class TrainingSession(QObject):
         if data is None:
             return
         self._normalisation_values = (tuple(data.mean), tuple(data.std))
+        self._val_data = data
         self.dashboard.set_validation_data(
-            data.val_images.numpy(), data.val_labels.numpy(), list(data.classes)
+            data.val_images.numpy(),
+            data.val_labels.numpy(),
+            list(data.classes),
+            native_shape=data.native_shape,
         )
 
     def _on_snapshot(self, state: dict) -> None:
@@ -219,14 +224,11 @@ class TrainingSession(QObject):
 
         if self._state is None:
             raise StudioError("There is no trained model yet. Train the network first.")
-        if self._model_cache is None:
-            model = self._doc.architecture.build()
-            model.load_state_dict(self._state)
-            self._model_cache = model.eval()
+        model = self._current_model()
         mean, std = self._normalisation()
         x = normalise(torch.as_tensor(images), mean, std)
         with torch.inference_mode():
-            out = self._model_cache(x)
+            out = model(x)
             if self._doc.architecture.blocks and self._doc.architecture.blocks[-1].type in (
                 "Softmax",
                 "LogSoftmax",
@@ -236,6 +238,16 @@ class TrainingSession(QObject):
                 probs = out.softmax(dim=1)
         return probs.numpy()
 
+    def _current_model(self) -> Any:
+        """The network with the latest weights, built once per snapshot."""
+        if self._state is None:
+            raise StudioError("There is no trained model yet. Train the network first.")
+        if self._model_cache is None:
+            model = self._doc.architecture.build()
+            model.load_state_dict(self._state)
+            self._model_cache = model.eval()
+        return self._model_cache
+
     def _normalisation(self) -> tuple[tuple[float, ...], tuple[float, ...]]:
         if self.model_file is not None and self.model_file.mean:
             return self.model_file.mean, self.model_file.std
@@ -244,4 +256,30 @@ class TrainingSession(QObject):
         raise StudioError("The model's input normalisation is not known yet.")
 
     def _on_probe_requested(self, probe_index: int) -> None:
-        self.controller.request_feature_maps(probe_index)
+        """While training the trainer captures the maps; otherwise probe the last model here."""
+        if self.running:
+            self.controller.request_feature_maps(probe_index)
+            return
+        if self._state is None or self._val_data is None:
+            return
+        from studio.core.data import normalise
+        from studio.core.training.events import FeatureMaps
+        from studio.core.training.probe import capture_feature_maps
+
+        data = self._val_data
+        index = max(0, min(probe_index, len(data.val_images) - 1))
+        image = data.val_images[index : index + 1]
+        try:
+            model = self._current_model()
+        except StudioError:
+            return
+        maps = capture_feature_maps(model, normalise(image, data.mean, data.std))
+        self.dashboard.handle_event(
+            FeatureMaps(
+                epoch=0,
+                global_step=0,
+                probe_index=index,
+                image=(image[0].float() / 255).numpy(),
+                maps=maps,
+            )
+        )

@@ -114,6 +114,7 @@ def test_epoch_metrics_match_a_hand_count_of_the_validation_set(data):
         mask = true == c
         assert end.per_class_accuracy[name] == pytest.approx((pred[mask] == c).float().mean())
     assert trainer.history[0]["confusion"] == expected.tolist()
+    assert np.array_equal(end.val_predictions, pred.numpy())  # per sample, validation order
 
 
 def test_same_seed_gives_the_same_metrics(data):

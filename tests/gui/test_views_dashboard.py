@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+import dataclasses
 
 import numpy as np
 import pytest
@@ -127,18 +127,10 @@ def test_confusion_matrix_counts_and_reused_cell_labels(dashboard, run):
     assert view.image.image.shape[:2] == (k, k)
 
 
-@dataclass(frozen=True)
-class EpochWithPredictions(EpochEnded):
-    """EpochEnded plus the proposed optional per-sample predictions."""
-
-    val_predictions: np.ndarray | None = None
-
-
 def test_clicking_a_confusion_cell_lists_its_validation_images(dashboard, run, qtbot):
     dashboard.set_validation_data(run.val_images, run.val_labels, run.classes, (1, 28, 28))
     last = _of(run.events, EpochEnded)[-1]
-    fields = {f: getattr(last, f) for f in last.__dataclass_fields__}
-    with_predictions = EpochWithPredictions(**fields, val_predictions=run.val_predictions)
+    with_predictions = dataclasses.replace(last, val_predictions=run.val_predictions)
     events = [e for e in run.events if not isinstance(e, EpochEnded)] + [with_predictions]
     dashboard.show()
     dashboard.tabs.setCurrentWidget(dashboard.confusion_view)

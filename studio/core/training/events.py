@@ -56,6 +56,9 @@ class EpochEnded:
     """Wall time of this epoch (training and validation)."""
     samples_per_second: float
     is_best: bool
+    val_predictions: np.ndarray | None = None
+    """The predicted class of every validation sample, in validation order (for the
+    confusion-matrix drill-down and the prediction gallery)."""
 
 
 @dataclass(frozen=True)

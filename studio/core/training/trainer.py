@@ -586,13 +586,15 @@ class Trainer:
             train_seconds = time.perf_counter() - epoch_start
             train_loss = float(torch.stack(losses).mean()) if losses else math.nan
             train_acc = float(torch.stack(corrects).sum()) / seen if seen else math.nan
-            val_loss, confusion = self._evaluate(run)
+            val_loss, confusion, predictions = self._evaluate(run)
             if not math.isfinite(val_loss):
                 raise self._non_finite_error(val_loss, epoch, None)
             seconds = time.perf_counter() - epoch_start - (self._paused_seconds - paused_before)
             active_train = max(1e-9, train_seconds - (self._paused_seconds - paused_before))
             rate = seen / active_train
-            self._end_epoch(run, epoch, train_loss, train_acc, val_loss, confusion, seconds, rate)
+            self._end_epoch(
+                run, epoch, train_loss, train_acc, val_loss, confusion, seconds, rate, predictions
+            )
             if self._stop.is_set():
                 return "stopped"
         return "completed"
@@ -624,24 +626,29 @@ class Trainer:
             )
         )
 
-    def _evaluate(self, run: _Run) -> tuple[float, torch.Tensor]:
-        """Mean validation loss and the K×K confusion matrix, counted on the device."""
+    def _evaluate(self, run: _Run) -> tuple[float, torch.Tensor, np.ndarray]:
+        """Mean validation loss, the K×K confusion matrix (counted on the device) and the
+        predicted class of every validation sample, in order (one copy to the CPU)."""
         model, k = run.model, run.data.num_classes
         model.eval()
         try:
             with torch.inference_mode():
                 loss_sum = torch.zeros((), dtype=torch.float64, device=run.device)
                 counts = torch.zeros(k * k, dtype=torch.int64, device=run.device)
+                predicted = []
                 for x, y in run.val_loader:
                     out = model(x)
                     loss_sum += run.loss_fn(out, y).double() * y.shape[0]
-                    counts += torch.bincount(y * k + out.argmax(1), minlength=k * k)
+                    guess = out.argmax(1)
+                    predicted.append(guess)
+                    counts += torch.bincount(y * k + guess, minlength=k * k)
                 n = run.val_loader.num_samples
                 val_loss = float(loss_sum) / n
                 confusion = counts.reshape(k, k).cpu()
+                predictions = torch.cat(predicted).cpu().numpy() if predicted else np.empty(0)
         finally:
             model.train()
-        return val_loss, confusion
+        return val_loss, confusion, predictions
 
     def _end_epoch(
         self,
@@ -653,6 +660,7 @@ class Trainer:
         confusion: torch.Tensor,
         seconds: float,
         samples_per_second: float,
+        predictions: np.ndarray | None = None,
     ) -> None:
         val_acc = accuracy(confusion)
         per_class = per_class_dict(confusion, run.data.classes)
@@ -691,6 +699,7 @@ class Trainer:
                 seconds=seconds,
                 samples_per_second=samples_per_second,
                 is_best=is_best,
+                val_predictions=predictions,
             )
         )
 

@@ -91,11 +91,9 @@ class LayerCardDelegate(QStyledItemDelegate):
         )
         painter.setPen(muted)
         summary = index.data(SummaryRole) or ""
-        painter.drawText(
-            QRect(x + 28, top + 20, rect.width() - 170, 18),
-            Qt.AlignmentFlag.AlignVCenter,
-            painter.fontMetrics().elidedText(summary, Qt.TextElideMode.ElideRight, rect.width() - 170),
-        )
+        room = rect.width() - 170
+        elided = painter.fontMetrics().elidedText(summary, Qt.TextElideMode.ElideRight, room)
+        painter.drawText(QRect(x + 28, top + 20, room, 18), Qt.AlignmentFlag.AlignVCenter, elided)
         painter.drawText(
             QRect(rect.right() - 120, top + 20, 114, 18),
             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
