@@ -66,6 +66,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"studio: {error.message}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # e.g. `studio train p.json | head`: the reader left
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("studio: interrupted.", file=sys.stderr)
         return 130

@@ -43,7 +43,7 @@ class LayerCardDelegate(QStyledItemDelegate):
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
         diags = index.data(DiagnosticsRole) or ()
         extra = self.MESSAGE_HEIGHT if diags else 0
-        return QSize(option.rect.width() or 320, self.CARD_HEIGHT + extra + 4)
+        return QSize(240, self.CARD_HEIGHT + extra + 4)  # the view stretches cards to its width
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         from studio.core.registry import get_spec
@@ -131,6 +131,8 @@ class LayerStackView(QListView):
         self.setSpacing(1)
         self.setUniformItemSizes(False)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
 
     def current_row(self) -> int:
         index = self.currentIndex()
