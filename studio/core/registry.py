@@ -285,6 +285,22 @@ def _padding(torch_default: Any = 0) -> ParamSpec:
     )
 
 
+_BATCHNORM_PARAMS = (
+    ParamSpec(
+        "eps", "float", 1e-5, "Added to the variance for stability.", 1e-12, 1.0, torch_default=1e-5
+    ),
+    ParamSpec(
+        "momentum",
+        "float",
+        0.1,
+        "How fast the running statistics follow.",
+        0.0,
+        1.0,
+        torch_default=0.1,
+    ),
+)
+
+
 def _channels(in_shape: Shape) -> dict[str, int]:
     return {"num_features": in_shape[0]}
 
@@ -390,26 +406,7 @@ BLOCKS: tuple[BlockSpec, ...] = (
         "normalization",
         "Normalises each channel over the batch; often speeds up and steadies training.",
         _same_image("BatchNorm2d"),
-        params=(
-            ParamSpec(
-                "eps",
-                "float",
-                1e-5,
-                "Added to the variance for stability.",
-                1e-12,
-                1.0,
-                torch_default=1e-5,
-            ),
-            ParamSpec(
-                "momentum",
-                "float",
-                0.1,
-                "How fast the running statistics follow.",
-                0.0,
-                1.0,
-                torch_default=0.1,
-            ),
-        ),
+        params=_BATCHNORM_PARAMS,
         inferred=("num_features",),
         infer_rule=_channels,
         positional=("num_features",),
@@ -419,26 +416,7 @@ BLOCKS: tuple[BlockSpec, ...] = (
         "normalization",
         "Normalises each feature of a flat vector over the batch.",
         _batchnorm1d_shape,
-        params=(
-            ParamSpec(
-                "eps",
-                "float",
-                1e-5,
-                "Added to the variance for stability.",
-                1e-12,
-                1.0,
-                torch_default=1e-5,
-            ),
-            ParamSpec(
-                "momentum",
-                "float",
-                0.1,
-                "How fast the running statistics follow.",
-                0.0,
-                1.0,
-                torch_default=0.1,
-            ),
-        ),
+        params=_BATCHNORM_PARAMS,
         inferred=("num_features",),
         infer_rule=_channels,
         positional=("num_features",),

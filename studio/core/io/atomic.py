@@ -57,3 +57,31 @@ def write_atomic(
 def _remove_quietly(name: str) -> None:
     with contextlib.suppress(OSError):
         os.unlink(name)
+
+
+def read_file(path: str | os.PathLike[str], kind: str, max_bytes: int | None = None) -> bytes:
+    """Read a whole file; a missing file, a folder or an OS error becomes one sentence.
+
+    ``kind`` names what was expected ("project file", "model file") for the messages.
+    """
+    target = Path(path)
+    try:
+        if max_bytes is not None and target.stat().st_size > max_bytes:
+            raise FileFormatError(
+                "{name} is {mb} MB, far too large for a {kind}. Check that you chose the right "
+                "file.",
+                name=target.name,
+                mb=target.stat().st_size // 1_000_000,
+                kind=kind,
+            )
+        return target.read_bytes()
+    except FileNotFoundError:
+        raise FileFormatError("There is no file at {path}.", path=str(target)) from None
+    except IsADirectoryError:
+        raise FileFormatError(
+            "{path} is a folder, not a {kind}.", path=str(target), kind=kind
+        ) from None
+    except OSError as error:
+        raise FileFormatError(
+            "Could not read {path}: {reason}.", path=str(target), reason=error.strerror
+        ) from error

@@ -22,7 +22,7 @@ import torch
 
 from studio import __version__
 from studio.core.errors import ArchitectureError, FileFormatError, StudioError
-from studio.core.io.atomic import write_atomic
+from studio.core.io.atomic import read_file, write_atomic
 from studio.core.io.project_file import project_from_json, project_to_json
 from studio.core.project import Project
 
@@ -83,16 +83,7 @@ def read_torch_file(path: str | os.PathLike[str]) -> Any:
     """``torch.load`` with ``weights_only=True``, every failure turned into one sentence."""
     target = Path(path)
     name = target.name
-    try:
-        raw = target.read_bytes()
-    except FileNotFoundError:
-        raise FileFormatError("There is no file at {path}.", path=str(target)) from None
-    except IsADirectoryError:
-        raise FileFormatError("{path} is a folder, not a model file.", path=str(target)) from None
-    except OSError as error:
-        raise FileFormatError(
-            "Could not read {path}: {reason}.", path=str(target), reason=error.strerror
-        ) from error
+    raw = read_file(target, "model file")
     if not raw:
         raise FileFormatError("{name} is empty (0 bytes). It is not a model file.", name=name)
     try:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from studio.core.errors import ArchitectureError, FileFormatError
-from studio.core.io.atomic import write_atomic
+from studio.core.io.atomic import read_file, write_atomic
 from studio.core.project import Project
 
 FORMAT = "sequential-studio-project"
@@ -39,24 +39,7 @@ def save_project(path: str | os.PathLike[str], project: Project) -> None:
 def load_project(path: str | os.PathLike[str]) -> Project:
     """Read a project file; every failure is a ``FileFormatError`` with one clear sentence."""
     target = Path(path)
-    try:
-        size = target.stat().st_size
-        if size > MAX_PROJECT_BYTES:
-            raise FileFormatError(
-                "{name} is {mb} MB, far too large for a project file. Check that you chose the "
-                "right file.",
-                name=target.name,
-                mb=size // 1_000_000,
-            )
-        raw = target.read_bytes()
-    except FileNotFoundError:
-        raise FileFormatError("There is no file at {path}.", path=str(target)) from None
-    except IsADirectoryError:
-        raise FileFormatError("{path} is a folder, not a project file.", path=str(target)) from None
-    except OSError as error:
-        raise FileFormatError(
-            "Could not read {path}: {reason}.", path=str(target), reason=error.strerror
-        ) from error
+    raw = read_file(target, "project file", MAX_PROJECT_BYTES)
     return project_from_bytes(raw, target.name)
 
 
