@@ -42,7 +42,6 @@ class AccuracyView(DashboardView):
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.graphics)
         self.overlays: dict[int, tuple[pg.PlotDataItem, int]] = {}
-        self.hidden_runs: set[int] = set()
 
     def export_scene(self):
         return self.graphics.scene()
@@ -54,8 +53,8 @@ class AccuracyView(DashboardView):
             self._draw_overlay(run)
         for number, (curve, _version) in self.overlays.items():
             is_current = current is not None and number == current.number
-            curve.setVisible(not is_current and number not in self.hidden_runs)
-        show = current is not None and current.number not in self.hidden_runs
+            curve.setVisible(not is_current and number not in self.state.hidden_runs)
+        show = current is not None and current.number not in self.state.hidden_runs
         for item in (self.train_curve, self.val_curve, self.best_marker, self.best_label):
             item.setVisible(show)
         if current is None:
@@ -88,10 +87,3 @@ class AccuracyView(DashboardView):
         if version != run.version:
             curve.setData(run.column("epoch"), 100.0 * run.column("val_accuracy"))
         self.overlays[run.number] = (curve, run.version)
-
-    def set_run_visible(self, number: int, visible: bool) -> None:
-        if visible:
-            self.hidden_runs.discard(number)
-        else:
-            self.hidden_runs.add(number)
-        self.mark_dirty()

@@ -81,7 +81,6 @@ class TrainingDashboard(QWidget):
         self.state = DashboardState(self.store)
         self.redraw_count = 0
         """Timer ticks that redrew at least one view (the throttle's own counter)."""
-        self.hidden_runs: set[int] = set()
 
         self.loss_view = LossView(self.state)
         self.accuracy_view = AccuracyView(self.state)
@@ -215,7 +214,7 @@ class TrainingDashboard(QWidget):
             self._update_status()
         if self._runs_dirty:
             self._runs_dirty = False
-            self.runs_panel.sync(self.store.runs, self.hidden_runs)
+            self.runs_panel.sync(self.store.runs, self.state.hidden_runs)
         if redrew:
             self.redraw_count += 1
         waiting = self._status_dirty or any(v.dirty and v.isVisible() for v in self.views)
@@ -251,7 +250,7 @@ class TrainingDashboard(QWidget):
         for view in self.views:
             view.refresh_if_dirty(force=True)
         self._update_status()
-        self.runs_panel.sync(self.store.runs, self.hidden_runs)
+        self.runs_panel.sync(self.store.runs, self.state.hidden_runs)
         self._status_dirty = self._runs_dirty = False
 
     # --- settings from the window ---------------------------------------------------
@@ -310,11 +309,11 @@ class TrainingDashboard(QWidget):
     def set_run_visible(self, number: int, visible: bool) -> None:
         """Show or hide a run's curves (by run number, 1 = the first run of the session)."""
         if visible:
-            self.hidden_runs.discard(number)
+            self.state.hidden_runs.discard(number)
         else:
-            self.hidden_runs.add(number)
-        self.loss_view.set_run_visible(number, visible)
-        self.accuracy_view.set_run_visible(number, visible)
+            self.state.hidden_runs.add(number)
+        self.loss_view.mark_dirty()
+        self.accuracy_view.mark_dirty()
         self._runs_dirty = True
         self._schedule()
 

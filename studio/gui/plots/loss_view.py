@@ -88,7 +88,6 @@ class LossView(DashboardView):
         box.addLayout(controls)
 
         self.overlays: dict[int, _Overlay] = {}
-        self.hidden_runs: set[int] = set()
 
     def export_scene(self):
         return self.graphics.scene()
@@ -100,8 +99,8 @@ class LossView(DashboardView):
             self._draw_overlay(run)
         for number, overlay in self.overlays.items():
             is_current = current is not None and number == current.number
-            overlay.set_visible(not is_current and number not in self.hidden_runs)
-        show_current = current is not None and current.number not in self.hidden_runs
+            overlay.set_visible(not is_current and number not in self.state.hidden_runs)
+        show_current = current is not None and current.number not in self.state.hidden_runs
         for curve in (self.raw_curve, self.smooth_curve, self.val_curve, self.lr_curve):
             curve.setVisible(show_current)
         if current is None:
@@ -129,10 +128,3 @@ class LossView(DashboardView):
             overlay.smooth.setData(run.steps.steps, run.steps.smoothed)
             overlay.val.setData(run.column("step"), run.column("val_loss"))
             overlay.version = run.version
-
-    def set_run_visible(self, number: int, visible: bool) -> None:
-        if visible:
-            self.hidden_runs.discard(number)
-        else:
-            self.hidden_runs.add(number)
-        self.mark_dirty()

@@ -73,6 +73,8 @@ class DashboardState:
         self.predictor: Predictor | None = None
         self.layer_names: list[str] = []
         self.feature_maps: FeatureMaps | None = None
+        self.hidden_runs: set[int] = set()
+        """Run numbers whose curves the person has hidden; every view reads this one set."""
         self._predictions: Predictions | None = None
         self._predictions_key: tuple | None = None
 

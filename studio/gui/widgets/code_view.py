@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import keyword
-import re
 
 from PySide6.QtCore import QRegularExpression, QTimer
 from PySide6.QtGui import (
@@ -138,6 +137,3 @@ class CodePanel(QWidget):
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self.code())
         self.status.setText(self.tr("Copied to the clipboard."))
-
-
-_WORD = re.compile(r"\w+")
