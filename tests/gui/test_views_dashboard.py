@@ -113,17 +113,18 @@ def test_per_class_bars_and_curves_follow_the_last_epoch(dashboard, run):
         assert len(_data(curve)[0]) == EPOCHS
 
 
-def test_confusion_matrix_counts_and_reused_cell_labels(dashboard, run):
+def test_confusion_matrix_counts_and_cell_texts(dashboard, run):
     ends = _of(run.events, EpochEnded)
     _feed(dashboard, [run.events[0], ends[0]])
     view = dashboard.confusion_view
-    labels_before = list(view.cell_labels)
+    layer_before = view.cell_text
     _feed(dashboard, ends[1:])
     assert np.array_equal(view.counts, ends[-1].confusion)
-    assert view.cell_labels == labels_before  # same TextItems, new text
+    assert view.cell_text is layer_before  # one item refilled, not items recreated
     k = len(run.classes)
-    texts = [label.toPlainText() for label in view.cell_labels]
-    assert texts == [str(v) for v in ends[-1].confusion.reshape(k * k)]
+    assert view.cell_text.texts() == [str(v) for v in ends[-1].confusion.reshape(k * k)]
+    centres = [(label.x, label.y) for label in view.cell_text.labels()]
+    assert centres[1] == (1.5, 0.5)  # row-major: true class 0, predicted class 1
     assert view.image.image.shape[:2] == (k, k)
 
 

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from studio.gui.plots import style
 from studio.gui.plots.state import DashboardState
+from studio.gui.plots.text_layer import Label, TextLayer
 from studio.gui.plots.view_base import DashboardView
 
 MAX_BAR_LABELS = 30
@@ -43,7 +45,9 @@ class ClassAccuracyView(DashboardView):
         )
         self.mean_line.setVisible(False)
         self.bar_plot.addItem(self.mean_line)
-        self.value_labels: list[pg.TextItem] = []
+        self.value_text = TextLayer(style.label_font(style.TEXT_PT - 1))
+        self.value_text.setZValue(5)
+        self.bar_plot.addItem(self.value_text)
 
         self.curve_plot: pg.PlotItem = self.graphics.addPlot(
             row=1, col=0, axisItems={"bottom": style.IntegerAxis("bottom")}
@@ -93,15 +97,6 @@ class ClassAccuracyView(DashboardView):
             curve = style.add_curve(self.curve_plot, style.class_colour(index, count), None, 1.8)
             self.class_curves.append(curve)
             self.legend.addItem(curve, name)
-        for label in self.value_labels:
-            self.bar_plot.removeItem(label)
-        self.value_labels = []
-        if count <= MAX_BAR_LABELS:
-            for _ in classes:
-                label = pg.TextItem(color=style.FOREGROUND)
-                label.setFont(style.label_font(style.TEXT_PT - 1))
-                self.bar_plot.addItem(label)
-                self.value_labels.append(label)
         ticks = [(float(i), name) for i, name in enumerate(classes)]
         self.bar_plot.getAxis("bottom").setTicks([ticks])
         self.bar_plot.setXRange(-0.6, count - 0.4, padding=0)
@@ -125,12 +120,21 @@ class ClassAccuracyView(DashboardView):
         self.bars.setOpts(
             x=np.arange(count, dtype=np.float64), height=heights, width=0.7, brushes=brushes
         )
-        for index, label in enumerate(self.value_labels):
-            label.setText("–" if np.isnan(last[index]) else f"{last[index]:.0f}")
-            inside = heights[index] >= LABEL_INSIDE_FROM
-            label.setAnchor((0.5, 0.0) if inside else (0.5, 1.0))
-            label.setColor("#000000" if inside else style.FOREGROUND)
-            label.setPos(float(index), float(heights[index]))
+        labels = []
+        if count <= MAX_BAR_LABELS:
+            black, foreground = QColor("#000000"), QColor(style.FOREGROUND)
+            for index in range(count):
+                inside = heights[index] >= LABEL_INSIDE_FROM
+                labels.append(
+                    Label(
+                        float(index),
+                        float(heights[index]),
+                        "–" if np.isnan(last[index]) else f"{last[index]:.0f}",
+                        black if inside else foreground,
+                        (0.5, -0.15) if inside else (0.5, 1.15),
+                    )
+                )
+        self.value_text.set_labels(labels)
         record = run.epochs[-1]
         self.epoch = record.epoch
         overall = 100.0 * record.val_accuracy

@@ -5,11 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from studio.gui.plots import style
 from studio.gui.plots.image_grid import ImageGridDialog, Tile
 from studio.gui.plots.state import DashboardState, PredictionError
+from studio.gui.plots.text_layer import Label, TextLayer
 from studio.gui.plots.view_base import DashboardView
 
 MAX_CELL_TEXT_CLASSES = 25
@@ -45,7 +47,8 @@ class ConfusionView(DashboardView):
         self.plot.hideButtons()
         self.image = pg.ImageItem(axisOrder="row-major")
         self.plot.addItem(self.image)
-        self.cell_labels: list[pg.TextItem] = []
+        self.cell_text = TextLayer(style.label_font(11))
+        self.plot.addItem(self.cell_text)
         self.counts: np.ndarray | None = None
         self.epoch: int | None = None
         self._classes: list[str] = []
@@ -95,12 +98,16 @@ class ConfusionView(DashboardView):
         self.image.setImage(rgb, autoLevels=False, levels=(0, 255))
         self.image.setRect(0, 0, size, size)
         percent = self.percent_box.isChecked()
-        for index, label in enumerate(self.cell_labels):
-            i, j = divmod(index, size)
-            text = f"{100.0 * shares[i, j]:.0f}" if percent else str(int(counts[i, j]))
-            label.setText(text)
-            zero = counts[i, j] == 0
-            label.setColor(ZERO_TEXT if zero else style.text_colour_for(rgb[i, j]))
+        labels = []
+        if size <= MAX_CELL_TEXT_CLASSES:
+            zero_colour = QColor(ZERO_TEXT)
+            for i in range(size):
+                for j in range(size):
+                    text = f"{100.0 * shares[i, j]:.0f}" if percent else str(int(counts[i, j]))
+                    zero = counts[i, j] == 0
+                    colour = zero_colour if zero else style.text_colour_for(rgb[i, j])
+                    labels.append(Label(j + 0.5, i + 0.5, text, colour))
+        self.cell_text.set_labels(labels)
         if self.epoch is not None:
             self.plot.setTitle(
                 self.tr("Confusion matrix, epoch {epoch}").format(epoch=self.epoch),
@@ -109,7 +116,7 @@ class ConfusionView(DashboardView):
             )
 
     def _set_classes(self, classes: list[str]) -> None:
-        """Axis names and one reusable TextItem per cell, rebuilt only when the classes change."""
+        """Axis names and the cell font, set again only when the classes change."""
         if classes == self._classes:
             return
         self._classes = classes
@@ -117,19 +124,7 @@ class ConfusionView(DashboardView):
         ticks = [(i + 0.5, name) for i, name in enumerate(classes)]
         self.plot.getAxis("bottom").setTicks([ticks])
         self.plot.getAxis("left").setTicks([ticks])
-        for label in self.cell_labels:
-            self.plot.removeItem(label)
-        self.cell_labels = []
-        if size <= MAX_CELL_TEXT_CLASSES:
-            points = 11 if size <= 10 else 9 if size <= 15 else 7
-            font = style.label_font(points)
-            for i in range(size):
-                for j in range(size):
-                    label = pg.TextItem(anchor=(0.5, 0.5))
-                    label.setFont(font)
-                    label.setPos(j + 0.5, i + 0.5)
-                    self.plot.addItem(label)
-                    self.cell_labels.append(label)
+        self.cell_text.set_font(style.label_font(11 if size <= 10 else 9 if size <= 15 else 7))
         self.plot.setRange(xRange=(0, size), yRange=(0, size), padding=0.02)
 
     # --- pointing -----------------------------------------------------------------

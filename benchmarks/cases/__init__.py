@@ -1,0 +1,22 @@
+"""One module per case; each has ``NAME`` and ``run(budget) -> list[CaseResult]``."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+
+def by_name() -> dict[str, ModuleType]:
+    """The cases in the order of the table (``views`` also reports responsiveness)."""
+    from benchmarks.cases import (
+        accuracy,
+        engine,
+        memory,
+        pipeline,
+        plot_scaling,
+        startup,
+        validation,
+        window,
+    )
+
+    cases = [engine, pipeline, window, startup, validation, plot_scaling, accuracy, memory]
+    return {case.NAME: case for case in cases}

@@ -1,0 +1,66 @@
+"""The app's trainer ÷ the classic tutorial input pipeline (torchvision ``MNIST``,
+``ToTensor`` + ``Normalize`` per item, ``DataLoader``): same model, batch and optimizer,
+training samples per second."""
+
+from __future__ import annotations
+
+from benchmarks import workloads
+from benchmarks.harness import Budget, CaseResult, Spread, alternate, ratios
+from studio.core.training import factories
+from studio.core.training.events import EpochEnded
+from studio.core.training.trainer import Trainer
+
+NAME = "input pipeline"
+TARGET = 2.5
+
+
+def run(budget: Budget) -> list[CaseResult]:
+    limit = budget.scaled(0, 640) or None  # quick: the first 640 training images
+    data = workloads.default_data()
+    if limit:
+        data = _first(data, limit)
+    project = workloads.project_with(epochs=1)
+    batch = project.training.batch_size
+    n = int(data.train_images.shape[0])
+
+    def trainer_rate() -> float:
+        rates: list[float] = []
+        trainer = Trainer(project, data=data, epochs=1)
+        trainer.add_observer(
+            lambda e: rates.append(e.samples_per_second) if isinstance(e, EpochEnded) else None
+        )
+        trainer.run()
+        return rates[-1]
+
+    def tutorial_rate() -> float:
+        train_loader, _ = workloads.tutorial_loaders(batch, limit)
+        model = workloads.seeded_model(project)
+        optimizer = factories.make_optimizer(model.parameters(), project.training)
+        seconds = workloads.tutorial_train_epoch(model, train_loader, optimizer)
+        return n / seconds
+
+    trainer_rate()
+    app, tutorial = alternate(trainer_rate, tutorial_rate, budget.pairs)
+    figure = Spread.of(ratios(app, tutorial))
+    return [
+        CaseResult(
+            NAME,
+            "trainer ÷ tutorial DataLoader",
+            figure,
+            "×",
+            f"≥ {TARGET}×",
+            figure.median >= TARGET,
+            [
+                f"batch {batch}, {n} training images: trainer {Spread.of(app).median:,.0f} "
+                f"samples/s, tutorial pipeline {Spread.of(tutorial).median:,.0f} samples/s"
+            ],
+        )
+    ]
+
+
+def _first(data, count: int):
+    from dataclasses import replace
+
+    return replace(
+        data, train_images=data.train_images[:count], train_labels=data.train_labels[:count]
+    )

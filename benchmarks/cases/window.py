@@ -1,0 +1,152 @@
+"""Training with the window open ÷ the headless trainer, and how late a 10 ms timer on the GUI
+thread fires meanwhile.
+
+The window side is the real ``MainWindow``: the run starts as if Train were pressed, the
+dashboard's tabs are switched every half second so every live view is painted (feature
+maps included, which the Feature maps tab requests while it is shown), and the epoch
+speed comes from the run's own ``EpochEnded`` events, as on the headless side.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+import numpy as np
+
+from benchmarks import workloads
+from benchmarks.harness import Budget, CaseResult, Spread, alternate, ratios
+from benchmarks.qt import application, cycle_tabs
+from studio.core.training.events import EpochEnded
+from studio.core.training.trainer import Trainer
+
+NAME = "views"
+TARGET = 0.95
+TICK_MS = 10
+TAB_SWITCH_MS = 1000
+P99_TARGET_MS, MAX_TARGET_MS = 20.0, 100.0
+
+
+class WindowRun:
+    """One training run in a shown MainWindow, recording speed and timer lateness."""
+
+    def __init__(self, epochs: int, *, tick: bool) -> None:
+        self.project = workloads.project_with(epochs=epochs)
+        self.tick = tick
+        self.lateness_ms: list[float] = []
+        self.redraws = 0
+
+    def __call__(self) -> float:
+        from PySide6.QtCore import QEventLoop, Qt, QTimer
+
+        from studio.gui.main_window import MainWindow
+
+        app = application()
+        window = MainWindow(self.project)
+        window.resize(1400, 860)
+        window.show()
+        app.processEvents()
+        session = window.session
+        tabs = session.dashboard.tabs
+        rates: list[float] = []
+        session.controller.event.connect(
+            lambda e: rates.append(e.samples_per_second) if isinstance(e, EpochEnded) else None
+        )
+
+        last = [0.0]
+        lateness: list[float] = []
+
+        def tick() -> None:
+            now = time.perf_counter()
+            if last[0]:
+                lateness.append(max(0.0, 1000 * (now - last[0]) - TICK_MS))
+            last[0] = now
+
+        ticker = QTimer()
+        ticker.setTimerType(Qt.TimerType.PreciseTimer)
+        ticker.setInterval(TICK_MS)
+        ticker.timeout.connect(tick)
+
+        loop = QEventLoop()
+        session.controller.finished.connect(loop.quit)
+        if self.tick:
+            ticker.start()
+        switcher = cycle_tabs(tabs, TAB_SWITCH_MS)
+        window.start_training()
+        loop.exec()
+        ticker.stop()
+        switcher.stop()
+        self.lateness_ms.extend(lateness)
+        self.redraws += session.dashboard.redraw_count
+        window.document.undo_stack.setClean()
+        window.close()
+        window.deleteLater()
+        app.processEvents()
+        if not rates:
+            raise RuntimeError("the window's training run ended without an epoch")
+        return float(np.mean(rates))
+
+
+def headless_rate(epochs: int) -> float:
+    """The trainer as the CLI runs it, with all cores, on a thread of its own.
+
+    Not on this (the GUI) thread: a thread that has run torch in parallel keeps an
+    OpenMP pool, and a second pool would slow the window's runs (see
+    ``studio.gui.background.keep_this_thread_single_threaded``).
+    """
+    project = workloads.project_with(epochs=epochs)
+    rates: list[float] = []
+    trainer = Trainer(project, data=workloads.default_data(), num_threads=os.cpu_count() or 1)
+    trainer.add_observer(
+        lambda e: rates.append(e.samples_per_second) if isinstance(e, EpochEnded) else None
+    )
+    worker = threading.Thread(target=trainer.run)
+    worker.start()
+    worker.join()
+    return float(np.mean(rates))
+
+
+def run(budget: Budget) -> list[CaseResult]:
+    from studio.gui.background import keep_this_thread_single_threaded
+
+    keep_this_thread_single_threaded()
+    epochs = budget.scaled(10, 1)
+    window_run = WindowRun(epochs, tick=False)
+    window_run()  # warm-up: imports, first paint of every view, first optimizer
+    shown, headless = alternate(window_run, lambda: headless_rate(epochs), budget.pairs)
+    ticking = WindowRun(epochs, tick=True)
+    for _ in range(budget.pairs):
+        ticking()
+    late = np.asarray(ticking.lateness_ms)
+    figure = Spread.of(ratios(shown, headless))
+    p99 = float(np.percentile(late, 99)) if late.size else 0.0
+    worst = float(late.max()) if late.size else 0.0
+    views = CaseResult(
+        NAME,
+        "window + live views ÷ headless (speed)",
+        figure,
+        "",
+        f"≥ {TARGET}",
+        figure.median >= TARGET,
+        [
+            f"{epochs} epochs: window {Spread.of(shown).median:,.0f} samples/s, headless "
+            f"{Spread.of(headless).median:,.0f} samples/s; tabs switched every "
+            f"{TAB_SWITCH_MS} ms"
+        ],
+    )
+    responsiveness = CaseResult(
+        "responsiveness",
+        f"lateness of a {TICK_MS} ms GUI timer, p99",
+        Spread(p99, p99, worst, int(late.size)),
+        " ms",
+        f"p99 < {P99_TARGET_MS:.0f} ms, max < {MAX_TARGET_MS:.0f} ms",
+        p99 < P99_TARGET_MS and worst < MAX_TARGET_MS,
+        [
+            f"over {late.size} ticks in {budget.pairs} runs of {epochs} epochs in the window, "
+            f"tabs switched every {TAB_SWITCH_MS} ms: median "
+            f"{np.median(late) if late.size else 0:.2f} ms, p99 {p99:.1f} ms, max {worst:.1f} ms"
+        ],
+        spread=f"max {worst:.1f} ms (n={late.size})",
+    )
+    return [views, responsiveness]

@@ -1,0 +1,1 @@
+"""Entry points the benchmarks start in a fresh interpreter (start-up, peak memory)."""

@@ -1,0 +1,49 @@
+"""The one QApplication the GUI cases share, offscreen unless a display was asked for."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def application():
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.instance() or QApplication(sys.argv[:1])
+
+
+def wait_until(predicate, timeout_s: float = 600.0) -> None:
+    """Run the event loop until ``predicate()`` holds (a benchmark, so no pytest-qt here)."""
+    import time
+
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    timer = QTimer()
+    timer.setInterval(5)
+    deadline = time.monotonic() + timeout_s
+
+    def check() -> None:
+        if predicate() or time.monotonic() > deadline:
+            loop.quit()
+
+    timer.timeout.connect(check)
+    timer.start()
+    if not predicate():
+        loop.exec()
+    timer.stop()
+    if not predicate():
+        raise TimeoutError("the benchmark waited too long for the window")
+
+
+def cycle_tabs(tabs, interval_ms: int):
+    """A started timer that shows the next tab every ``interval_ms``: every view gets painted."""
+    from PySide6.QtCore import QTimer
+
+    timer = QTimer()
+    timer.setInterval(interval_ms)
+    timer.timeout.connect(lambda: tabs.setCurrentIndex((tabs.currentIndex() + 1) % tabs.count()))
+    timer.start()
+    return timer
