@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from studio.core.errors import ArchitectureError
+from studio.core.errors import ArchitectureError, Message
 from studio.core.registry import Shape, get_spec
 
 _uids = itertools.count(1)
@@ -128,9 +128,9 @@ class Architecture:
     def set_param(self, index: int, name: str, value: Any) -> None:
         block = self._blocks[index]
         spec = get_spec(block.type).param(name)
-        problem = spec.check(value)
-        if problem:
-            raise ArchitectureError("{problem}", problem=problem)
+        problem = spec.problem(value)
+        if problem is not None:
+            raise ArchitectureError(problem.template, **problem.args)
         block.params[name] = spec.coerce(value)
         self._emit("changed", index=index, name=name)
 
@@ -167,7 +167,7 @@ class Architecture:
                 "Layer {index} ({block}): {message}",
                 index=first.index,
                 block=self._blocks[first.index].type,
-                message=first.message,
+                message=Message(first.template, first.args),
             )
         modules = []
         for block, layer in zip(self._blocks, report.layers, strict=True):
@@ -209,8 +209,8 @@ class Architecture:
                         block=spec.type,
                         name=name,
                     ) from None
-                problem = pspec.check(value)
-                if problem:
+                problem = pspec.problem(value)
+                if problem is not None:
                     raise ArchitectureError(
                         "Layer {index} ({block}): {problem}",
                         index=position,

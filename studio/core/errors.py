@@ -7,7 +7,24 @@ the CLI formats the English text directly.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
+
+
+@dataclass(frozen=True)
+class Message:
+    """One sentence that is not (yet) an error, kept apart like one: a template and its args.
+
+    It formats as its English text, so it can be an argument of another message, and
+    the GUI translates it (and any ``Message`` or ``StudioError`` among its arguments).
+    """
+
+    template: str
+    args: Mapping[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.template.format(**self.args)
 
 
 class StudioError(Exception):

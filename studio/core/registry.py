@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from studio.core.errors import ArchitectureError
+from studio.core.errors import ArchitectureError, Message
 
 Shape = tuple[int, ...]
 """The shape of one sample, without the batch dimension: (C, H, W) or (features,)."""
@@ -52,20 +52,38 @@ class ParamSpec:
 
     def check(self, value: Any) -> str | None:
         """Return a plain sentence if ``value`` is not allowed, else ``None``."""
+        problem = self.problem(value)
+        return None if problem is None else str(problem)
+
+    def problem(self, value: Any) -> Message | None:
+        """What is wrong with ``value``, as a translatable message, or ``None``."""
+        name = self.name
         if value is None:
-            return None if self.nullable else f"{self.name} needs a value."
+            return None if self.nullable else Message("{name} needs a value.", {"name": name})
         if self.kind == "bool":
-            return None if isinstance(value, bool) else f"{self.name} must be true or false."
+            if isinstance(value, bool):
+                return None
+            return Message("{name} must be true or false.", {"name": name})
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return f"{self.name} must be a number, not {value!r}."
+            return Message(
+                "{name} must be a number, not {value!r}.", {"name": name, "value": value}
+            )
         if self.kind == "int" and not float(value).is_integer():
-            return f"{self.name} must be a whole number, not {value}."
+            return Message(
+                "{name} must be a whole number, not {value}.", {"name": name, "value": value}
+            )
         if isinstance(value, float) and not math.isfinite(value):
-            return f"{self.name} must be a finite number."
+            return Message("{name} must be a finite number.", {"name": name})
         if self.minimum is not None and value < self.minimum:
-            return f"{self.name} must be at least {_fmt(self.minimum)}, not {_fmt(value)}."
+            return Message(
+                "{name} must be at least {low}, not {value}.",
+                {"name": name, "low": _fmt(self.minimum), "value": _fmt(value)},
+            )
         if self.maximum is not None and value > self.maximum:
-            return f"{self.name} must be at most {_fmt(self.maximum)}, not {_fmt(value)}."
+            return Message(
+                "{name} must be at most {high}, not {value}.",
+                {"name": name, "high": _fmt(self.maximum), "value": _fmt(value)},
+            )
         return None
 
     def coerce(self, value: Any) -> Any:

@@ -176,11 +176,9 @@ def analyse(
         params = macs = 0
         if in_shape is not None:
             for pspec in spec.params:
-                problem = pspec.check(block.params.get(pspec.name, pspec.default))
-                if problem:
-                    diagnostics.append(
-                        Diagnostic(index, "error", "{problem}", {"problem": problem})
-                    )
+                problem = pspec.problem(block.params.get(pspec.name, pspec.default))
+                if problem is not None:
+                    diagnostics.append(Diagnostic(index, "error", problem.template, problem.args))
                     break
             else:
                 try:

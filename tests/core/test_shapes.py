@@ -60,6 +60,27 @@ def test_registry_covers_the_required_blocks():
             assert param.check(param.default) is None
 
 
+def test_parameter_problems_are_templates_that_read_as_english():
+    """The GUI translates the template; the CLI and logs read the same English as before."""
+    stride = REGISTRY["Conv2d"].param("stride")
+    problem = stride.problem(0)
+    assert problem.template == "{name} must be at least {low}, not {value}."
+    assert str(problem) == stride.check(0) == "stride must be at least 1, not 0."
+    assert stride.problem(2) is None
+    arch = Architecture((1, 28, 28), [B("Conv2d")])
+    with pytest.raises(ArchitectureError) as info:
+        arch.set_param(0, "kernel_size", 1.5)
+    assert info.value.message == "kernel_size must be a whole number, not 1.5."
+    with pytest.raises(ArchitectureError) as info:
+        Architecture.from_dict(
+            {"input_shape": [1, 28, 28], "layers": [{"type": "Conv2d", "params": {"stride": 0}}]}
+        )
+    assert info.value.message == "Layer 0 (Conv2d): stride must be at least 1, not 0."
+    arch.blocks[0].params["stride"] = 0  # as a hand-edited file could have it
+    diagnostic = analyse(arch).errors[0]
+    assert diagnostic.message == "stride must be at least 1, not 0."
+
+
 def test_inferred_parameters_follow_the_previous_layer():
     arch = Architecture((3, 8, 8), [B("Conv2d", out_channels=5), B("Flatten"), B("Linear")])
     model = arch.build()

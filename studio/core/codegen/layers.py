@@ -166,8 +166,8 @@ def _read_params(spec: BlockSpec, values: dict[str, Any], call: LayerCall) -> di
     for pspec in spec.params:
         if pspec.name in values:
             value = values.pop(pspec.name)
-            problem = pspec.check(value)
-            if problem:
+            problem = pspec.problem(value)
+            if problem is not None:
                 raise CodeImportError("{where}{problem}", where=call.where, problem=problem)
             params[pspec.name] = pspec.coerce(value)
         elif pspec.torch_default is REQUIRED:
