@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
@@ -19,13 +20,14 @@ def ask_code(parent: QWidget) -> str:
     """A text box for pasting PyTorch code; returns '' when cancelled."""
     dialog = QDialog(parent)
     dialog.setObjectName("pasteCodeDialog")
-    dialog.setWindowTitle(parent.tr("Import pasted code"))
+    dialog.setWindowTitle(QCoreApplication.translate("dialogs", "Import pasted code"))
     layout = QVBoxLayout(dialog)
     layout.addWidget(
         QLabel(
-            parent.tr(
+            QCoreApplication.translate(
+                "dialogs",
                 "Paste an nn.Sequential(...) expression. It is read, never run. To import an "
-                "nn.Module class, save it as a .py file and use Import PyTorch code."
+                "nn.Module class, save it as a .py file and use Import PyTorch code.",
             ),
             dialog,
         )
@@ -51,10 +53,11 @@ def confirm_trust(parent: QWidget, filename: str) -> bool:
     """Importing a Module class runs the file; ask before doing that."""
     answer = QMessageBox.question(
         parent,
-        parent.tr("Run this file?"),
-        parent.tr(
+        QCoreApplication.translate("dialogs", "Run this file?"),
+        QCoreApplication.translate(
+            "dialogs",
             "%1 defines its network as a class, which can only be imported by running the file. "
-            "Run it only if you trust where it came from. Run it now?"
+            "Run it only if you trust where it came from. Run it now?",
         ).replace("%1", filename),
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
         QMessageBox.StandardButton.No,
@@ -69,8 +72,10 @@ def ask_input_shape(parent: QWidget, fits) -> tuple[int, ...] | None:
         return None
     choice, ok = QInputDialog.getItem(
         parent,
-        parent.tr("Input size"),
-        parent.tr("Several input sizes fit this network. Which one does your data have?"),
+        QCoreApplication.translate("dialogs", "Input size"),
+        QCoreApplication.translate(
+            "dialogs", "Several input sizes fit this network. Which one does your data have?"
+        ),
         labels,
         0,
         False,

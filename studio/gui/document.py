@@ -19,6 +19,7 @@ from studio.core.project import Project
 from studio.core.shapes import Fix
 from studio.core.templates import default_project
 from studio.gui import commands
+from studio.gui.i18n import fix_text
 from studio.gui.models.architecture_model import ArchitectureModel
 
 
@@ -134,30 +135,29 @@ class ProjectDocument(QObject):
 
     def apply_fix(self, fix: Fix) -> None:
         """A fix's edits become one undo step (a macro of ordinary commands)."""
-        self.undo_stack.beginMacro(self.tr("Fix: %s") % fix.text)
+        text = fix_text(fix)
+        self.undo_stack.beginMacro(self.tr("Fix: %s") % text)
         try:
             for action in fix.actions:
                 if action.kind == "insert":
                     block = Block.create(action.block_type, **dict(action.params))
-                    self._push(
-                        commands.InsertBlock(self.architecture, action.index, block, fix.text)
-                    )
+                    self._push(commands.InsertBlock(self.architecture, action.index, block, text))
                 elif action.kind == "remove":
-                    self._push(commands.RemoveBlock(self.architecture, action.index, fix.text))
+                    self._push(commands.RemoveBlock(self.architecture, action.index, text))
                 elif action.kind == "set":
                     self._push(
                         commands.SetParam(
-                            self.architecture, action.index, action.name, action.value, fix.text
+                            self.architecture, action.index, action.name, action.value, text
                         )
                     )
                 elif action.kind == "replace":
-                    self._push(commands.RemoveBlock(self.architecture, action.index, fix.text))
+                    self._push(commands.RemoveBlock(self.architecture, action.index, text))
                     self._push(
                         commands.InsertBlock(
                             self.architecture,
                             action.index,
                             Block.create(action.block_type),
-                            fix.text,
+                            text,
                         )
                     )
         finally:

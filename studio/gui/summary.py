@@ -6,6 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from studio.core.shapes import Fix
+from studio.gui.i18n import diagnostic_text, fix_text
 
 
 def human_count(value: float) -> str:
@@ -82,12 +83,13 @@ class ShapeSummary(QWidget):
                 self.tr("✖ %1 problem(s). ").replace("%1", str(count)) if report.errors else "⚠ "
             )
             self.problem.setText(
-                f"{prefix}{where}: " + self.tr(first.template).format(**first.args)
+                prefix
+                + self.tr("%1: %2").replace("%1", where).replace("%2", diagnostic_text(first))
             )
             self.problem.setStyleSheet("color: #d62728" if report.errors else "color: #b8860b")
         self.fix_button.setVisible(self._fix is not None)
         if self._fix is not None:
-            self.fix_button.setText(self.tr(self._fix.label).format(**self._fix.label_args))
+            self.fix_button.setText(fix_text(self._fix))
 
     def _on_fix(self) -> None:
         if self._fix is not None:

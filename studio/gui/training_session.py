@@ -23,6 +23,7 @@ from studio.core.training.events import (
     TrainingStarted,
 )
 from studio.gui.background import TorchLoader
+from studio.gui.i18n import diagnostic_text, translate_message
 from studio.gui.plots.dashboard import TrainingDashboard
 from studio.gui.workers import TrainingController
 
@@ -117,7 +118,7 @@ class TrainingSession(QObject):
             self.messageRaised.emit(
                 self.tr("The network cannot be trained yet. Layer %1: %2")
                 .replace("%1", str(first.index))
-                .replace("%2", self.tr(first.template).format(**first.args))
+                .replace("%2", diagnostic_text(first))
             )
             return False
         resume = None
@@ -161,7 +162,7 @@ class TrainingSession(QObject):
         elif isinstance(event, TrainingFailed):
             self._failure = event.message
             self.messageRaised.emit(
-                self.tr(event.template).format(**event.args) if event.template else event.message
+                translate_message(event.template, event.args) if event.template else event.message
             )
         elif isinstance(event, TrainingFinished):
             completed = event.reason == "completed"

@@ -13,8 +13,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractListModel,
     QByteArray,
+    QCoreApplication,
     QMimeData,
     QModelIndex,
     QPersistentModelIndex,
@@ -25,6 +27,7 @@ from PySide6.QtCore import (
 from studio.core.architecture import Architecture
 from studio.core.registry import format_shape, get_spec
 from studio.core.shapes import Report, analyse
+from studio.gui.i18n import block_text, diagnostic_text
 
 LAYER_MIME = "application/x-sequential-studio-layer"
 BLOCK_MIME = "application/x-sequential-studio-block"
@@ -47,18 +50,21 @@ def block_summary(block: Any) -> str:
         value = block.params.get(name)
         if value is None or (value == spec.param(name).torch_default and name != "kernel_size"):
             continue
-        parts.append(_SHORT.get(name, f"{name}={{v}}").format(v=value))
+        short = _SHORT.get(name)
+        text = QCoreApplication.translate(SUMMARY_CONTEXT, short) if short else f"{name}={{v}}"
+        parts.append(text.format(v=value))
     return " · ".join(parts)
 
 
+SUMMARY_CONTEXT = "ArchitectureModel"
 _SHORT = {
-    "out_channels": "{v} ch",
+    "out_channels": QT_TRANSLATE_NOOP("ArchitectureModel", "{v} ch"),
     "kernel_size": "{v}×{v}",
-    "stride": "stride {v}",
-    "padding": "pad {v}",
-    "out_features": "{v} out",
+    "stride": QT_TRANSLATE_NOOP("ArchitectureModel", "stride {v}"),
+    "padding": QT_TRANSLATE_NOOP("ArchitectureModel", "pad {v}"),
+    "out_features": QT_TRANSLATE_NOOP("ArchitectureModel", "{v} out"),
     "p": "p={v}",
-    "output_size": "{v}×{v} out",
+    "output_size": QT_TRANSLATE_NOOP("ArchitectureModel", "{v}×{v} out"),
 }
 
 
@@ -155,8 +161,8 @@ class ArchitectureModel(QAbstractListModel):
             return block.uid
         if role == Qt.ItemDataRole.ToolTipRole:
             diags = self._report.diagnostics_at(row)
-            text = get_spec(block.type).help
-            return "\n".join([text, *(d.message for d in diags)])
+            text = block_text(get_spec(block.type).help)
+            return "\n".join([text, *(diagnostic_text(d) for d in diags)])
         if role == Qt.ItemDataRole.AccessibleTextRole:
             shape = format_shape(layer.output_shape) if layer and layer.output_shape else "?"
             return f"{row} {block.type} {shape}"

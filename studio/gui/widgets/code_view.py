@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.core.errors import StudioError
+from studio.core.errors import Message, StudioError
 from studio.gui.document import ProjectDocument
+from studio.gui.i18n import error_text
 
 
 def _format(colour: str, bold: bool = False, italic: bool = False) -> QTextCharFormat:
@@ -112,7 +113,7 @@ class CodePanel(QWidget):
             self.status.clear()
         except StudioError as error:
             text = ""
-            self.status.setText(self.tr(error.template).format(**error.args_map))
+            self.status.setText(error_text(error))
         if text != self.editor.toPlainText():
             self.editor.setPlainText(text)
             self.editor.verticalScrollBar().setValue(scroll)
@@ -124,7 +125,7 @@ class CodePanel(QWidget):
             raise StudioError(
                 "Fix the problem at layer {index} to see the code: {message}",
                 index=first.index,
-                message=first.message,
+                message=Message(first.template, first.args),
             )
         if self.kind_combo.currentIndex() == self.MODEL:
             from studio.core.codegen.model_code import model_definition

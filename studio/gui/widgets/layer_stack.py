@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
 )
 
+from studio.gui.i18n import diagnostic_text
 from studio.gui.models.architecture_model import (
     DiagnosticsRole,
     ParamsRole,
@@ -97,7 +98,7 @@ class LayerCardDelegate(QStyledItemDelegate):
         painter.drawText(
             QRect(rect.right() - 120, top + 20, 114, 18),
             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-            f"{params:,} params" if params else "",
+            self.tr("%1 params").replace("%1", f"{params:,}") if params else "",
         )
         if diags:
             first = diags[0]
@@ -105,7 +106,7 @@ class LayerCardDelegate(QStyledItemDelegate):
             painter.drawText(
                 QRect(x, top + 40, rect.width() - 24, self.MESSAGE_HEIGHT),
                 Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignTop,
-                ("⚠ " if first.severity == "warning" else "✖ ") + first.message,
+                ("⚠ " if first.severity == "warning" else "✖ ") + diagnostic_text(first),
             )
         painter.restore()
 

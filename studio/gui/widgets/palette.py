@@ -6,6 +6,7 @@ from PySide6.QtCore import QByteArray, QMimeData, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem
 
 from studio.core.registry import BLOCKS, CATEGORIES
+from studio.gui.i18n import block_text
 from studio.gui.models.architecture_model import BLOCK_MIME
 
 TYPE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -45,7 +46,7 @@ class BlockPalette(QTreeWidget):
                     continue
                 item = QTreeWidgetItem(group, [spec.type])
                 item.setData(0, TYPE_ROLE, spec.type)
-                item.setToolTip(0, self.tr(spec.help))
+                item.setToolTip(0, block_text(spec.help))
                 item.setFlags(
                     Qt.ItemFlag.ItemIsEnabled
                     | Qt.ItemFlag.ItemIsSelectable

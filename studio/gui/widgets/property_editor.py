@@ -31,6 +31,7 @@ from studio.core.errors import StudioError
 from studio.core.registry import ParamSpec, format_shape, get_spec
 from studio.core.shapes import Fix
 from studio.gui.document import ProjectDocument
+from studio.gui.i18n import block_text, diagnostic_text, error_text, fix_text
 
 
 @contextlib.contextmanager
@@ -122,7 +123,7 @@ class PropertyEditor(QWidget):
         self.layer_box.setTitle(
             self.tr("Layer %1: %2").replace("%1", str(self._row)).replace("%2", block.type)
         )
-        self.help_label.setText(self.tr(spec.help))
+        self.help_label.setText(block_text(spec.help))
         for name in spec.inferred:
             label = QLabel(self)
             label.setObjectName(f"inferred_{name}")
@@ -133,7 +134,7 @@ class PropertyEditor(QWidget):
             editor = self._make_editor(pspec)
             editor.setObjectName(f"param_{pspec.name}")
             editor.setAccessibleName(pspec.name)
-            editor.setToolTip(self.tr(pspec.help))
+            editor.setToolTip(block_text(pspec.help))
             self._editors[pspec.name] = editor
             self.form.addRow(pspec.name, editor)
 
@@ -149,7 +150,7 @@ class PropertyEditor(QWidget):
             high = int(pspec.maximum if pspec.maximum is not None else 2**31 - 1)
             if pspec.nullable:
                 spin.setRange(low - 1, high)
-                spin.setSpecialValueText(pspec.null_label or self.tr("default"))
+                spin.setSpecialValueText(block_text(pspec.null_label) or self.tr("default"))
             else:
                 spin.setRange(low, high)
             spin.setKeyboardTracking(False)
@@ -215,10 +216,10 @@ class PropertyEditor(QWidget):
         else:
             colour = "#d62728" if diag.severity == "error" else "#b8860b"
             self.problem_label.setStyleSheet(f"color: {colour}")
-            self.problem_label.setText(self.tr(diag.template).format(**diag.args))
+            self.problem_label.setText(diagnostic_text(diag))
         self.fix_button.setVisible(self._fix is not None)
         if self._fix is not None:
-            self.fix_button.setText(self.tr(self._fix.label).format(**self._fix.label_args))
+            self.fix_button.setText(fix_text(self._fix))
             self.fix_button.setEnabled(not self._doc.locked)
 
     # --- edits ------------------------------------------------------------------------
@@ -237,7 +238,7 @@ class PropertyEditor(QWidget):
             shape = parse_shape(self.input_shape_edit.text())
             self._doc.set_input_shape(shape)
         except StudioError as error:
-            self.input_error.setText(self.tr(error.template).format(**error.args_map))
+            self.input_error.setText(error_text(error))
             self.input_error.show()
             return
         self.input_error.hide()
