@@ -1,8 +1,8 @@
 """Start-up: the QApplication, translations, the crash hook, and the window.
 
-``python main.py [PROJECT] [--screenshot FILE.png]``. Without a display (a bare
-server or CI), ``main.py`` trains the project in the terminal instead, so the
-README's run command still does the program's main job.
+``python main.py [PROJECT] [--screenshot FILE.png] [--lang zh_CN]``. Without a
+display (a bare server or CI), ``main.py`` trains the project in the terminal
+instead, so the README's run command still does the program's main job.
 """
 
 from __future__ import annotations
@@ -27,6 +27,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("project", nargs="?", help="a project (.json) or model (.pt) to open")
     parser.add_argument(
         "--screenshot", metavar="FILE.png", help="render the window offscreen to FILE and exit"
+    )
+    parser.add_argument(
+        "--lang",
+        metavar="LANG",
+        help="language of the window: zh_CN, en or system (default: the View > Language choice)",
     )
     parser.add_argument("--debug", action="store_true", help="log details to the terminal")
     return parser.parse_args(argv)
@@ -68,14 +73,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return train_in_terminal(args.project)
     os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 
-    from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName("SequentialStudio")
     app.setApplicationName("Sequential Studio")
-    translators = install_translations(app, QLocale.system(), QTranslator, QLibraryInfo)
+    translators = install_translations(app, args.lang)
 
+    from studio.core.errors import StudioError
+    from studio.gui.i18n import error_text
     from studio.gui.main_window import MainWindow
 
     window = MainWindow()
@@ -84,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             window.open_project(args.project)
         except Exception as error:
-            message = getattr(error, "message", str(error))
+            message = error_text(error) if isinstance(error, StudioError) else str(error)
             if args.screenshot:
                 print(f"main.py: {message}", file=sys.stderr)
                 return 2
@@ -113,22 +120,36 @@ def take_screenshot(app, window, path: str) -> int:
     return 0
 
 
-def install_translations(app, locale, translator_cls, library_info) -> list:
-    """Qt's own strings and ours, for the person's language, when a translation exists."""
+def install_translations(app, language: str | None = None) -> list:
+    """Qt's own strings and ours, for the chosen language, when a translation exists.
+
+    ``language`` is the ``--lang`` option; without it the Language menu's choice
+    (QSettings ``language``) applies, and without that the system's language.
+    English needs no translator: it is the language of the sources. Returns the
+    installed translators, to keep alive as long as the application.
+    """
+    from PySide6.QtCore import QLibraryInfo, QTranslator
+
+    from studio.gui.i18n import TRANSLATIONS_DIR, chosen_language, locale_for
+
+    locale = locale_for(chosen_language(language))
+    if locale is None:
+        return []
     installed = []
-    folder = Path(__file__).resolve().parents[2] / "resources" / "translations"
     for name, where in (
-        ("qtbase", library_info.path(library_info.LibraryPath.TranslationsPath)),
-        ("studio", str(folder)),
+        ("qtbase", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
+        ("studio", str(TRANSLATIONS_DIR)),
     ):
-        translator = translator_cls(app)
+        translator = QTranslator(app)
         if translator.load(locale, name, "_", where):
             app.installTranslator(translator)
             installed.append(translator)
+    log.info("language %s: %d translation(s) loaded", locale.name(), len(installed))
     return installed
 
 
 def offer_recovery(window) -> None:
+    from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QMessageBox
 
     from studio.gui.recovery import pending_recovery, recovery_path
@@ -139,9 +160,10 @@ def offer_recovery(window) -> None:
     project, original = found
     answer = QMessageBox.question(
         window,
-        window.tr("Recover unsaved work?"),
-        window.tr(
-            "Sequential Studio closed unexpectedly while %1 had unsaved changes. Restore them?"
+        QCoreApplication.translate("app", "Recover unsaved work?"),
+        QCoreApplication.translate(
+            "app",
+            "Sequential Studio closed unexpectedly while %1 had unsaved changes. Restore them?",
         ).replace("%1", Path(original).name if original else project.name),
     )
     if answer == QMessageBox.StandardButton.Yes:
@@ -153,6 +175,7 @@ def offer_recovery(window) -> None:
 
 def install_excepthook(window) -> None:
     """An unexpected error becomes a message box and a log entry; the window stays usable."""
+    from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QMessageBox
 
     def hook(kind, value, tb) -> None:
@@ -163,7 +186,9 @@ def install_excepthook(window) -> None:
         QMessageBox.critical(
             window,
             "Sequential Studio",
-            window.tr("Something went wrong (%1). Your work is still open; details are in %2.")
+            QCoreApplication.translate(
+                "app", "Something went wrong (%1). Your work is still open; details are in %2."
+            )
             .replace("%1", f"{kind.__name__}: {value}")
             .replace("%2", str(log_file_path())),
         )

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -25,6 +25,7 @@ from studio.core.project import Project
 from studio.core.templates import TEMPLATES, get_template
 from studio.gui import dialogs
 from studio.gui.document import ProjectDocument
+from studio.gui.i18n import CHINESE, ENGLISH, LANGUAGE_KEY, SYSTEM, error_text, template_text
 from studio.gui.recovery import RecoveryWriter
 from studio.gui.summary import ShapeSummary
 from studio.gui.training_session import TrainingSession
@@ -37,7 +38,6 @@ from studio.gui.widgets.training_panel import TrainingPanel
 log = logging.getLogger(__name__)
 
 MAX_RECENT = 8
-PROJECT_FILTER = "Sequential Studio files (*.json *.pt);;Projects (*.json);;Models (*.pt)"
 
 
 class MainWindow(QMainWindow):
@@ -134,9 +134,9 @@ class MainWindow(QMainWindow):
         new_menu.addSeparator()
         for name, template in TEMPLATES.items():
             action = self._action(
-                self.tr(template.title), lambda _=False, n=name: self.new_from_template(n)
+                template_text(template.title), lambda _=False, n=name: self.new_from_template(n)
             )
-            action.setToolTip(self.tr(template.description))
+            action.setToolTip(template_text(template.description))
             new_menu.addAction(action)
         menu.addAction(self._action(self.tr("&Open…"), self.open_dialog, keys.Open, "openAction"))
         self.recent_menu = menu.addMenu(self.tr("Open &recent"))
@@ -187,6 +187,9 @@ class MainWindow(QMainWindow):
         edit.addAction(self._action(self.tr("&Remove layer"), self.remove_layer, keys.Delete))
         edit.addAction(self._action(self.tr("Apply &fix"), self.apply_current_fix, "Ctrl+."))
 
+        view = self.menuBar().addMenu(self.tr("&View"))
+        self._build_language_menu(view.addMenu(self.tr("&Language")))
+
         train = self.menuBar().addMenu(self.tr("&Train"))
         train.addAction(self._action(self.tr("&Train"), self.start_training, "Ctrl+R"))
         train.addAction(
@@ -200,6 +203,24 @@ class MainWindow(QMainWindow):
 
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         help_menu.addAction(self._action(self.tr("&About Sequential Studio"), self.about))
+
+    def _build_language_menu(self, menu: Any) -> None:
+        """System default, English, 简体中文: each language named in its own words."""
+        group = QActionGroup(self)
+        chosen = str(self.settings.value(LANGUAGE_KEY, SYSTEM) or SYSTEM)
+        for code, text, name in (
+            (SYSTEM, self.tr("System default"), "actionLanguageSystem"),
+            (ENGLISH, "English", "actionLanguageEnglish"),
+            (CHINESE, "简体中文", "actionLanguageChinese"),
+        ):
+            action = QAction(text, group)
+            action.setObjectName(name)
+            action.setCheckable(True)
+            action.setChecked(code == chosen)
+            action.setData(code)
+            action.triggered.connect(lambda _=False, c=code: self.set_language(c))
+            menu.addAction(action)
+        self.language_actions = group
 
     def _wire(self) -> None:
         doc = self.document
@@ -223,7 +244,7 @@ class MainWindow(QMainWindow):
             try:
                 slot(*args)
             except StudioError as error:
-                self.show_message(self.tr(error.template).format(**error.args_map))
+                self.show_message(error_text(error))
 
         return run
 
@@ -293,7 +314,10 @@ class MainWindow(QMainWindow):
         if self.session.running or not self._confirm_discard():
             return
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Open project or model"), self._last_folder(), self.tr(PROJECT_FILTER)
+            self,
+            self.tr("Open project or model"),
+            self._last_folder(),
+            self.tr("Sequential Studio files (*.json *.pt);;Projects (*.json);;Models (*.pt)"),
         )
         if path:
             self._remember_folder(path)
@@ -305,7 +329,7 @@ class MainWindow(QMainWindow):
         try:
             self.save_project(self.document.path)
         except StudioError as error:
-            self.show_message(self.tr(error.template).format(**error.args_map))
+            self.show_message(error_text(error))
             return False
         return True
 
@@ -322,7 +346,7 @@ class MainWindow(QMainWindow):
         try:
             self.save_project(path)
         except StudioError as error:
-            self.show_message(self.tr(error.template).format(**error.args_map))
+            self.show_message(error_text(error))
             return False
         return True
 
@@ -368,7 +392,7 @@ class MainWindow(QMainWindow):
             except TrustNeeded as error:
                 if trust or not trust_allowed or not dialogs.confirm_trust(self, filename):
                     if not trust_allowed:
-                        self.show_message(self.tr(error.template).format(**error.args_map))
+                        self.show_message(error_text(error))
                     return
                 trust = True
             except InputShapeNeeded as error:
@@ -376,7 +400,7 @@ class MainWindow(QMainWindow):
                 if shape is None:
                     return
             except StudioError as error:
-                self.show_message(self.tr(error.template).format(**error.args_map))
+                self.show_message(error_text(error))
                 return
         else:
             return
@@ -406,7 +430,7 @@ class MainWindow(QMainWindow):
             text = export_script(self.document.project)
             write_atomic(path, lambda handle: handle.write(text.encode("utf-8")))
         except StudioError as error:
-            self.show_message(self.tr(error.template).format(**error.args_map))
+            self.show_message(error_text(error))
             return
         self.statusBar().showMessage(self.tr("Wrote %1").replace("%1", path), 5000)
 
@@ -488,6 +512,17 @@ class MainWindow(QMainWindow):
         )
 
     # --- settings -------------------------------------------------------------------
+
+    def set_language(self, code: str) -> None:
+        """Remember the language for the next start (``system``, ``en`` or ``zh_CN``)."""
+        if str(self.settings.value(LANGUAGE_KEY, SYSTEM) or SYSTEM) == code:
+            return
+        self.settings.setValue(LANGUAGE_KEY, code)
+        QMessageBox.information(
+            self,
+            self.tr("Language"),
+            self.tr("The new language applies when Sequential Studio is restarted."),
+        )
 
     def _restore_settings(self) -> None:
         geometry = self.settings.value("window/geometry")
