@@ -701,12 +701,12 @@ true: {true}</source>
         <translation>（置信度 {percent:.0f}%）</translation>
     </message>
     <message>
-        <source>{wrong} of {total} validation images are misclassified</source>
-        <translation>{total} 张验证图像中有 {wrong} 张分类错误</translation>
+        <source>{wrong} of {total} validation images are misclassified.</source>
+        <translation>{total} 张验证图像中有 {wrong} 张分类错误。</translation>
     </message>
     <message>
-        <source> after epoch {epoch}</source>
-        <translation>（第 {epoch} 轮之后）</translation>
+        <source>{wrong} of {total} validation images are misclassified after epoch {epoch}.</source>
+        <translation>第 {epoch} 轮后，{total} 张验证图像中有 {wrong} 张分类错误。</translation>
     </message>
     <message>
         <source>Load a dataset to try your own images.</source>

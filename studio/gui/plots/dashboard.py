@@ -36,6 +36,7 @@ from studio.core.training.events import (
     TrainingFinished,
     TrainingStarted,
 )
+from studio.gui.i18n import error_text
 from studio.gui.plots.accuracy_view import AccuracyView
 from studio.gui.plots.class_accuracy_view import ClassAccuracyView
 from studio.gui.plots.confusion_view import ConfusionView
@@ -370,9 +371,7 @@ class TrainingDashboard(QWidget):
         try:
             action()
         except StudioError as error:
-            QMessageBox.warning(
-                self, self.tr("Could not save"), self.tr(error.template).format(**error.args_map)
-            )
+            QMessageBox.warning(self, self.tr("Could not save"), error_text(error))
 
     # --- status line ----------------------------------------------------------------
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.core.errors import StudioError
+from studio.gui.i18n import error_text
 from studio.gui.plots import style
 from studio.gui.plots.draw_canvas import DrawCanvas, centre_digit
 from studio.gui.plots.image_grid import ImageGrid, Tile
@@ -203,7 +204,7 @@ class PredictionView(DashboardView):
             predictions = self.state.validation_predictions()
         except PredictionError as error:
             self.gallery.set_tiles([])
-            self.gallery_summary.setText(error.message)
+            self.gallery_summary.setText(error_text(error))
             return
         if predictions is None:
             self.gallery.set_tiles([])
@@ -235,12 +236,15 @@ class PredictionView(DashboardView):
             tiles.append(Tile(validation.display(index), caption, tip, truth == guess, index))
         self.gallery.set_tiles(tiles)
         epoch = predictions.epoch
-        summary = self.tr("{wrong} of {total} validation images are misclassified").format(
-            wrong=len(wrong), total=len(labels)
+        if epoch is None:
+            summary = self.tr("{wrong} of {total} validation images are misclassified.")
+        else:
+            summary = self.tr(
+                "{wrong} of {total} validation images are misclassified after epoch {epoch}."
+            )
+        self.gallery_summary.setText(
+            summary.format(wrong=len(wrong), total=len(labels), epoch=epoch)
         )
-        if epoch is not None:
-            summary += self.tr(" after epoch {epoch}").format(epoch=epoch)
-        self.gallery_summary.setText(summary + ".")
 
     # --- your own image ---------------------------------------------------------------
 
@@ -302,7 +306,7 @@ class PredictionView(DashboardView):
         try:
             image, inverted = read_image_file(path, shape[0], shape[1], shape[2])
         except StudioError as error:
-            self.result.setText(error.message)
+            self.result.setText(error_text(error))
             return None
         self._own_note = (
             self.tr("The colours were inverted to match the training images (light on dark).")
@@ -319,7 +323,7 @@ class PredictionView(DashboardView):
         try:
             self.own_input = fit_to_input(image, validation)
         except StudioError as error:
-            self.result.setText(error.message)
+            self.result.setText(error_text(error))
             return None
         self.seen.setPixmap(to_pixmap(to_display(self.own_input, validation.image_shape), 84))
         return self._predict_own()
@@ -335,7 +339,7 @@ class PredictionView(DashboardView):
         try:
             scores = self.state.predict(self.own_input[None])
         except PredictionError as error:
-            self.result.setText(error.message)
+            self.result.setText(error_text(error))
             self._set_bars(None)
             return None
         probabilities = as_probabilities(scores)[0]
