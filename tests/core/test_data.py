@@ -509,3 +509,12 @@ def test_flat_inputs_are_never_augmented() -> None:
 def test_validation_fraction_out_of_range(fraction: float) -> None:
     with pytest.raises(DatasetError, match="validation fraction"):
         load_dataset(DatasetConfig(val_fraction=fraction), (1, 28, 28))
+
+
+def test_resizing_a_tiny_colour_image_works_around_the_uint8_kernel() -> None:
+    # torch 2.14's uint8 antialias kernel asserts on 3×2×1 → 3×1×1 (found by hypothesis).
+    images = torch.tensor([[[[10], [30]], [[0], [255]], [[7], [7]]]], dtype=torch.uint8)
+    out, notes = adapt_images(images, (3, 1, 1), "X")
+    assert out.shape == (1, 3, 1, 1) and out.dtype == torch.uint8
+    assert out.flatten().tolist() == [20, 128, 7]
+    assert len(notes) == 1

@@ -115,7 +115,15 @@ def _to_gray(images: torch.Tensor) -> torch.Tensor:
 def _resize(images: torch.Tensor, height: int, width: int) -> torch.Tensor:
     from torchvision.transforms.v2.functional import resize
 
-    return resize(images, [height, width], antialias=True)
+    try:
+        return resize(images, [height, width], antialias=True)
+    except RuntimeError:
+        # torch's uint8 antialiasing kernel fails an internal assert on some tiny
+        # shapes (3×2×1 → 3×1×1 in torch 2.14); the float path gives the same result.
+        if images.dtype != torch.uint8:
+            raise
+        out = resize(images.to(torch.float32), [height, width], antialias=True)
+        return out.round_().clamp_(0, 255).to(torch.uint8)
 
 
 def _chunked(images: torch.Tensor, fn, chunk: int = CHUNK) -> torch.Tensor:
