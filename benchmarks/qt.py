@@ -9,9 +9,17 @@ import sys
 def application():
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
+    from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
+    qInstallMessageHandler(_quiet_offscreen)
     return QApplication.instance() or QApplication(sys.argv[:1])
+
+
+def _quiet_offscreen(kind, context, message: str) -> None:
+    """Drop the offscreen plugin's notes about window features it lacks; pass on the rest."""
+    if "This plugin does not support" not in message:
+        print(message, file=sys.stderr)
 
 
 def wait_until(predicate, timeout_s: float = 600.0) -> None:

@@ -32,8 +32,8 @@ def run(budget: Budget) -> list[CaseResult]:
         trainer.run()
         return rates[-1]
 
-    def tutorial_rate() -> float:
-        train_loader, _ = workloads.tutorial_loaders(batch, limit)
+    def tutorial_rate(workers: int = workloads.TUTORIAL_WORKERS) -> float:
+        train_loader, _ = workloads.tutorial_loaders(batch, limit, workers)
         model = workloads.seeded_model(project)
         optimizer = factories.make_optimizer(model.parameters(), project.training)
         seconds = workloads.tutorial_train_epoch(model, train_loader, optimizer)
@@ -42,6 +42,8 @@ def run(budget: Budget) -> list[CaseResult]:
     trainer_rate()
     app, tutorial = alternate(trainer_rate, tutorial_rate, budget.pairs)
     figure = Spread.of(ratios(app, tutorial))
+    # The same pipeline read in the training process (num_workers=0), for comparison.
+    in_process = [tutorial_rate(0) for _ in range(max(1, budget.pairs // 2))]
     return [
         CaseResult(
             NAME,
@@ -52,7 +54,9 @@ def run(budget: Budget) -> list[CaseResult]:
             figure.median >= TARGET,
             [
                 f"batch {batch}, {n} training images: trainer {Spread.of(app).median:,.0f} "
-                f"samples/s, tutorial pipeline {Spread.of(tutorial).median:,.0f} samples/s"
+                f"samples/s, tutorial pipeline {Spread.of(tutorial).median:,.0f} samples/s "
+                f"with its {workloads.TUTORIAL_WORKERS} workers, "
+                f"{Spread.of(in_process).median:,.0f} samples/s with num_workers=0"
             ],
         )
     ]
