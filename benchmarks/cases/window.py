@@ -29,17 +29,16 @@ P99_TARGET_MS, MAX_TARGET_MS = 20.0, 100.0
 
 
 class WindowRun:
-    """One training run in a shown MainWindow, recording speed and timer lateness."""
+    """Training runs in one shown MainWindow, as a person trains again and again in a
+    session, recording each run's speed and, with ``tick``, the GUI timer's lateness."""
 
     def __init__(self, epochs: int, *, tick: bool) -> None:
         self.project = workloads.project_with(epochs=epochs)
         self.tick = tick
         self.lateness_ms: list[float] = []
-        self.redraws = 0
+        self.window = None
 
-    def __call__(self) -> float:
-        from PySide6.QtCore import QEventLoop, Qt, QTimer
-
+    def _open(self):
         from studio.gui.main_window import MainWindow
 
         app = application()
@@ -47,13 +46,21 @@ class WindowRun:
         window.resize(1400, 860)
         window.show()
         app.processEvents()
-        session = window.session
-        tabs = session.dashboard.tabs
-        rates: list[float] = []
-        session.controller.event.connect(
-            lambda e: rates.append(e.samples_per_second) if isinstance(e, EpochEnded) else None
+        self._rates: list[float] = []
+        window.session.controller.event.connect(
+            lambda e: self._rates.append(e.samples_per_second)
+            if isinstance(e, EpochEnded)
+            else None
         )
+        return window
 
+    def __call__(self) -> float:
+        from PySide6.QtCore import QEventLoop, Qt, QTimer
+
+        if self.window is None:
+            self.window = self._open()
+        window, session = self.window, self.window.session
+        self._rates.clear()
         last = [0.0]
         lateness: list[float] = []
 
@@ -67,25 +74,28 @@ class WindowRun:
         ticker.setTimerType(Qt.TimerType.PreciseTimer)
         ticker.setInterval(TICK_MS)
         ticker.timeout.connect(tick)
-
         loop = QEventLoop()
         session.controller.finished.connect(loop.quit)
         if self.tick:
             ticker.start()
-        switcher = cycle_tabs(tabs, TAB_SWITCH_MS)
+        switcher = cycle_tabs(session.dashboard.tabs, TAB_SWITCH_MS)
         window.start_training()
         loop.exec()
         ticker.stop()
         switcher.stop()
+        session.controller.finished.disconnect(loop.quit)
         self.lateness_ms.extend(lateness)
-        self.redraws += session.dashboard.redraw_count
-        window.document.undo_stack.setClean()
-        window.close()
-        window.deleteLater()
-        app.processEvents()
-        if not rates:
+        if not self._rates:
             raise RuntimeError("the window's training run ended without an epoch")
-        return float(np.mean(rates))
+        return float(np.mean(self._rates))
+
+    def close(self) -> None:
+        if self.window is not None:
+            self.window.document.undo_stack.setClean()
+            self.window.close()
+            self.window.deleteLater()
+            application().processEvents()
+            self.window = None
 
 
 def headless_rate(epochs: int) -> float:
@@ -113,11 +123,13 @@ def run(budget: Budget) -> list[CaseResult]:
     keep_this_thread_single_threaded()
     epochs = budget.scaled(10, 1)
     window_run = WindowRun(epochs, tick=False)
-    window_run()  # warm-up: imports, first paint of every view, first optimizer
+    window_run()  # warm-up: imports, the first showing of every view, first optimizer
     shown, headless = alternate(window_run, lambda: headless_rate(epochs), budget.pairs)
+    window_run.close()
     ticking = WindowRun(epochs, tick=True)
     for _ in range(budget.pairs):
         ticking()
+    ticking.close()
     late = np.asarray(ticking.lateness_ms)
     figure = Spread.of(ratios(shown, headless))
     p99 = float(np.percentile(late, 99)) if late.size else 0.0
