@@ -62,10 +62,15 @@ def app_seconds(epochs: int | None, attempt: Attempt) -> float:
     return seconds
 
 
-def tutorial_seconds(max_epochs: int, train_limit: int | None, attempt: Attempt) -> float:
+def tutorial_seconds(
+    max_epochs: int,
+    train_limit: int | None,
+    attempt: Attempt,
+    workers: int = workloads.TUTORIAL_WORKERS,
+) -> float:
     """The tutorial's code: its data pipeline, optimizer and loop, epoch by epoch."""
     start = time.perf_counter()
-    train, test = workloads.tutorial_loaders(TUTORIAL["batch_size"], train_limit)
+    train, test = workloads.tutorial_loaders(TUTORIAL["batch_size"], train_limit, workers)
     model = workloads.seeded_model(default_project())
     optimizer = torch.optim.SGD(
         model.parameters(), lr=TUTORIAL["lr"], momentum=TUTORIAL["momentum"]
@@ -92,6 +97,12 @@ def run(budget: Budget) -> list[CaseResult]:
         budget.pairs,
     )
     figure = Spread.of(ratios(app, tutorial))
+    # The same recipe reading its data in the training process (num_workers=0), for comparison.
+    in_process = Attempt()
+    local = [
+        tutorial_seconds(tutorial_epochs, limit, in_process, workers=0)
+        for _ in range(max(1, budget.pairs // 2))
+    ]
     bound = "" if theirs.reached_all() else " (tutorial never reached it: an upper bound)"
     met = ours.reached_all() and figure.median <= TARGET
     return [
@@ -104,7 +115,9 @@ def run(budget: Budget) -> list[CaseResult]:
             met,
             [
                 f"defaults {Spread.of(app).median:.1f} s ({ours.describe()}), tutorial recipe "
-                f"{Spread.of(tutorial).median:.1f} s ({theirs.describe()}){bound}"
+                f"{Spread.of(tutorial).median:.1f} s ({theirs.describe()}){bound} with its "
+                f"{workloads.TUTORIAL_WORKERS} DataLoader workers, "
+                f"{Spread.of(local).median:.1f} s ({in_process.describe()}) with num_workers=0"
             ],
         )
     ]
