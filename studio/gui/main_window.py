@@ -261,6 +261,7 @@ class MainWindow(QMainWindow):
             model_file = load_model(path)
             self.document.replace_project(model_file.project, None)
             self.session.set_model_file(model_file)
+            self.session.show_saved_history(model_file)
         else:
             self.document.open(path)
             self.session.set_model_file(None)

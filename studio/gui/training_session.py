@@ -203,6 +203,18 @@ class TrainingSession(QObject):
         self._model_cache = None
         self.dashboard.set_predictor(self.predict if model_file is not None else None)
 
+    def show_saved_history(self, model_file: Any) -> None:
+        """Show an opened model file's saved epochs in the views, as a finished run."""
+        from studio.gui.plots.history import events_from_saved_metrics
+
+        resume = model_file.resume if isinstance(model_file.resume, dict) else {}
+        plan = resume.get("plan") if isinstance(resume.get("plan"), dict) else {}
+        steps = plan.get("steps_per_epoch")
+        steps = steps if isinstance(steps, int) else None
+        metrics, classes = list(model_file.metrics), list(model_file.classes)
+        for event in events_from_saved_metrics(metrics, classes, steps):
+            self.dashboard.handle_event(event)
+
     def _on_data(self, data: Any) -> None:
         """Validation images for the gallery, the confusion matrix and the probe picker."""
         if data is None:

@@ -296,3 +296,73 @@ class RunStore:
         run.failed = event
         run.version += 1
         return run
+
+
+def events_from_saved_metrics(
+    metrics: list[dict], classes: list[str], steps_per_epoch: int | None = None
+) -> list[object]:
+    """The events a finished run would have sent, rebuilt from a model file's metric history,
+    so an opened ``.pt`` shows its curves, per-class accuracy and last confusion matrix.
+
+    Only epoch-level figures are saved (no per-batch loss); entries that are not
+    complete epoch records are skipped.
+    """
+    epochs = [m for m in metrics if isinstance(m, dict) and _is_epoch_record(m)]
+    if not epochs:
+        return []
+    steps = int(steps_per_epoch) if steps_per_epoch and steps_per_epoch > 0 else 1
+    k = len(classes)
+    events: list[object] = [
+        TrainingStarted(
+            epochs=int(epochs[-1]["epoch"]),
+            first_epoch=1,
+            steps_per_epoch=steps,
+            classes=list(classes),
+            device="",
+            loss="",
+        )
+    ]
+    best: tuple[float, int] | None = None
+    for entry in epochs:
+        accuracy = float(entry["val_accuracy"])
+        is_best = best is None or accuracy > best[0]
+        if is_best:
+            best = (accuracy, int(entry["epoch"]))
+        confusion = np.asarray(entry.get("confusion") or np.zeros((k, k)), dtype=np.int64)
+        if confusion.shape != (k, k):
+            confusion = np.zeros((k, k), dtype=np.int64)
+        events.append(
+            EpochEnded(
+                epoch=int(entry["epoch"]),
+                train_loss=float(entry.get("train_loss", math.nan)),
+                train_accuracy=float(entry.get("train_accuracy", math.nan)),
+                val_loss=float(entry.get("val_loss", math.nan)),
+                val_accuracy=accuracy,
+                per_class_accuracy={
+                    str(name): float(value)
+                    for name, value in dict(entry.get("per_class_accuracy") or {}).items()
+                },
+                confusion=confusion,
+                lr=float(entry.get("lr", math.nan)),
+                seconds=float(entry.get("seconds", math.nan)),
+                samples_per_second=math.nan,
+                is_best=is_best,
+            )
+        )
+    events.append(
+        TrainingFinished(
+            "completed",
+            int(epochs[-1]["epoch"]),
+            best[1] if best else None,
+            best[0] if best else None,
+            float(sum(float(e.get("seconds", 0.0) or 0.0) for e in epochs)),
+        )
+    )
+    return events
+
+
+def _is_epoch_record(entry: dict) -> bool:
+    try:
+        return int(entry["epoch"]) >= 1 and math.isfinite(float(entry["val_accuracy"]))
+    except (KeyError, TypeError, ValueError):
+        return False
