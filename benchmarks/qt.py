@@ -22,30 +22,6 @@ def _quiet_offscreen(kind, context, message: str) -> None:
         print(message, file=sys.stderr)
 
 
-def wait_until(predicate, timeout_s: float = 600.0) -> None:
-    """Run the event loop until ``predicate()`` holds (a benchmark, so no pytest-qt here)."""
-    import time
-
-    from PySide6.QtCore import QEventLoop, QTimer
-
-    loop = QEventLoop()
-    timer = QTimer()
-    timer.setInterval(5)
-    deadline = time.monotonic() + timeout_s
-
-    def check() -> None:
-        if predicate() or time.monotonic() > deadline:
-            loop.quit()
-
-    timer.timeout.connect(check)
-    timer.start()
-    if not predicate():
-        loop.exec()
-    timer.stop()
-    if not predicate():
-        raise TimeoutError("the benchmark waited too long for the window")
-
-
 def cycle_tabs(tabs, interval_ms: int):
     """A started timer that shows the next tab every ``interval_ms``: every view gets painted."""
     from PySide6.QtCore import QTimer

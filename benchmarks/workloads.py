@@ -48,6 +48,36 @@ def seeded_model(project: Project) -> nn.Sequential:
     return model
 
 
+def trainer_rate(
+    project: Project, data: LoadedData, *, num_threads: int | None = None, own_thread: bool = False
+) -> float:
+    """Mean training samples/s of the app's trainer over the project's epochs.
+
+    ``own_thread`` runs it on a fresh thread, as the window does: a thread that has run
+    torch in parallel keeps an OpenMP pool, and a second pool would slow a later run on
+    another thread (see ``studio.gui.background.keep_this_thread_single_threaded``).
+    """
+    import threading
+
+    from studio.core.training.events import EpochEnded
+    from studio.core.training.trainer import Trainer
+
+    rates: list[float] = []
+    trainer = Trainer(project, data=data, num_threads=num_threads)
+    trainer.add_observer(
+        lambda e: rates.append(e.samples_per_second) if isinstance(e, EpochEnded) else None
+    )
+    if own_thread:
+        worker = threading.Thread(target=trainer.run)
+        worker.start()
+        worker.join()
+    else:
+        trainer.run()
+    if not rates:
+        raise RuntimeError("the trainer finished without an epoch")
+    return float(np.mean(rates))
+
+
 def hand_loop(project: Project, data: LoadedData, epochs: int) -> float:
     """Train and validate like the trainer, written by hand over preloaded float tensors.
 

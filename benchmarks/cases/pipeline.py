@@ -7,8 +7,6 @@ from __future__ import annotations
 from benchmarks import workloads
 from benchmarks.harness import Budget, CaseResult, Spread, alternate, ratios
 from studio.core.training import factories
-from studio.core.training.events import EpochEnded
-from studio.core.training.trainer import Trainer
 
 NAME = "input pipeline"
 TARGET = 2.5
@@ -24,13 +22,7 @@ def run(budget: Budget) -> list[CaseResult]:
     n = int(data.train_images.shape[0])
 
     def trainer_rate() -> float:
-        rates: list[float] = []
-        trainer = Trainer(project, data=data, epochs=1)
-        trainer.add_observer(
-            lambda e: rates.append(e.samples_per_second) if isinstance(e, EpochEnded) else None
-        )
-        trainer.run()
-        return rates[-1]
+        return workloads.trainer_rate(project, data)
 
     def tutorial_rate(workers: int = workloads.TUTORIAL_WORKERS) -> float:
         train_loader, _ = workloads.tutorial_loaders(batch, limit, workers)

@@ -10,7 +10,6 @@ speed comes from the run's own ``EpochEnded`` events, as on the headless side.
 from __future__ import annotations
 
 import os
-import threading
 import time
 
 import numpy as np
@@ -19,7 +18,6 @@ from benchmarks import workloads
 from benchmarks.harness import Budget, CaseResult, Spread, alternate, ratios
 from benchmarks.qt import application, cycle_tabs
 from studio.core.training.events import EpochEnded
-from studio.core.training.trainer import Trainer
 
 NAME = "views"
 TARGET = 0.95
@@ -99,22 +97,13 @@ class WindowRun:
 
 
 def headless_rate(epochs: int) -> float:
-    """The trainer as the CLI runs it, with all cores, on a thread of its own.
-
-    Not on this (the GUI) thread: a thread that has run torch in parallel keeps an
-    OpenMP pool, and a second pool would slow the window's runs (see
-    ``studio.gui.background.keep_this_thread_single_threaded``).
-    """
-    project = workloads.project_with(epochs=epochs)
-    rates: list[float] = []
-    trainer = Trainer(project, data=workloads.default_data(), num_threads=os.cpu_count() or 1)
-    trainer.add_observer(
-        lambda e: rates.append(e.samples_per_second) if isinstance(e, EpochEnded) else None
+    """The trainer as the CLI runs it, with all cores, on a thread of its own."""
+    return workloads.trainer_rate(
+        workloads.project_with(epochs=epochs),
+        workloads.default_data(),
+        num_threads=os.cpu_count() or 1,
+        own_thread=True,
     )
-    worker = threading.Thread(target=trainer.run)
-    worker.start()
-    worker.join()
-    return float(np.mean(rates))
 
 
 def run(budget: Budget) -> list[CaseResult]:

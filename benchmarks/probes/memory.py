@@ -43,28 +43,11 @@ def headless(epochs: int) -> None:
 
 def in_window(epochs: int) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QEventLoop
+    from benchmarks.cases.window import WindowRun
 
-    from benchmarks.qt import application, cycle_tabs
-    from studio.core.templates import default_project
-    from studio.gui.main_window import MainWindow
-
-    app = application()
-    project = default_project()
-    project.training.epochs = epochs
-    window = MainWindow(project)
-    window.resize(1400, 860)
-    window.show()
-    tabs = window.session.dashboard.tabs
-    loop = QEventLoop()
-    window.session.controller.finished.connect(loop.quit)
-    switcher = cycle_tabs(tabs, 1000)
-    window.start_training()
-    loop.exec()
-    switcher.stop()
-    window.document.undo_stack.setClean()
-    window.close()
-    app.processEvents()
+    run = WindowRun(epochs, tick=False)
+    run()
+    run.close()
 
 
 def main() -> int:

@@ -25,12 +25,8 @@ from studio.core.training.events import (
 )
 from studio.gui.background import TorchLoader
 from studio.gui.i18n import diagnostic_text, translate_message
-from studio.gui.plots.dashboard import TrainingDashboard
+from studio.gui.plots.dashboard import STATUS_INTERVAL_S, TrainingDashboard
 from studio.gui.workers import TrainingController
-
-PROGRESS_INTERVAL_S = 0.25
-"""Least time between two progress-bar and speed updates. Each repaints part of the
-window; at the trainer's 10 reports a second they cost the GUI thread ~1 % of a core."""
 
 log = logging.getLogger(__name__)
 
@@ -152,9 +148,11 @@ class TrainingSession(QObject):
             if event.notes:
                 self._panel.progress_label.setText(" ".join(event.notes))
         elif isinstance(event, BatchProgress):
+            # The progress bar and speed follow the dashboard's status line (4 Hz), not the
+            # trainer's 10 reports a second: each update repaints part of the window.
             now = time.monotonic()
             end_of_epoch = event.step == event.steps_per_epoch
-            if now - self._last_progress < PROGRESS_INTERVAL_S and not end_of_epoch:
+            if now - self._last_progress < STATUS_INTERVAL_S and not end_of_epoch:
                 return
             self._last_progress = now
             self._panel.show_batch(

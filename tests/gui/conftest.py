@@ -1,9 +1,11 @@
-"""GUI test set-up: no modal dialog may ever block a test run."""
+"""GUI test set-up: no modal dialog may ever block a test run; a shown main window."""
 
 from __future__ import annotations
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
+
+from studio.gui.main_window import MainWindow
 
 
 @pytest.fixture(autouse=True)
@@ -27,3 +29,14 @@ def message_boxes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
         QMessageBox, "information", record("information", QMessageBox.StandardButton.Ok)
     )
     return shown
+
+
+@pytest.fixture
+def window(qtbot):
+    """A shown main window on the default project, closed without questions afterwards."""
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.document.undo_stack.setClean()
+    win.session.shutdown()

@@ -8,7 +8,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QByteArray, QMimeData, Qt, QTimer
 from PySide6.QtWidgets import (
     QLabel,
@@ -24,16 +23,6 @@ from studio.gui import MainWindow
 from studio.gui.models.architecture_model import BLOCK_MIME, LAYER_MIME
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def window(qtbot):
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.document.undo_stack.setClean()
-    win.session.shutdown()
 
 
 def stack(win) -> QListView:

@@ -11,7 +11,6 @@ from studio.core.io.model_file import save_model
 from studio.core.templates import default_project
 from studio.core.training.events import EpochEnded, TrainingFinished, TrainingStarted
 from studio.core.training.trainer import Trainer
-from studio.gui.main_window import MainWindow
 from studio.gui.plots.history import events_from_saved_metrics
 
 
@@ -37,15 +36,13 @@ def test_saved_metrics_become_a_finished_run_and_junk_is_skipped() -> None:
 
 
 @pytest.mark.slow
-def test_opening_a_model_file_shows_its_history(qtbot, tmp_path: Path) -> None:
+def test_opening_a_model_file_shows_its_history(window, tmp_path: Path) -> None:
     project = default_project()
     trainer = Trainer(project, epochs=2)
     trainer.run()
     path = tmp_path / "lenet.pt"
     save_model(path, trainer.to_model_file(best=False))
 
-    window = MainWindow()
-    qtbot.addWidget(window)
     window.open_project(path)
     dashboard = window.session.dashboard
     run = dashboard.store.current
@@ -56,5 +53,3 @@ def test_opening_a_model_file_shows_its_history(qtbot, tmp_path: Path) -> None:
     dashboard.flush()
     assert np.array_equal(dashboard.confusion_view.counts, np.asarray(history[-1]["confusion"]))
     assert len(dashboard.accuracy_view.val_curve.getData()[0]) == 2
-    window.document.undo_stack.setClean()
-    window.session.shutdown()

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import QLabel, QPushButton, QTreeWidget
 
 from studio.core.architecture import Architecture, Block
 from studio.core.errors import StudioError
-from studio.gui import MainWindow
 from studio.gui.app import install_translations, parse_args
 from studio.gui.i18n import LANGUAGE_KEY, error_text, translate_message
 
@@ -25,15 +24,10 @@ def chinese(qapp):
         qapp.removeTranslator(translator)
 
 
-@pytest.fixture
-def window(qtbot):
+@pytest.fixture(autouse=True)
+def system_language():
+    """Each test starts from the default choice (settings outlive a test in one process)."""
     QSettings().setValue(LANGUAGE_KEY, "system")
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.document.undo_stack.setClean()
-    win.session.shutdown()
 
 
 def caught(action) -> StudioError:
