@@ -5,18 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from studio.core.errors import FileFormatError
+from studio.core.io.atomic import read_head
 from studio.core.io.model_file import ModelFile, load_model, load_weights
 from studio.core.io.project_file import load_project
 from studio.core.project import Project
 
 
 def is_model_path(path: str | Path) -> bool:
-    """Model files are zip archives (torch.save); projects are JSON text."""
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(4)
-    except OSError:
-        return False
+    """Model files are zip archives (torch.save); projects are JSON text.
+
+    Only a regular file is looked into, so a FIFO or a device never blocks here.
+    """
+    head = read_head(path, 4)
     return head.startswith(b"PK") or head[:1] == b"\x80"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from studio.core.io.atomic import write_atomic
+from studio.core.io.outputs import check_output
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -20,6 +21,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--model-only", action="store_true", help="write only the nn.Sequential definition"
     )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing file (never the project itself)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -28,6 +34,7 @@ def run(args: argparse.Namespace) -> int:
     from studio.core.codegen.model_code import model_definition
     from studio.core.codegen.script import export_script
 
+    check_output(args.output, [args.project], force=args.force)
     project, _ = load_project_or_model(args.project)
     if args.model_only:
         text = "from torch import nn\n\n" + model_definition(project.architecture)

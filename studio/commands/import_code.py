@@ -42,21 +42,19 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "pass) to import an nn.Module class; this executes code from the file",
     )
     parser.add_argument("-o", "--output", required=True, metavar="PROJECT.json", help="project")
-    parser.add_argument("--force", action="store_true", help="overwrite an existing file")
+    parser.add_argument(
+        "--force", action="store_true", help="replace an existing file (never the code file itself)"
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from studio.commands.summary import project_report, render_table
     from studio.core.codegen.importer import import_code
+    from studio.core.io.outputs import check_output
     from studio.core.io.project_file import save_project
 
-    target = Path(args.output)
-    if target.exists() and not args.force:
-        raise FileFormatError(
-            "{path} already exists. Choose another name, or add --force to overwrite it.",
-            path=str(target),
-        )
+    target = check_output(args.output, [args.code], force=args.force)
     shape = _shape(args.input_shape)
     source = read_source(Path(args.code))
     result = import_code(source, input_shape=shape, trust=args.trust, filename=str(args.code))
@@ -86,22 +84,16 @@ def _shape(text: str | None) -> tuple[int, ...] | None:
 
 
 def read_source(path: Path) -> str:
-    """The file's text, with one clear sentence for a missing, huge or binary file."""
+    """The file's text, with one clear sentence for a missing, huge, special or binary file."""
+    from studio.core.io.atomic import read_file
+
     try:
-        if path.stat().st_size > MAX_SOURCE_BYTES:
-            raise CodeImportError(
-                "{path} is too large to be a Python file with a network.", path=str(path)
-            )
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CodeImportError("There is no file at {path}.", path=str(path)) from None
-    except IsADirectoryError:
-        raise CodeImportError("{path} is a folder, not a Python file.", path=str(path)) from None
+        raw = read_file(path, "Python file", MAX_SOURCE_BYTES)
+    except FileFormatError as error:
+        raise CodeImportError("{detail}", detail=error) from None
+    try:
+        return raw.decode("utf-8")
     except UnicodeDecodeError:
         raise CodeImportError(
             "{path} is not UTF-8 text, so it is not a Python file.", path=str(path)
-        ) from None
-    except OSError as error:
-        raise CodeImportError(
-            "Could not read {path}: {reason}.", path=str(path), reason=error.strerror
         ) from None

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from studio.core.errors import FileFormatError
+from studio.core.io.outputs import check_output
 from studio.core.io.project_file import save_project
 from studio.core.templates import DEFAULT_TEMPLATE, TEMPLATES, get_template
 
@@ -23,18 +22,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help=f"template name (default: {DEFAULT_TEMPLATE}); one of: {', '.join(TEMPLATES)}",
     )
     parser.add_argument("-o", "--output", required=True, metavar="FILE.json", help="project file")
-    parser.add_argument("--force", action="store_true", help="overwrite an existing file")
+    parser.add_argument("--force", action="store_true", help="replace an existing file")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     project = get_template(args.template)
-    target = Path(args.output)
-    if target.exists() and not args.force:
-        raise FileFormatError(
-            "{path} already exists. Choose another name, or add --force to overwrite it.",
-            path=str(target),
-        )
+    target = check_output(args.output, force=args.force)
     save_project(target, project)
     print(f"Wrote {target} ({project.name}).")
     return 0

@@ -45,11 +45,30 @@ def project_report(project: Project) -> Report:
 def run(args: argparse.Namespace) -> int:
     project, _ = load_project_or_model(args.file)
     report = project_report(project)
+    too_large = memory_problem(project, report)
+    ok = report.ok and too_large is None
     if args.json:
-        print(json.dumps({"name": project.name, **report.to_json()}, indent=2, ensure_ascii=False))
-        return 0 if report.ok else 1
+        data = {"name": project.name, **report.to_json()}
+        if too_large:
+            data["errors"].append({"index": -1, "message": too_large})
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return 0 if ok else 1
     print(render_table(project, report))
-    return 0 if report.ok else 1
+    if too_large:
+        print(f"ERROR: {too_large}")
+    return 0 if ok else 1
+
+
+def memory_problem(project: Project, report: Report) -> str | None:
+    """Why training this network cannot fit in this computer's memory, or None."""
+    from studio.core.errors import StudioError
+    from studio.core.memory import check_fits
+
+    try:
+        check_fits(report, project.training.batch_size, training=True)
+    except StudioError as error:
+        return error.message
+    return None
 
 
 def render_table(project: Project, report: Report) -> str:

@@ -15,7 +15,8 @@ from typing import Any, TextIO
 from studio.commands.common import load_project_or_model
 from studio.core.errors import FileFormatError
 from studio.core.io.atomic import write_atomic
-from studio.core.io.model_file import load_model, save_model
+from studio.core.io.model_file import ModelFile, load_model, save_model
+from studio.core.io.outputs import check_folder_writable, free_name, refuse_input, same_file
 from studio.core.training.events import (
     BatchProgress,
     EpochEnded,
@@ -57,13 +58,24 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--device", metavar="D", help="auto, cpu, cuda, cuda:1 or mps (default: the project's)"
     )
     parser.add_argument(
-        "--out", metavar="MODEL.pt", help="model file to write (default: beside the project)"
+        "--out",
+        metavar="MODEL.pt",
+        help="model file to write (default: beside the project). If the file exists, the "
+        "model is saved under the next free name (MODEL-2.pt, MODEL-3.pt, …) and a line says "
+        "so; --force replaces it instead. An input file is never written to.",
     )
     parser.add_argument(
         "--resume", metavar="MODEL.pt", help="continue the run saved in this model file"
     )
     parser.add_argument(
-        "--metrics-json", metavar="FILE", help="also write the per-epoch metrics as JSON"
+        "--metrics-json",
+        metavar="FILE",
+        help="also write the per-epoch metrics as JSON (an existing file is kept as for --out)",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace existing --out / --metrics-json files instead of picking a free name",
     )
     parser.add_argument("--quiet", action="store_true", help="print only the saved file")
     parser.set_defaults(run=run)
@@ -82,12 +94,17 @@ def _positive_int(text: str) -> int:
 def run(args: argparse.Namespace) -> int:
     from studio.core.training.trainer import Trainer  # torch loads only for this verb
 
+    inputs = [args.project, args.resume]
+    if args.out:
+        refuse_input(args.out, inputs)
+    if args.metrics_json:
+        refuse_input(args.metrics_json, [*inputs, args.out])
     project, model_file = load_project_or_model(args.project)
     resume_from = load_model(args.resume) if args.resume else model_file
     out = Path(args.out) if args.out else Path(args.project).with_suffix(".pt")
-    _check_folder(out)
+    check_folder_writable(out)
     if args.metrics_json:
-        _check_folder(Path(args.metrics_json))
+        check_folder_writable(Path(args.metrics_json))
 
     trainer = Trainer(project, resume_from=resume_from, device=args.device, epochs=args.epochs)
     printer = ProgressPrinter(quiet=args.quiet)
@@ -97,11 +114,13 @@ def run(args: argparse.Namespace) -> int:
     printer.clear_bar()
 
     if args.metrics_json and trainer.model is not None:
-        write_metrics_json(Path(args.metrics_json), result.history)
+        metrics_path = _output_name(Path(args.metrics_json), inputs, args.force, "metrics")
+        write_metrics_json(metrics_path, result.history)
+        inputs.append(metrics_path)
     saved = trainer.model is not None and (result.reason != "failed" or result.best_epoch)
     if saved:
         model = trainer.to_model_file(best=True)
-        save_model(out, model)
+        out = save_with_fallback(_output_name(out, inputs, args.force, "model"), model, args)
         if not args.quiet and result.history:
             print(per_class_table(result.history, result.best_epoch, model.classes))
         print(_saved_line(out, result.best_epoch, result.best_val_accuracy))
@@ -113,15 +132,46 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check_folder(path: Path) -> None:
-    """Fail before training, not after it, when the output cannot be written there."""
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise FileFormatError(
-            "The folder {folder} does not exist; create it or choose another place for {name}.",
-            folder=str(folder),
-            name=path.name,
+def _output_name(path: Path, inputs: list[Any], force: bool, what: str) -> Path:
+    """``path`` itself with ``force`` (unless it is an input), else the next free name."""
+    if force and not any(s is not None and same_file(path, s) for s in inputs):
+        return path
+    target = free_name(path, inputs)
+    if target != path:
+        print(
+            f"{path} already exists (or is an input), so the {what} is saved as {target.name} "
+            "instead; add --force to replace it.",
+            file=sys.stderr,
         )
+    return target
+
+
+def save_with_fallback(out: Path, model: ModelFile, args: argparse.Namespace) -> Path:
+    """Save the model; if that fails, save it beside the project or in the state folder.
+
+    The trained weights are never thrown away for want of a writable folder: the
+    error then names where the model went.
+    """
+    from studio.logs import user_state_dir
+
+    try:
+        save_model(out, model)
+        return out
+    except FileFormatError as error:
+        inputs = [args.project, args.resume]
+        for folder in (Path(args.project).parent, user_state_dir() / "models"):
+            candidate = free_name(folder / out.name, inputs)
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                save_model(candidate, model)
+            except (FileFormatError, OSError):
+                continue
+            raise FileFormatError(
+                "{detail} The trained model was saved to {fallback} instead.",
+                detail=error,
+                fallback=str(candidate),
+            ) from error
+        raise
 
 
 def _saved_line(out: Path, best_epoch: int | None, best_acc: float | None) -> str:

@@ -151,7 +151,9 @@ class Architecture:
     def build(self) -> Any:
         """Return an ``nn.Sequential`` whose state_dict keys are ``0.weight``, ``3.bias``, …
 
-        Raises ``ArchitectureError`` naming the first layer that cannot be built.
+        Raises ``ArchitectureError`` naming the first layer that cannot be built, or
+        saying how much memory a network too large for this computer would need. Under
+        ``with torch.device("meta")`` it builds shapes only, allocating nothing.
         """
         from torch import nn
 
@@ -169,6 +171,10 @@ class Architecture:
                 block=self._blocks[first.index].type,
                 message=Message(first.template, first.args),
             )
+        if _allocates():
+            from studio.core.memory import check_fits
+
+            check_fits(report)  # before torch allocates what a file merely claims
         modules = []
         for block, layer in zip(self._blocks, report.layers, strict=True):
             modules.append(get_spec(block.type).build(layer.input_shape, block.params))
@@ -222,6 +228,13 @@ class Architecture:
         if len(blocks) > MAX_LAYERS:
             raise ArchitectureError("A network can have at most {n} layers.", n=MAX_LAYERS)
         return cls(data.get("input_shape", ()), blocks)
+
+
+def _allocates() -> bool:
+    """False while building on torch's ``meta`` device, which only records shapes."""
+    import torch
+
+    return torch.get_default_device().type != "meta"
 
 
 def _check_input_shape(shape: Iterable[int]) -> Shape:

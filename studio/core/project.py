@@ -146,7 +146,13 @@ def check_setting(key: str, value: Any, default: Any, section: str = "training")
                 choices=", ".join(choices),
             )
         return value
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise FileFormatError("{section}.{key} must be a number.", section=section, key=key)
+    if isinstance(value, int) and value.bit_length() > 63:  # beyond float's exact range
+        raise FileFormatError(
+            "{section}.{key} is a number far too large for any setting.", section=section, key=key
+        )
+    if not math.isfinite(value):
         raise FileFormatError("{section}.{key} must be a number.", section=section, key=key)
     if isinstance(default, int) and not float(value).is_integer():
         raise FileFormatError("{section}.{key} must be a whole number.", section=section, key=key)

@@ -68,12 +68,14 @@ class ParamSpec:
             return Message(
                 "{name} must be a number, not {value!r}.", {"name": name, "value": value}
             )
+        if isinstance(value, int) and value.bit_length() > 63:  # float(value) could overflow
+            return Message("{name} is a number far too large for this setting.", {"name": name})
+        if isinstance(value, float) and not math.isfinite(value):
+            return Message("{name} must be a finite number.", {"name": name})
         if self.kind == "int" and not float(value).is_integer():
             return Message(
                 "{name} must be a whole number, not {value}.", {"name": name, "value": value}
             )
-        if isinstance(value, float) and not math.isfinite(value):
-            return Message("{name} must be a finite number.", {"name": name})
         if self.minimum is not None and value < self.minimum:
             return Message(
                 "{name} must be at least {low}, not {value}.",

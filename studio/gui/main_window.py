@@ -296,6 +296,15 @@ class MainWindow(QMainWindow):
             return self.save()
         return answer == QMessageBox.StandardButton.Discard
 
+    def _confirm_replace(self, path: str) -> bool:
+        answer = QMessageBox.question(
+            self,
+            self.tr("Replace file"),
+            self.tr("%1 already exists. Replace it?").replace("%1", Path(path).name),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
     def new_blank(self) -> None:
         if self.session.running or not self._confirm_discard():
             return
@@ -342,7 +351,9 @@ class MainWindow(QMainWindow):
         if not path:
             return False
         if not path.endswith(".json"):
-            path += ".json"
+            path += ".json"  # the dialog confirmed the name without it: ask for this one
+            if Path(path).exists() and not self._confirm_replace(path):
+                return False
         self._remember_folder(path)
         try:
             self.save_project(path)

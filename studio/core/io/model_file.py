@@ -22,12 +22,14 @@ import torch
 
 from studio import __version__
 from studio.core.errors import ArchitectureError, FileFormatError, StudioError
+from studio.core.io import model_checks as checks
 from studio.core.io.atomic import read_file, write_atomic
 from studio.core.io.project_file import project_from_json, project_to_json
 from studio.core.project import Project
 
 FORMAT = "sequential-studio-model"
 VERSION = 1
+MAX_MODEL_BYTES = 4_000_000_000
 _ALLOWED_DTYPES = {
     torch.float32,
     torch.float64,
@@ -83,7 +85,7 @@ def read_torch_file(path: str | os.PathLike[str]) -> Any:
     """``torch.load`` with ``weights_only=True``, every failure turned into one sentence."""
     target = Path(path)
     name = target.name
-    raw = read_file(target, "model file")
+    raw = read_file(target, "model file", MAX_MODEL_BYTES)
     if not raw:
         raise FileFormatError("{name} is empty (0 bytes). It is not a model file.", name=name)
     try:
@@ -112,7 +114,7 @@ def _damaged(name: str) -> FileFormatError:
 
 
 def load_model(path: str | os.PathLike[str]) -> ModelFile:
-    """Read and check a Sequential Studio model file."""
+    """Read and check a Sequential Studio model file: every field, then the weights."""
     name = Path(path).name
     data = read_torch_file(path)
     if not isinstance(data, Mapping) or data.get("format") != FORMAT:
@@ -126,9 +128,7 @@ def load_model(path: str | os.PathLike[str]) -> ModelFile:
         raise FileFormatError(
             "{name} is a PyTorch file, but not a Sequential Studio model.", name=name
         )
-    version = data.get("version")
-    if not isinstance(version, int) or version < 1:
-        raise FileFormatError("{name} has no valid format version.", name=name)
+    version = checks.check_version(data.get("version"), name)
     if version > VERSION:
         raise FileFormatError(
             "{name} was written by a newer version of Sequential Studio (model format {v}; "
@@ -138,24 +138,23 @@ def load_model(path: str | os.PathLike[str]) -> ModelFile:
             ours=VERSION,
         )
     project = project_from_json(data.get("project"), name)
+    mean, std = checks.check_normalization(
+        data.get("normalization"), project.architecture.input_shape, name
+    )
+    classes = checks.check_classes(data.get("classes"), name)
+    metrics = checks.check_metrics(data.get("metrics"), name)
+    resume = checks.check_resume(data.get("resume"), name)
     state_dict = data.get("state_dict")
     check_weights(state_dict, project, name)
-    norm = data.get("normalization") or {}
-    classes = data.get("classes") or []
-    metrics = data.get("metrics") or []
-    if not isinstance(classes, list) or not all(isinstance(c, str) for c in classes):
-        raise FileFormatError("{name} has malformed class names.", name=name)
-    if not isinstance(metrics, list):
-        raise FileFormatError("{name} has a malformed metric history.", name=name)
-    resume = data.get("resume")
+    checks.check_finite(state_dict, name)
     return ModelFile(
         project=project,
         state_dict=dict(state_dict),
-        classes=list(classes),
-        mean=_floats(norm.get("mean", ()), name),
-        std=_floats(norm.get("std", ()), name),
-        metrics=list(metrics),
-        resume=resume if isinstance(resume, dict) else None,
+        classes=classes,
+        mean=mean,
+        std=std,
+        metrics=metrics,
+        resume=resume,
     )
 
 
@@ -168,6 +167,7 @@ def load_weights(path: str | os.PathLike[str], project: Project) -> dict[str, to
     elif isinstance(data, Mapping) and is_state_dict(data.get("model_state_dict")):
         data = data["model_state_dict"]
     check_weights(data, project, name)
+    checks.check_finite(data, name)
     return dict(data)
 
 
@@ -179,28 +179,32 @@ def is_state_dict(data: Any) -> bool:
     )
 
 
-def check_weights(state_dict: Any, project: Project, name: str) -> None:
-    """Check keys, shapes and dtypes against the project's network; refuse sparse tensors."""
-    if not isinstance(state_dict, Mapping):
-        raise FileFormatError("{name} has no weights.", name=name)
-    for key, tensor in state_dict.items():
-        if not isinstance(key, str) or not isinstance(tensor, torch.Tensor):
-            raise FileFormatError("{name} has weights that are not plain tensors.", name=name)
-        if tensor.layout != torch.strided or tensor.dtype not in _ALLOWED_DTYPES:
-            raise FileFormatError(
-                "{name} has an unsupported tensor {key} ({kind}); only dense tensors are read.",
-                name=name,
-                key=key,
-                kind=str(tensor.layout if tensor.layout != torch.strided else tensor.dtype),
-            )
+def expected_shapes(project: Project, name: str) -> dict[str, tuple[int, ...]]:
+    """The state_dict shapes the project's network has, found without allocating it.
+
+    The network is built on torch's ``meta`` device, which records shapes only, so a
+    file that claims a huge network costs nothing here.
+    """
     try:
-        expected = project.architecture.build().state_dict()
+        with torch.device("meta"):
+            expected = project.architecture.build().state_dict()
     except ArchitectureError as error:
         raise FileFormatError(
             "{name} has an architecture that cannot be built: {detail}",
             name=name,
-            detail=error.message,
+            detail=error,
         ) from error
+    return {key: tuple(tensor.shape) for key, tensor in expected.items()}
+
+
+def check_weights(state_dict: Any, project: Project, name: str) -> None:
+    """Check keys, shapes and dtypes against the project's network; refuse sparse tensors.
+
+    Only after the saved tensors match the shapes computed without allocating is it
+    safe to build the network for real.
+    """
+    checks.check_state_entries(state_dict, tuple(_ALLOWED_DTYPES), name)
+    expected = expected_shapes(project, name)
     missing = [k for k in expected if k not in state_dict]
     extra = [k for k in state_dict if k not in expected]
     if missing or extra:
@@ -215,23 +219,16 @@ def check_weights(state_dict: Any, project: Project, name: str) -> None:
             name=name,
             detail="; ".join(parts),
         )
-    for key, tensor in expected.items():
-        if tuple(state_dict[key].shape) != tuple(tensor.shape):
+    for key, shape in expected.items():
+        if tuple(state_dict[key].shape) != shape:
             raise FileFormatError(
                 "The weights in {name} do not fit this network: {key} has shape {got}, the "
                 "network needs {want}.",
                 name=name,
                 key=key,
                 got=list(state_dict[key].shape),
-                want=list(tensor.shape),
+                want=list(shape),
             )
-
-
-def _floats(values: Any, name: str) -> tuple[float, ...]:
-    try:
-        return tuple(float(v) for v in values)
-    except (TypeError, ValueError):
-        raise FileFormatError("{name} has malformed normalisation values.", name=name) from None
 
 
 __all__ = [

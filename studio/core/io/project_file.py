@@ -19,6 +19,9 @@ from studio.core.project import Project
 FORMAT = "sequential-studio-project"
 SCHEMA_VERSION = 1
 MAX_PROJECT_BYTES = 20_000_000
+MAX_NUMBER_DIGITS = 30
+"""No setting needs more digits; longer numbers are refused while parsing (Python's own
+limit of 4,300 digits would otherwise surface as a bare ValueError)."""
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 MIGRATIONS: dict[int, Migration] = {
@@ -46,9 +49,21 @@ def load_project(path: str | os.PathLike[str]) -> Project:
 def project_from_bytes(raw: bytes, name: str = "the project") -> Project:
     if not raw.strip():
         raise FileFormatError("{name} is empty. It is not a Sequential Studio project.", name=name)
+
+    def parse_int(text: str) -> int:
+        digits = len(text.lstrip("-"))
+        if digits > MAX_NUMBER_DIGITS:
+            raise FileFormatError(
+                "{name} holds a number with {digits} digits, far beyond any setting. The file "
+                "is damaged or is not a Sequential Studio project.",
+                name=name,
+                digits=digits,
+            )
+        return int(text)
+
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        data = json.loads(raw.decode("utf-8"), parse_int=parse_int)
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise FileFormatError(
             "{name} is not valid JSON, so it is not a readable project. It may be damaged or "
             "be another kind of file.",

@@ -68,8 +68,18 @@ def reset_hyperparameters(optimizer: torch.optim.Optimizer) -> None:
 
 
 def fast_forward(scheduler: torch.optim.lr_scheduler.LRScheduler, steps: int) -> None:
-    """Step a fresh schedule ``steps`` times without training (torch warns; that is expected)."""
+    """Put a fresh schedule where it would be after ``steps`` batches, in one step.
+
+    The schedule's position is set directly (StepLR and cosine have closed forms,
+    one-cycle computes its rate from the position), so a resume step count of any
+    size costs the same; it is also bounded by the schedule's own length.
+    """
+    steps = max(0, int(steps))
+    total = getattr(scheduler, "total_steps", None)
+    if isinstance(total, int):
+        steps = min(steps, total)
+    if steps == 0:
+        return
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for _ in range(steps):
-            scheduler.step()
+        warnings.simplefilter("ignore")  # torch deprecates step(epoch); it is the direct way
+        scheduler.step(steps)

@@ -32,6 +32,7 @@ from studio.core.project import Project
 from studio.core.registry import format_shape
 from studio.core.shapes import analyse, resolve_loss
 from studio.core.training import factories
+from studio.core.memory import check_fits
 from studio.core.training.checkpoint import (
     fast_forward,
     reset_hyperparameters,
@@ -333,6 +334,9 @@ class Trainer:
         """Load and check the data and network, then build model, optimizer and schedule."""
         cfg = self._project.training
         arch = self._project.architecture
+        device = factories.resolve_device(self._device_name or cfg.device)
+        # before loading data or allocating: a network a file merely claims may not fit
+        check_fits(analyse(arch), cfg.batch_size, device, training=True)
         data = self._data
         if data is None:
             from studio.core.data import load_dataset
@@ -367,7 +371,6 @@ class Trainer:
                 "The loss is the mean squared error between the network's outputs and one-hot "
                 "targets."
             )
-        device = factories.resolve_device(self._device_name or cfg.device)
 
         torch.manual_seed(cfg.seed)
         model = arch.build()
