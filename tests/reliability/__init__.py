@@ -1,0 +1,1 @@
+"""Reliability: attacks on the program, kept as tests (pytest -m reliability)."""
