@@ -536,6 +536,14 @@
         <translation>%1 有未保存的更改。要先保存吗？</translation>
     </message>
     <message>
+        <source>Replace file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 already exists. Replace it?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Untitled</source>
         <translation>未命名</translation>
     </message>
@@ -1450,6 +1458,10 @@ true: {true}</source>
         <translation>BatchNorm1d 需要一维向量，但它收到的是 {shape} 的张量。请在这里改用 BatchNorm2d，或在它前面加一个 Flatten。</translation>
     </message>
     <message>
+        <source>Cannot write {name} in {folder}: {reason}. Choose another folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Could not make a PNG image of this plot for {path}. Try again once the plot shows data.</source>
         <translation>无法为 {path} 生成此图的 PNG 图像。请等图中有数据后再试。</translation>
     </message>
@@ -1564,6 +1576,14 @@ true: {true}</source>
     <message>
         <source>Linear needs a flat vector, but gets a {shape} tensor. Insert a Flatten before it.</source>
         <translation>Linear 需要一维向量，但它收到的是 {shape} 的张量。请在它前面插入一个 Flatten。</translation>
+    </message>
+    <message>
+        <source>Lower the batch size or make the network smaller.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Make the network smaller: fewer features, channels or a smaller input.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>NLL loss expects log-probabilities, but the network does not end with LogSoftmax. Add a LogSoftmax layer at the end.</source>
@@ -1794,6 +1814,10 @@ true: {true}</source>
         <translation>{name} 中的权重与这个网络不匹配：{key} 的形状是 {got}，而网络需要 {want}。</translation>
     </message>
     <message>
+        <source>The weights {key} in {name} contain NaN or infinite values, so the model cannot give meaningful predictions. Use an earlier copy or train it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>The {count} images at {height}×{width} do not fit in memory; use a smaller input size or fewer images.</source>
         <translation>{count} 张 {height}×{width} 的图像无法全部放入内存；请使用更小的输入大小或更少的图像。</translation>
     </message>
@@ -1846,6 +1870,10 @@ true: {true}</source>
         <translation>还没有训练好的模型：训练尚未开始。</translation>
     </message>
     <message>
+        <source>This network needs about {need} of memory ({params} for its {count} parameters, {acts} for the activations of a batch of {batch}), more than the {have} of {where}. {advice}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>This trainer has already run; make a new one to train again.</source>
         <translation>这个训练器已经运行过了；要再次训练，请新建一个。</translation>
     </message>
@@ -1870,6 +1898,14 @@ true: {true}</source>
         <translation>forward() 没有运行任何层，没有可导入的内容。</translation>
     </message>
     <message>
+        <source>the GPU {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>this computer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>{block} at the end is wrong for cross-entropy loss, which already applies log-softmax to raw scores. Remove this layer.</source>
         <translation>使用交叉熵损失时，末尾不应有 {block}：交叉熵损失已经会对原始得分做 log-softmax。请删除这一层。</translation>
     </message>
@@ -1892,6 +1928,10 @@ true: {true}</source>
     <message>
         <source>{detail}</source>
         <translation>{detail}</translation>
+    </message>
+    <message>
+        <source>{detail} The trained model was saved to {fallback} instead.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>{file} defines the nn.Module class {names} but no nn.Sequential. Importing a class means running the file&apos;s code, so run the import again with --trust if you trust this file.</source>
@@ -1938,8 +1978,40 @@ true: {true}</source>
         <translation>{name} 中不只有权重，还包含代码或 Python 对象，因此没有加载。只能打开纯权重文件；切勿信任来源不明的此类文件。</translation>
     </message>
     <message>
-        <source>{name} has a malformed metric history.</source>
-        <translation>{name} 中的指标历史格式不正确。</translation>
+        <source>{name} has a malformed metric history (each epoch needs a whole epoch number, in order, and numeric values). The file is damaged; use another copy.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} has a malformed or implausible training state (epoch, step or schedule), so its run cannot be continued. Train from the project instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} has a normalisation standard deviation of 0 or less, so every input would become NaN or infinite. The file is damaged; train the model again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} has malformed normalisation values: it needs a mean and a standard deviation per input channel.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} must be a number, not {value}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{output} is also an input of this command ({source}); writing there would destroy it. Choose another output file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{path} already exists. Choose another name, or add --force to replace it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{path} is not a regular file (it is a device, pipe or socket), so it is not a {kind}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{section}.{key} is a number far too large for any setting.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>{name} has an architecture that cannot be built: {detail}</source>
@@ -1958,10 +2030,6 @@ true: {true}</source>
         <translation>{name} 中的类别名称格式不正确。</translation>
     </message>
     <message>
-        <source>{name} has malformed normalisation values.</source>
-        <translation>{name} 中的归一化数值格式不正确。</translation>
-    </message>
-    <message>
         <source>{name} has no valid format version.</source>
         <translation>{name} 没有有效的格式版本。</translation>
     </message>
@@ -1978,12 +2046,20 @@ true: {true}</source>
         <translation>{name} 中有不是普通张量的权重。</translation>
     </message>
     <message>
+        <source>{name} holds a number with {digits} digits, far beyond any setting. The file is damaged or is not a Sequential Studio project.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>{name} holds only weights (a state_dict), without the network that uses them. Give the project too (--project FILE.json), or load the weights into an open project.</source>
         <translation>{name} 只包含权重（state_dict），没有使用这些权重的网络。请同时提供项目（--project FILE.json），或把权重加载到已打开的项目中。</translation>
     </message>
     <message>
         <source>{name} is a PyTorch file, but not a Sequential Studio model.</source>
         <translation>{name} 是 PyTorch 文件，但不是 Sequential Studio 模型。</translation>
+    </message>
+    <message>
+        <source>{name} is a number far too large for this setting.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>{name} is damaged or is not a PyTorch file (it may have been cut off while saving or downloading). Use another copy.</source>
@@ -2030,10 +2106,6 @@ true: {true}</source>
         <translation>{name} 必须是有限的数。</translation>
     </message>
     <message>
-        <source>{name} must be a number, not {value!r}.</source>
-        <translation>{name} 必须是数字，而不是 {value!r}。</translation>
-    </message>
-    <message>
         <source>{name} must be a whole number, not {value}.</source>
         <translation>{name} 必须是整数，而不是 {value}。</translation>
     </message>
@@ -2066,14 +2138,6 @@ true: {true}</source>
         <translation>{name}：{detail}</translation>
     </message>
     <message>
-        <source>{path} already exists. Choose another name, or add --force to overwrite it.</source>
-        <translation>{path} 已存在。请换一个名称，或加上 --force 覆盖它。</translation>
-    </message>
-    <message>
-        <source>{path} is a folder, not a Python file.</source>
-        <translation>{path} 是文件夹，不是 Python 文件。</translation>
-    </message>
-    <message>
         <source>{path} is a folder, not a {kind}.</source>
         <translation>{path} 是文件夹，不是 {kind}。</translation>
     </message>
@@ -2082,12 +2146,12 @@ true: {true}</source>
         <translation>{path} 是文件夹，不是图像。</translation>
     </message>
     <message>
-        <source>{path} is not UTF-8 text, so it is not a Python file.</source>
-        <translation>{path} 不是 UTF-8 文本，因此不是 Python 文件。</translation>
+        <source>{path} is a folder; give a file name to write to.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>{path} is too large to be a Python file with a network.</source>
-        <translation>{path} 太大了，不像是定义网络的 Python 文件。</translation>
+        <source>{path} is not UTF-8 text, so it is not a Python file.</source>
+        <translation>{path} 不是 UTF-8 文本，因此不是 Python 文件。</translation>
     </message>
     <message>
         <source>{section}.{key} is {value!r}; choose one of {choices}.</source>

@@ -66,7 +66,7 @@ class ParamSpec:
             return Message("{name} must be true or false.", {"name": name})
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return Message(
-                "{name} must be a number, not {value!r}.", {"name": name, "value": value}
+                "{name} must be a number, not {value}.", {"name": name, "value": _shown(value)}
             )
         if isinstance(value, int) and value.bit_length() > 63:  # float(value) could overflow
             return Message("{name} is a number far too large for this setting.", {"name": name})
@@ -97,6 +97,13 @@ class ParamSpec:
         if self.kind == "float":
             return float(value)
         return bool(value)
+
+
+def _shown(value: Any) -> str:
+    """A short one-line picture of a wrong value: short text quoted, else its kind."""
+    if isinstance(value, str) and len(value) <= 40 and value.isprintable():
+        return repr(value)
+    return f"a {type(value).__name__}"
 
 
 def _fmt(value: float) -> str:

@@ -79,7 +79,9 @@ def test_an_existing_file_is_kept_unless_force(tmp_path, project, verb, capsys):
     target = tmp_path / "existing.txt"
     target.write_text("precious")
     code = tmp_path / "net.py"
-    code.write_text("import torch.nn as nn\nnet = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))\n")
+    code.write_text(
+        "import torch.nn as nn\nnet = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))\n"
+    )
     first = {"new": ["new"], "export": ["export", str(project)], "import": ["import", str(code)]}
     args = [*first[verb], "-o", str(target)]
     if verb == "import":

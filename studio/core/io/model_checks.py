@@ -20,11 +20,20 @@ MAX_EPOCH = 1_000_000
 """Far beyond any real run (a project allows 100,000 epochs per run)."""
 MAX_GLOBAL_STEP = 10**12
 MAX_CLASSES = 100_000
-_NUMBER_KEYS = ("train_loss", "train_accuracy", "val_loss", "val_accuracy", "seconds", "lr")
+_NUMBER_KEYS = ("train_loss", "val_loss", "seconds", "lr")
+_FRACTION_KEYS = ("train_accuracy", "val_accuracy")
 
 
 def is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    """An int or float (not a bool) that converts to a float without overflow."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return isinstance(value, float) or value.bit_length() <= 63
+
+
+def is_fraction(value: Any) -> bool:
+    """An accuracy: NaN or a number from 0 to 1."""
+    return is_number(value) and (math.isnan(value) or 0 <= value <= 1)
 
 
 def whole_number(value: Any, low: int, high: int) -> bool:
@@ -102,6 +111,9 @@ def check_metrics(value: Any, name: str) -> list[dict[str, Any]]:
         for key in _NUMBER_KEYS:
             if entry.get(key) is not None and not is_number(entry[key]):
                 raise _bad_metrics(name)
+        for key in _FRACTION_KEYS:
+            if entry.get(key) is not None and not is_fraction(entry[key]):
+                raise _bad_metrics(name)
         if not _number_dict(entry.get("per_class_accuracy")):
             raise _bad_metrics(name)
         if entry.get("confusion") is not None and not _square_counts(entry["confusion"]):
@@ -112,7 +124,7 @@ def check_metrics(value: Any, name: str) -> list[dict[str, Any]]:
 def _number_dict(value: Any) -> bool:
     if value is None:
         return True
-    return isinstance(value, dict) and all(v is None or is_number(v) for v in value.values())
+    return isinstance(value, dict) and all(v is None or is_fraction(v) for v in value.values())
 
 
 def _square_counts(value: Any) -> bool:
@@ -135,26 +147,32 @@ def _bad_metrics(name: str) -> FileFormatError:
 
 
 def check_resume(value: Any, name: str) -> dict[str, Any] | None:
-    """The training state: plausible whole numbers, and dicts where dicts belong."""
+    """The training state: plausible whole numbers, and dicts where dicts belong.
+
+    Returns a copy without the keys whose value is None, so code reading it can
+    rely on "missing or valid".
+    """
     if value is None:
         return None
     if not isinstance(value, dict):
         raise _bad_resume(name)
-    if not whole_number(value.get("epoch", 0), 0, MAX_EPOCH):
-        raise _bad_resume(name)
-    if not whole_number(value.get("global_step", 0), 0, MAX_GLOBAL_STEP):
-        raise _bad_resume(name)
-    end = value.get("end_epoch")
-    if end is not None and not whole_number(end, 0, MAX_EPOCH):
-        raise _bad_resume(name)
-    for key in ("plan", "optimizer", "scheduler", "rng"):
-        if value.get(key) is not None and not isinstance(value[key], dict):
+    state = {k: v for k, v in value.items() if v is not None}
+    counts = {"epoch": MAX_EPOCH, "global_step": MAX_GLOBAL_STEP, "end_epoch": MAX_EPOCH}
+    for key, high in counts.items():
+        if key in state and not whole_number(state[key], 0, high):
             raise _bad_resume(name)
-    plan = value.get("plan") or {}
-    steps = plan.get("total_steps")
-    if steps is not None and not whole_number(steps, 0, MAX_GLOBAL_STEP):
-        raise _bad_resume(name)
-    return value
+    for key in ("plan", "optimizer", "scheduler", "rng"):
+        if key in state and not isinstance(state[key], dict):
+            raise _bad_resume(name)
+    for part, key in (
+        ("plan", "total_steps"),
+        ("scheduler", "last_epoch"),
+        ("scheduler", "total_steps"),
+    ):
+        number = state.get(part, {}).get(key)
+        if number is not None and not whole_number(number, -1, MAX_GLOBAL_STEP):
+            raise _bad_resume(name)
+    return state
 
 
 def _bad_resume(name: str) -> FileFormatError:

@@ -28,11 +28,11 @@ from studio.core.data.base import LoadedData
 from studio.core.data.batches import BatchLoader, normalise
 from studio.core.errors import ArchitectureError, DatasetError, StudioError, TrainingError
 from studio.core.io.model_file import ModelFile
+from studio.core.memory import check_fits
 from studio.core.project import Project
 from studio.core.registry import format_shape
 from studio.core.shapes import analyse, resolve_loss
 from studio.core.training import factories
-from studio.core.memory import check_fits
 from studio.core.training.checkpoint import (
     fast_forward,
     reset_hyperparameters,
