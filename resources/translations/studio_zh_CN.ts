@@ -537,11 +537,11 @@
     </message>
     <message>
         <source>Replace file</source>
-        <translation type="unfinished"></translation>
+        <translation>替换文件</translation>
     </message>
     <message>
         <source>%1 already exists. Replace it?</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 已存在。要替换它吗？</translation>
     </message>
     <message>
         <source>Untitled</source>
@@ -1459,7 +1459,7 @@ true: {true}</source>
     </message>
     <message>
         <source>Cannot write {name} in {folder}: {reason}. Choose another folder.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法在 {folder} 中写入 {name}：{reason}。请选择其他文件夹。</translation>
     </message>
     <message>
         <source>Could not make a PNG image of this plot for {path}. Try again once the plot shows data.</source>
@@ -1579,11 +1579,11 @@ true: {true}</source>
     </message>
     <message>
         <source>Lower the batch size or make the network smaller.</source>
-        <translation type="unfinished"></translation>
+        <translation>请减小批大小，或把网络改小。</translation>
     </message>
     <message>
         <source>Make the network smaller: fewer features, channels or a smaller input.</source>
-        <translation type="unfinished"></translation>
+        <translation>请把网络改小：减少特征数或通道数，或使用更小的输入。</translation>
     </message>
     <message>
         <source>NLL loss expects log-probabilities, but the network does not end with LogSoftmax. Add a LogSoftmax layer at the end.</source>
@@ -1815,7 +1815,7 @@ true: {true}</source>
     </message>
     <message>
         <source>The weights {key} in {name} contain NaN or infinite values, so the model cannot give meaningful predictions. Use an earlier copy or train it again.</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} 中的权重 {key} 含有 NaN 或无穷大值，模型无法给出有意义的预测。请使用较早的副本，或重新训练。</translation>
     </message>
     <message>
         <source>The {count} images at {height}×{width} do not fit in memory; use a smaller input size or fewer images.</source>
@@ -1871,7 +1871,7 @@ true: {true}</source>
     </message>
     <message>
         <source>This network needs about {need} of memory ({params} for its {count} parameters, {acts} for the activations of a batch of {batch}), more than the {have} of {where}. {advice}</source>
-        <translation type="unfinished"></translation>
+        <translation>这个网络大约需要 {need} 内存（{count} 个参数占 {params}，批大小为 {batch} 时的激活值占 {acts}），超过了{where}的 {have}。{advice}</translation>
     </message>
     <message>
         <source>This trainer has already run; make a new one to train again.</source>
@@ -1899,11 +1899,11 @@ true: {true}</source>
     </message>
     <message>
         <source>the GPU {name}</source>
-        <translation type="unfinished"></translation>
+        <translation>GPU {name}</translation>
     </message>
     <message>
         <source>this computer</source>
-        <translation type="unfinished"></translation>
+        <translation>这台计算机</translation>
     </message>
     <message>
         <source>{block} at the end is wrong for cross-entropy loss, which already applies log-softmax to raw scores. Remove this layer.</source>
@@ -1931,7 +1931,7 @@ true: {true}</source>
     </message>
     <message>
         <source>{detail} The trained model was saved to {fallback} instead.</source>
-        <translation type="unfinished"></translation>
+        <translation>{detail} 训练好的模型已改为保存到 {fallback}。</translation>
     </message>
     <message>
         <source>{file} defines the nn.Module class {names} but no nn.Sequential. Importing a class means running the file&apos;s code, so run the import again with --trust if you trust this file.</source>
@@ -1979,39 +1979,39 @@ true: {true}</source>
     </message>
     <message>
         <source>{name} has a malformed metric history (each epoch needs a whole epoch number, in order, and numeric values). The file is damaged; use another copy.</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} 的指标历史格式错误（每个轮次都需要按顺序排列的整数轮次编号和数值）。文件已损坏，请使用其他副本。</translation>
     </message>
     <message>
         <source>{name} has a malformed or implausible training state (epoch, step or schedule), so its run cannot be continued. Train from the project instead.</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} 的训练状态（轮次、步数或学习率计划）格式错误或不合理，无法继续这次训练。请改为从项目开始训练。</translation>
     </message>
     <message>
         <source>{name} has a normalisation standard deviation of 0 or less, so every input would become NaN or infinite. The file is damaged; train the model again.</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} 的归一化标准差为 0 或负数，会使所有输入变成 NaN 或无穷大。文件已损坏，请重新训练模型。</translation>
     </message>
     <message>
         <source>{name} has malformed normalisation values: it needs a mean and a standard deviation per input channel.</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} 的归一化数值格式错误：每个输入通道都需要一个均值和一个标准差。</translation>
     </message>
     <message>
         <source>{name} must be a number, not {value}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} 必须是数字，而不是 {value}。</translation>
     </message>
     <message>
         <source>{output} is also an input of this command ({source}); writing there would destroy it. Choose another output file.</source>
-        <translation type="unfinished"></translation>
+        <translation>{output} 也是这条命令的输入（{source}），写入它会毁掉输入文件。请选择其他输出文件。</translation>
     </message>
     <message>
         <source>{path} already exists. Choose another name, or add --force to replace it.</source>
-        <translation type="unfinished"></translation>
+        <translation>{path} 已存在。请换一个名称，或加上 --force 替换它。</translation>
     </message>
     <message>
         <source>{path} is not a regular file (it is a device, pipe or socket), so it is not a {kind}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{path} 不是普通文件（而是设备、管道或套接字），因此不是{kind}。</translation>
     </message>
     <message>
         <source>{section}.{key} is a number far too large for any setting.</source>
-        <translation type="unfinished"></translation>
+        <translation>{section}.{key} 的数值过大，任何设置都不可能用到。</translation>
     </message>
     <message>
         <source>{name} has an architecture that cannot be built: {detail}</source>
@@ -2047,7 +2047,7 @@ true: {true}</source>
     </message>
     <message>
         <source>{name} holds a number with {digits} digits, far beyond any setting. The file is damaged or is not a Sequential Studio project.</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} 含有一个 {digits} 位的数字，远超任何设置的范围。该文件已损坏，或不是 Sequential Studio 项目。</translation>
     </message>
     <message>
         <source>{name} holds only weights (a state_dict), without the network that uses them. Give the project too (--project FILE.json), or load the weights into an open project.</source>
@@ -2059,7 +2059,7 @@ true: {true}</source>
     </message>
     <message>
         <source>{name} is a number far too large for this setting.</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} 的数值过大，超出了此设置的范围。</translation>
     </message>
     <message>
         <source>{name} is damaged or is not a PyTorch file (it may have been cut off while saving or downloading). Use another copy.</source>
@@ -2147,7 +2147,7 @@ true: {true}</source>
     </message>
     <message>
         <source>{path} is a folder; give a file name to write to.</source>
-        <translation type="unfinished"></translation>
+        <translation>{path} 是一个文件夹；请给出要写入的文件名。</translation>
     </message>
     <message>
         <source>{path} is not UTF-8 text, so it is not a Python file.</source>
