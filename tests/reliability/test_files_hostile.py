@@ -351,3 +351,32 @@ def test_the_window_opens_fuzzed_files_or_says_why(qtbot, tmp_path, monkeypatch)
         window.document.undo_stack.setClean()
         window.session.shutdown()
     assert refused  # the fuzzing did reach the checks
+
+
+@pytest.mark.parametrize("kind", ["folder", "fifo", "dev-zero", "dangling-link"])
+def test_special_files_are_refused_without_blocking(tmp_path, capsys, kind):
+    import os
+
+    path = tmp_path / "p.json"
+    if kind == "folder":
+        path.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(path)  # no writer: a blocking open or read would hang here forever
+    elif kind == "dev-zero":
+        path.symlink_to("/dev/zero")  # endless: reading it whole would exhaust memory
+    else:
+        path.symlink_to(tmp_path / "nowhere.json")
+    (tmp_path / "good.json").write_text(json.dumps(project_dict()))
+    for args in (
+        ["summary", str(path)],
+        ["export", str(path), "-o", str(tmp_path / "s.py")],
+        ["train", str(path), "--out", str(tmp_path / "m.pt")],
+        ["predict", str(path), str(write_image(tmp_path / "d.png"))],
+        ["train", str(tmp_path / "good.json"), "--resume", str(path)],
+    ):
+        code, err = run_cli(args, capsys)
+        assert code == 2, (args, err)
+        assert any(
+            phrase in err
+            for phrase in ("not a regular file", "is a folder", "no file at", "not a model file")
+        ), err
