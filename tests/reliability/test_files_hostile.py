@@ -260,7 +260,7 @@ def _plain(value: Any) -> Any:
 
 
 FUZZ = settings(
-    max_examples=20,
+    max_examples=30,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
