@@ -34,8 +34,8 @@ def run(args: argparse.Namespace) -> int:
     from studio.core.codegen.model_code import model_definition
     from studio.core.codegen.script import export_script
 
+    project, _ = load_project_or_model(args.project)  # a missing input is named first
     check_output(args.output, [args.project], force=args.force)
-    project, _ = load_project_or_model(args.project)
     if args.model_only:
         text = "from torch import nn\n\n" + model_definition(project.architecture)
     else:

@@ -112,6 +112,7 @@ MODEL_ATTACKS = {
     "resume epoch text": (("resume", "epoch"), "abc", "training state"),
     "resume epoch absurd": (("resume", "epoch"), 10**15, "training state"),
     "resume step absurd": (("resume", "global_step"), 10**15, "training state"),
+    "more steps than planned": (("resume", "plan"), {"total_steps": 5}, "training state"),
     "resume negative": (("resume", "epoch"), -3, "training state"),
     "resume text": (("resume",), "x", "training state"),
     "version true": (("version",), True, "format version"),

@@ -172,6 +172,9 @@ def check_resume(value: Any, name: str) -> dict[str, Any] | None:
         number = state.get(part, {}).get(key)
         if number is not None and not whole_number(number, -1, MAX_GLOBAL_STEP):
             raise _bad_resume(name)
+    planned = state.get("plan", {}).get("total_steps")
+    if planned is not None and state.get("global_step", 0) > planned:
+        raise _bad_resume(name)  # more steps done than the run ever planned
     return state
 
 
