@@ -96,6 +96,15 @@ class TrustedImport:
                 start_new_session=os.name == "posix",  # its own group: a kill reaches its children
             )
 
+    @property
+    def code_running(self) -> bool:
+        """Whether the file's code is running now (the child has started and not ended)."""
+        return self._started is not None and self._outcome is None
+
+    @property
+    def pid(self) -> int:
+        return self._process.pid
+
     def done(self) -> bool:
         """Whether the child has finished (or was stopped for going over its time)."""
         if self._outcome is not None:
