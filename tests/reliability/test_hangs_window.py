@@ -29,19 +29,28 @@ class Net(nn.Module):
         super().__init__()
         self.fc = nn.Linear(4, 2)
 """
-LOOP = HEADER + """
+LOOP = (
+    HEADER
+    + """
     def forward(self, x):
         while True:
             pass
 """
-EXIT = HEADER + """
+)
+EXIT = (
+    HEADER
+    + """
     def forward(self, x):
         sys.exit(7)
 """
-GOOD = HEADER + """
+)
+GOOD = (
+    HEADER
+    + """
     def forward(self, x):
         return self.fc(x)
 """
+)
 
 
 @pytest.fixture
