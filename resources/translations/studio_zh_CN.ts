@@ -1961,6 +1961,10 @@ true: {true}</source>
         <translation>{file} 中既没有 nn.Sequential(...)，也没有 nn.Module 类，没有可导入的网络。</translation>
     </message>
     <message>
+        <source>{file} holds more than {calls} calls, far more than a network of at most {n} layers needs, so it was not read. Import a file with a shorter network.</source>
+        <translation>{file} 包含超过 {calls} 个调用，远多于最多 {n} 层的网络所需，因此未读取。请导入网络更短的文件。</translation>
+    </message>
+    <message>
         <source>{file} in {folder} claims {size} bytes of data, more than an MNIST-style file holds; delete it so it can be downloaded again, or replace it by hand.</source>
         <translation>{folder} 中的 {file} 声称有 {size} 字节数据，超过 MNIST 类文件的容量；请删除它以便重新下载，或手动替换。</translation>
     </message>

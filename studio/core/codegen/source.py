@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import itertools
 import operator
 import re
 import warnings
@@ -76,6 +77,7 @@ class SourceReader:
     def __init__(self, source: str, filename: str = "<code>") -> None:
         self.source = source
         self.filename = filename
+        _check_call_count(source, filename)
         try:
             with warnings.catch_warnings():  # "invalid escape sequence" is not ours to show
                 warnings.simplefilter("ignore", SyntaxWarning)
@@ -100,7 +102,11 @@ class SourceReader:
         self._function_envs: dict[ast.AST, dict[str, Any]] = {}
         self._assignment_index: dict[ast.AST, dict[str, list[tuple[int, ast.expr]]]] = {}
         self.parents: dict[ast.AST, ast.AST] = {}
-        for node in ast.walk(self.tree):
+        self._kinds: dict[type[ast.AST], list[ast.AST]] = {kind: [] for kind in _INDEXED}
+        for node in ast.walk(self.tree):  # the one walk over the whole tree
+            kind = ast.Import if isinstance(node, ast.ImportFrom) else type(node)
+            if kind in self._kinds:  # both import kinds in one list, in walk order
+                self._kinds[kind].append(node)
             for child in ast.iter_child_nodes(node):
                 self.parents[child] = node
         self.torch_names: set[str] = set()
@@ -110,15 +116,19 @@ class SourceReader:
         self._read_imports()
         self.defined = {
             node.name
-            for node in ast.walk(self.tree)
+            for node in self._of(ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
             if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
         }
         self.constants = self._constants(self.tree.body, {})
 
+    def _of(self, *kinds: type[ast.AST]) -> list[ast.AST]:
+        """The nodes of these kinds, each kind in walk order."""
+        return [node for kind in kinds for node in self._kinds[kind]]
+
     # --- names -----------------------------------------------------------------
 
     def _read_imports(self) -> None:
-        for node in ast.walk(self.tree):
+        for node in self._of(ast.Import):
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     if alias.name == "torch.nn" and alias.asname:
@@ -253,7 +263,7 @@ class SourceReader:
         A class with a ``forward`` method counts too: ``pl.LightningModule`` is a
         Module that the file does not import from torch.
         """
-        classes = [n for n in ast.walk(self.tree) if isinstance(n, ast.ClassDef)]
+        classes = [n for n in self._of(ast.ClassDef) if isinstance(n, ast.ClassDef)]
         subclasses: dict[str, list[ast.ClassDef]] = {}
         found: list[ast.ClassDef] = []
         names: set[str] = set()
@@ -284,7 +294,7 @@ class SourceReader:
 
     def sites(self) -> list[Site]:
         """Every ``nn.Sequential(...)`` that is not part of another one."""
-        calls = [n for n in ast.walk(self.tree) if self.is_call_to(n, frozenset({"Sequential"}))]
+        calls = [n for n in self._of(ast.Call) if self.is_call_to(n, frozenset({"Sequential"}))]
         sites: list[Site] = []
         for call in calls:
             if self._inside_sequential(call):
@@ -294,7 +304,7 @@ class SourceReader:
             sites.append(Site(call, label, scope.cls.name if scope.cls else None, named))
         used = set()
         labels = {s.label for s in sites if s.named}
-        for other in sites:
+        for other in sites if len(sites) > 1 else ():
             for label in self._mentioned(other.call, labels):
                 used.update(id(s) for s in sites if s is not other and s.named and s.label == label)
         outer = [s for s in sites if id(s) not in used] or sites
@@ -508,7 +518,7 @@ class SourceReader:
     def instantiated(self) -> set[str]:
         """Names called outside any class body: ``net = Net()`` says which class is the model."""
         found = set()
-        for node in ast.walk(self.tree):
+        for node in self._of(ast.Call):
             if (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Name)
@@ -526,7 +536,7 @@ class SourceReader:
     def used_inside_classes(self, names: set[str]) -> set[str]:
         """Class names another class builds (``self.block = Block()``): parts, not the model."""
         found = set()
-        for cls in (n for n in ast.walk(self.tree) if isinstance(n, ast.ClassDef)):
+        for cls in self._of(ast.ClassDef):
             for node in ast.walk(cls):
                 if isinstance(node, ast.Name) and node.id in names and node.id != cls.name:
                     found.add(node.id)
@@ -538,14 +548,44 @@ def _source_lines(source: str) -> list[str]:
     return re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$", source)
 
 
+_INDEXED = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.Import, ast.Call)
+"""Node kinds ``SourceReader`` lists while it walks the tree once (imports of both kinds)."""
+
+
+MAX_CALLS = 5 * MAX_LAYERS
+"""Calls a file may hold: a network of MAX_LAYERS layers, each with a few helper calls."""
+_CALL = re.compile(r"[A-Za-z_][\w.]*[ \t]*\(")
+
+
+def _check_call_count(source: str, filename: str) -> None:
+    """Refuse a file far longer than any importable network before parsing it.
+
+    Parsing costs far more than this scan (seconds per 100,000 calls) and its tree
+    holds hundreds of bytes per node.
+    """
+    calls = sum(1 for _ in itertools.islice(_CALL.finditer(source), MAX_CALLS + 1))
+    if calls > MAX_CALLS:
+        raise CodeImportError(
+            "{file} holds more than {calls} calls, far more than a network of at most {n} "
+            "layers needs, so it was not read. Import a file with a shorter network.",
+            file=_display(filename),
+            calls=MAX_CALLS,
+            n=MAX_LAYERS,
+        )
+
+
 def too_many_layers(filename: str) -> CodeImportError:
     """The error for a network longer than a project can hold."""
     return CodeImportError(
         "{file} has a network of more than {n} layers, and a project holds at most {n}. "
         "Split it, or import a shorter network.",
-        file="The code" if filename.startswith("<") else PurePath(filename).name,
+        file=_display(filename),
         n=MAX_LAYERS,
     )
+
+
+def _display(filename: str) -> str:
+    return "The code" if filename.startswith("<") else PurePath(filename).name
 
 
 def _dotted(node: ast.AST) -> str:
