@@ -188,3 +188,26 @@ def test_without_trust_nothing_from_the_file_runs(tmp_path: Path, capsys) -> Non
 
     assert rc == 2 and "--trust" in capsys.readouterr().err
     assert not marker.exists()
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "{not json",
+        '{"ok": {"architecture": {"input_shape": [4], "blocks": "x"}, "name": "n",'
+        ' "source_kind": "module"}}',
+        '{"error": {"kind": "CodeImportError", "template": "{missing}", "args": {}}}',
+        '{"ok": 1}',
+    ],
+    ids=["not-json", "bad-architecture", "bad-template", "not-a-dict"],
+)
+def test_a_forged_child_result_is_read_like_any_untrusted_file(tmp_path, written) -> None:
+    from studio.core.codegen import sandbox_result
+
+    (tmp_path / "started").touch()
+    (tmp_path / sandbox_result.RESULT).write_text(written, encoding="utf-8")
+
+    outcome = sandbox_result.read(tmp_path, 0, "x.py", Limits(), "")
+
+    assert isinstance(outcome, CodeImportError)
+    assert outcome.message.endswith(".") and "{" not in outcome.message

@@ -76,25 +76,34 @@ class TrustedImport:
     ) -> None:
         self.limits = limits or Limits()
         self.filename = filename
-        self._folder = Path(tempfile.mkdtemp(prefix="studio-import-"))
+        self._launched = time.monotonic()
+        self._started: float | None = None
+        self._outcome: Any = None
         request = {
             "source": source,
             "input_shape": list(input_shape) if input_shape else None,
             "filename": filename,
             "memory_bytes": self.limits.memory_bytes,
         }
-        (self._folder / REQUEST).write_text(json.dumps(request), encoding="utf-8")
-        self._launched = time.monotonic()
-        self._started: float | None = None
-        self._outcome: Any = None
-        with open(self._folder / LOG, "wb") as log:
-            self._process = subprocess.Popen(
-                [sys.executable, "-c", _CHILD, str(_PACKAGE_ROOT), str(self._folder)],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=log,
-                start_new_session=os.name == "posix",  # its own group: a kill reaches its children
-            )
+        self._folder = Path()
+        try:
+            self._folder = Path(tempfile.mkdtemp(prefix="studio-import-"))
+            (self._folder / REQUEST).write_text(json.dumps(request), encoding="utf-8")
+            with open(self._folder / LOG, "wb") as log:
+                self._process = subprocess.Popen(
+                    [sys.executable, "-c", _CHILD, str(_PACKAGE_ROOT), str(self._folder)],
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=log,
+                    start_new_session=os.name == "posix",  # a kill reaches its children too
+                )
+        except OSError as error:
+            if self._folder != Path():
+                shutil.rmtree(self._folder, ignore_errors=True)
+            raise CodeImportError(
+                "The import process could not start ({reason}).",
+                reason=error.strerror or type(error).__name__,
+            ) from None
 
     @property
     def code_running(self) -> bool:
