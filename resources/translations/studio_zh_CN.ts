@@ -1436,6 +1436,25 @@ true: {true}</source>
     </message>
 </context>
 <context>
+    <name>import_task</name>
+    <message>
+        <source>Running the file to import its network…</source>
+        <translation>正在运行文件以导入其网络…</translation>
+    </message>
+    <message>
+        <source>Reading the network from the code…</source>
+        <translation>正在从代码中读取网络…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Importing PyTorch code</source>
+        <translation>正在导入 PyTorch 代码</translation>
+    </message>
+</context>
+<context>
     <name>messages</name>
     <message>
         <source>A network can have at most {n} layers.</source>
@@ -1496,6 +1515,10 @@ true: {true}</source>
     <message>
         <source>Creating {cls}() failed{at} ({kind}: {error}).</source>
         <translation>创建 {cls}() 失败{at}（{kind}: {error}）。</translation>
+    </message>
+    <message>
+        <source>Each of the {classes} classes in {path} has too few images to keep {percent:.0f} % for validation: that needs {needed} images per class, and the largest class has {most}. Use fewer classes with more images each, or change the validation share.</source>
+        <translation>{path} 中的 {classes} 个类别每个都图像太少，无法留出 {percent:.0f}% 用于验证：这需要每个类别 {needed} 张图像，而最大的类别只有 {most} 张。请使用更少的类别、每个类别更多的图像，或更改验证比例。</translation>
     </message>
     <message>
         <source>Fix the problem at layer {index} to see the code: {message}</source>
@@ -1618,6 +1641,10 @@ true: {true}</source>
         <translation>运行 {cls}.forward() 失败{at}：{error} 请修正该文件，然后重新导入。</translation>
     </message>
     <message>
+        <source>Running {file} failed ({reason}), so nothing was imported.</source>
+        <translation>运行 {file} 失败（{reason}），因此没有导入任何内容。</translation>
+    </message>
+    <message>
         <source>Set kernel_size to {k}</source>
         <translation>把 kernel_size 设为 {k}</translation>
     </message>
@@ -1690,12 +1717,28 @@ true: {true}</source>
         <translation>文件夹 {path} 只有一个类别（{name}）；分类器至少需要两个图像子文件夹。</translation>
     </message>
     <message>
-        <source>The folder {path} has too few images ({count}) to keep {percent:.0f} % for validation; add more images to each class.</source>
-        <translation>文件夹 {path} 中的图像太少（{count} 张），无法留出 {percent:.0f}% 用于验证；请为每个类别添加更多图像。</translation>
-    </message>
-    <message>
         <source>The image folder {path} does not exist; choose a folder with one sub-folder of images per class.</source>
         <translation>图像文件夹 {path} 不存在；请选择一个每个类别各有一个图像子文件夹的文件夹。</translation>
+    </message>
+    <message>
+        <source>The import process could not start ({reason}).</source>
+        <translation>导入进程无法启动（{reason}）。</translation>
+    </message>
+    <message>
+        <source>The import process did not start within {seconds} seconds; try again when the computer is less busy.</source>
+        <translation>导入进程未能在 {seconds} 秒内启动；请在计算机较空闲时重试。</translation>
+    </message>
+    <message>
+        <source>The import process returned a result that cannot be read.</source>
+        <translation>导入进程返回的结果无法读取。</translation>
+    </message>
+    <message>
+        <source>The import process running {file} was ended by signal {signal} (it may have run out of memory or crashed), so nothing was imported.</source>
+        <translation>运行 {file} 的导入进程被信号 {signal} 终止（可能内存不足或已崩溃），因此没有导入任何内容。</translation>
+    </message>
+    <message>
+        <source>The import was cancelled.</source>
+        <translation>导入已取消。</translation>
     </message>
     <message>
         <source>The input shape must be channels,height,width (like 1,28,28) or a feature count (like 784), with whole numbers from 1 to 65536; got {shape}.</source>
@@ -1934,12 +1977,36 @@ true: {true}</source>
         <translation>{detail} 训练好的模型已改为保存到 {fallback}。</translation>
     </message>
     <message>
+        <source>{file} called sys.exit({code}) while it was imported, so the import was stopped. Move that call under if __name__ == &quot;__main__&quot;:, then import again.</source>
+        <translation>{file} 在导入时调用了 sys.exit({code})，因此导入已停止。请将该调用移到 if __name__ == &quot;__main__&quot;: 之下，然后重新导入。</translation>
+    </message>
+    <message>
         <source>{file} defines the nn.Module class {names} but no nn.Sequential. Importing a class means running the file&apos;s code, so run the import again with --trust if you trust this file.</source>
         <translation>{file} 定义了 nn.Module 类 {names}，但没有 nn.Sequential。导入类需要运行文件中的代码；如果你信任这个文件，请加上 --trust 重新导入。</translation>
     </message>
     <message>
+        <source>{file} did not finish within {seconds} seconds, so the import was stopped (an endless loop?). If the code needs longer, import it again with a longer time limit (--timeout).</source>
+        <translation>{file} 未能在 {seconds} 秒内完成，因此导入已停止（是否有死循环？）。如果代码确实需要更长时间，请用更长的时间限制（--timeout）重新导入。</translation>
+    </message>
+    <message>
+        <source>{file} ended the import process with exit code {code} (os._exit?) before the import finished, so nothing was imported. Remove that call from the code the import runs.</source>
+        <translation>{file} 在导入完成前以退出码 {code} 结束了导入进程（os._exit？），因此没有导入任何内容。请从导入时运行的代码中删除该调用。</translation>
+    </message>
+    <message>
+        <source>{file} has a network of more than {n} layers, and a project holds at most {n}. Split it, or import a shorter network.</source>
+        <translation>{file} 中的网络超过 {n} 层，而一个项目最多只能容纳 {n} 层。请拆分它，或导入更短的网络。</translation>
+    </message>
+    <message>
         <source>{file} has no nn.Sequential(...) and no nn.Module class, so there is no network to import.</source>
         <translation>{file} 中既没有 nn.Sequential(...)，也没有 nn.Module 类，没有可导入的网络。</translation>
+    </message>
+    <message>
+        <source>{file} holds more than {calls} calls, far more than a network of at most {n} layers needs, so it was not read. Import a file with a shorter network.</source>
+        <translation>{file} 包含超过 {calls} 个调用，远多于最多 {n} 层的网络所需，因此未读取。请导入网络更短的文件。</translation>
+    </message>
+    <message>
+        <source>{file} in {folder} claims {size} bytes of data, more than an MNIST-style file holds; delete it so it can be downloaded again, or replace it by hand.</source>
+        <translation>{folder} 中的 {file} 声称有 {size} 字节数据，超过 MNIST 类文件的容量；请删除它以便重新下载，或手动替换。</translation>
     </message>
     <message>
         <source>{file} in {folder} failed its checksum, so the {title} files are damaged; delete them so they can be downloaded again, or replace them by hand.</source>
@@ -1948,6 +2015,10 @@ true: {true}</source>
     <message>
         <source>{file} in {folder} failed its checksum; delete it so it can be downloaded again, or replace it by hand.</source>
         <translation>{folder} 中的 {file} 校验和不符；请删除它以便重新下载，或手动替换它。</translation>
+    </message>
+    <message>
+        <source>{file} in {folder} is an old torchvision cache that cannot be used ({problem}); delete the folder {folder} so that the files in raw/ are read (or downloaded) instead.</source>
+        <translation>{folder} 中的 {file} 是无法使用的旧版 torchvision 缓存（{problem}）；请删除文件夹 {folder}，以便改为读取（或下载）raw/ 中的文件。</translation>
     </message>
     <message>
         <source>{file} in {folder} is damaged and cannot be unpacked; delete it so it can be downloaded again, or replace it by hand.</source>
@@ -1964,6 +2035,10 @@ true: {true}</source>
     <message>
         <source>{file} is nested too deeply to be read.</source>
         <translation>{file} 嵌套层次太深，无法读取。</translation>
+    </message>
+    <message>
+        <source>{file} tried to use more memory than the import allows ({limit}), so the import was stopped. Make the network smaller, or check the code for a huge allocation.</source>
+        <translation>{file} 试图使用超过导入允许的内存（{limit}），因此导入已停止。请缩小网络，或检查代码中是否有超大的内存分配。</translation>
     </message>
     <message>
         <source>{message}</source>

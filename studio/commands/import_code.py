@@ -9,6 +9,7 @@ import argparse
 from pathlib import Path
 
 from studio.core.architecture import parse_shape
+from studio.core.codegen.sandbox import DEFAULT_TIMEOUT, default_memory_limit
 from studio.core.errors import CodeImportError, FileFormatError, StudioError
 from studio.core.project import DatasetConfig, Project
 
@@ -41,6 +42,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="allow running the file (its imports, functions and classes, then one forward "
         "pass) to import an nn.Module class; this executes code from the file",
     )
+    parser.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help="with --trust: how long the file's code may run before the import is stopped "
+        f"(default {DEFAULT_TIMEOUT:g}). The code runs in a separate process that may also "
+        f"allocate at most half of this computer's memory ({_memory_text()})",
+    )
     parser.add_argument("-o", "--output", required=True, metavar="PROJECT.json", help="project")
     parser.add_argument(
         "--force", action="store_true", help="replace an existing file (never the code file itself)"
@@ -51,13 +61,19 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from studio.commands.summary import project_report, render_table
     from studio.core.codegen.importer import import_code
+    from studio.core.codegen.sandbox import Limits, import_trusted
     from studio.core.io.outputs import check_output
     from studio.core.io.project_file import save_project
 
     target = check_output(args.output, [args.code], force=args.force)
     shape = _shape(args.input_shape)
     source = read_source(Path(args.code))
-    result = import_code(source, input_shape=shape, trust=args.trust, filename=str(args.code))
+    if args.trust:  # the file's code runs in a child process with a time and memory limit
+        result = import_trusted(
+            source, input_shape=shape, filename=str(args.code), limits=Limits(args.timeout)
+        )
+    else:
+        result = import_code(source, input_shape=shape, filename=str(args.code))
     arch = result.architecture
     dataset = DatasetConfig(DATASET_FOR_SHAPE.get(arch.input_shape, DatasetConfig().name))
     project = Project(
@@ -72,6 +88,20 @@ def run(args: argparse.Namespace) -> int:
         print(f"Note: {note}")
     print(f"Wrote {target} ({project.name}, dataset {dataset.name}).")
     return 0
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value <= 86_400:
+        raise argparse.ArgumentTypeError(f"expected seconds from 0 to 86400, got {text!r}")
+    return value
+
+
+def _memory_text() -> str:
+    return f"{default_memory_limit() / (1 << 30):.1f} GB here"
 
 
 def _shape(text: str | None) -> tuple[int, ...] | None:

@@ -392,14 +392,17 @@ class MainWindow(QMainWindow):
 
     def import_source(self, source: str, filename: str, trust_allowed: bool) -> None:
         """Turn code into a project; ask before running a file, and for an ambiguous input size."""
-        from studio.core.codegen.importer import TrustNeeded, import_code
+        from studio.core.codegen.importer import TrustNeeded
         from studio.core.codegen.input_shape import InputShapeNeeded
+        from studio.gui.import_task import run_import
 
         trust = False
         shape = None
         for _ in range(3):  # at most: ask for trust, then for the input shape
             try:
-                result = import_code(source, input_shape=shape, trust=trust, filename=filename)
+                result = run_import(self, source, input_shape=shape, trust=trust, filename=filename)
+                if result is None:  # cancelled: nothing changes
+                    return
                 break
             except TrustNeeded as error:
                 if trust or not trust_allowed or not dialogs.confirm_trust(self, filename):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Literal
 
-from studio.core.architecture import Architecture, Block, parse_shape
+from studio.core.architecture import MAX_LAYERS, Architecture, Block, parse_shape
 from studio.core.codegen.input_shape import (
     Misfit,
     candidates,
@@ -26,7 +26,7 @@ from studio.core.codegen.input_shape import (
     require_fit,
 )
 from studio.core.codegen.layers import ParsedLayer, to_layer
-from studio.core.codegen.source import Site, SourceReader
+from studio.core.codegen.source import Site, SourceReader, too_many_layers
 from studio.core.errors import CodeImportError, StudioError
 from studio.core.registry import Shape
 
@@ -113,6 +113,8 @@ def _import_sequential(
 ) -> ImportResult:
     site = _pick_site(reader, sites, notes)
     layers = _to_layers(reader.layers(site.call), notes)
+    if len(layers) > MAX_LAYERS:
+        raise too_many_layers(reader.filename)
     if not layers:
         raise CodeImportError(
             "Line {line}: the nn.Sequential has no layers, so there is nothing to import.",
@@ -231,6 +233,8 @@ def _import_module(
         shape = choose(candidates(channels, flat), test, notes)
     traced = results[shape]
     assert not isinstance(traced, Misfit)
+    if len(traced.layers) > MAX_LAYERS:
+        raise too_many_layers(reader.filename)
     notes.extend(traced.notes)
     architecture = Architecture(shape, _blocks(traced.layers))
     notes.append(

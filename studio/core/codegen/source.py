@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import itertools
 import operator
 import re
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any
 
+from studio.core.architecture import MAX_LAYERS
 from studio.core.codegen.layers import LayerCall
 from studio.core.errors import CodeImportError
 
@@ -74,6 +77,7 @@ class SourceReader:
     def __init__(self, source: str, filename: str = "<code>") -> None:
         self.source = source
         self.filename = filename
+        _check_call_count(source, filename)
         try:
             with warnings.catch_warnings():  # "invalid escape sequence" is not ours to show
                 warnings.simplefilter("ignore", SyntaxWarning)
@@ -94,8 +98,15 @@ class SourceReader:
                 "{name} is not readable Python source ({reason}).", name=filename, reason=error
             ) from None
         self.lines = source.splitlines()
+        self._raw_lines = _source_lines(source)
+        self._function_envs: dict[ast.AST, dict[str, Any]] = {}
+        self._assignment_index: dict[ast.AST, dict[str, list[tuple[int, ast.expr]]]] = {}
         self.parents: dict[ast.AST, ast.AST] = {}
-        for node in ast.walk(self.tree):
+        self._kinds: dict[type[ast.AST], list[ast.AST]] = {kind: [] for kind in _INDEXED}
+        for node in ast.walk(self.tree):  # the one walk over the whole tree
+            kind = ast.Import if isinstance(node, ast.ImportFrom) else type(node)
+            if kind in self._kinds:  # both import kinds in one list, in walk order
+                self._kinds[kind].append(node)
             for child in ast.iter_child_nodes(node):
                 self.parents[child] = node
         self.torch_names: set[str] = set()
@@ -105,15 +116,19 @@ class SourceReader:
         self._read_imports()
         self.defined = {
             node.name
-            for node in ast.walk(self.tree)
+            for node in self._of(ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
             if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
         }
         self.constants = self._constants(self.tree.body, {})
 
+    def _of(self, *kinds: type[ast.AST]) -> list[ast.AST]:
+        """The nodes of these kinds, each kind in walk order."""
+        return [node for kind in kinds for node in self._kinds[kind]]
+
     # --- names -----------------------------------------------------------------
 
     def _read_imports(self) -> None:
-        for node in ast.walk(self.tree):
+        for node in self._of(ast.Import):
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     if alias.name == "torch.nn" and alias.asname:
@@ -179,11 +194,23 @@ class SourceReader:
 
     def text(self, node: ast.AST, limit: int = 70) -> str:
         """The source of ``node`` on one line, shortened for a message."""
-        segment = ast.get_source_segment(self.source, node) or ast.unparse(node)
+        segment = self._segment(node) or ast.unparse(node)
         segment = " ".join(segment.split())
         segment = re.sub(r"([(\[]) ", r"\1", segment)
         segment = re.sub(r",? ([)\]])", r"\1", segment)
         return segment if len(segment) <= limit else segment[: limit - 1] + "…"
+
+    def _segment(self, node: ast.AST) -> str | None:
+        """``ast.get_source_segment`` on lines split once (it re-splits the file per call)."""
+        start, end = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
+        first, last = getattr(node, "col_offset", None), getattr(node, "end_col_offset", None)
+        if None in (start, end, first, last) or not 0 < start <= end <= len(self._raw_lines):
+            return None
+        lines = [line.encode() for line in self._raw_lines[start - 1 : end]]
+        if len(lines) == 1:
+            return lines[0][first:last].decode(errors="replace")
+        lines[0], lines[-1] = lines[0][first:], lines[-1][:last]
+        return b"".join(lines).decode(errors="replace")
 
     def line_text(self, line: int | None) -> str:
         return self.lines[line - 1].strip() if line and 0 < line <= len(self.lines) else ""
@@ -196,7 +223,8 @@ class SourceReader:
     # --- structure ---------------------------------------------------------------
 
     def scope_of(self, node: ast.AST) -> _Scope:
-        scope = _Scope(env=dict(self.constants))
+        """The node's class, function and the constants it sees (read once per function)."""
+        scope = _Scope(env=self.constants)
         current = self.parents.get(node)
         while current is not None:
             if scope.func is None and isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -205,9 +233,15 @@ class SourceReader:
                 scope.cls = current
             current = self.parents.get(current)
         if scope.func is not None:
-            scope.env.update(self._defaults(scope.func, scope.env))
-            scope.env = self._constants(list(scope.func.body), scope.env)
+            scope.env = self._function_env(scope.func)
         return scope
+
+    def _function_env(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, Any]:
+        if func not in self._function_envs:
+            env = dict(self.constants)
+            env.update(self._defaults(func, env))
+            self._function_envs[func] = self._constants(list(func.body), env)
+        return self._function_envs[func]
 
     def _defaults(self, func: ast.FunctionDef | ast.AsyncFunctionDef, env: dict[str, Any]):
         args = func.args
@@ -229,36 +263,38 @@ class SourceReader:
         A class with a ``forward`` method counts too: ``pl.LightningModule`` is a
         Module that the file does not import from torch.
         """
-        classes = [n for n in ast.walk(self.tree) if isinstance(n, ast.ClassDef)]
+        classes = [n for n in self._of(ast.ClassDef) if isinstance(n, ast.ClassDef)]
+        subclasses: dict[str, list[ast.ClassDef]] = {}
         found: list[ast.ClassDef] = []
         names: set[str] = set()
-        changed = True
-        while changed:
-            changed = False
-            for cls in classes:
-                if cls.name in names:
-                    continue
-                if any(
-                    isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == "forward"
-                    for n in cls.body
-                ):
-                    found.append(cls)
-                    names.add(cls.name)
-                    changed = True
-                    continue
-                for base in cls.bases:
-                    if self.nn_name(base) in _CONTAINERS | {"Module"} or (
-                        isinstance(base, ast.Name) and base.id in names
-                    ):
-                        found.append(cls)
-                        names.add(cls.name)
-                        changed = True
-                        break
+        for cls in classes:
+            for base in cls.bases:
+                if isinstance(base, ast.Name):
+                    subclasses.setdefault(base.id, []).append(cls)
+            if cls.name not in names and self._is_module_root(cls):
+                found.append(cls)
+                names.add(cls.name)
+        pending = list(found)
+        while pending:  # each class once: linear, however the file orders its classes
+            for sub in subclasses.get(pending.pop().name, []):
+                if sub.name not in names:
+                    names.add(sub.name)
+                    found.append(sub)
+                    pending.append(sub)
         return sorted(found, key=lambda c: c.lineno)
+
+    def _is_module_root(self, cls: ast.ClassDef) -> bool:
+        """A class with ``forward`` or a torch.nn container/Module base."""
+        if any(
+            isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == "forward"
+            for n in cls.body
+        ):
+            return True
+        return any(self.nn_name(base) in _CONTAINERS | {"Module"} for base in cls.bases)
 
     def sites(self) -> list[Site]:
         """Every ``nn.Sequential(...)`` that is not part of another one."""
-        calls = [n for n in ast.walk(self.tree) if self.is_call_to(n, frozenset({"Sequential"}))]
+        calls = [n for n in self._of(ast.Call) if self.is_call_to(n, frozenset({"Sequential"}))]
         sites: list[Site] = []
         for call in calls:
             if self._inside_sequential(call):
@@ -267,10 +303,10 @@ class SourceReader:
             scope = self.scope_of(call)
             sites.append(Site(call, label, scope.cls.name if scope.cls else None, named))
         used = set()
-        for site in sites:
-            for other in sites:
-                if other is not site and self._mentions(other.call, site):
-                    used.add(id(site))
+        labels = {s.label for s in sites if s.named}
+        for other in sites if len(sites) > 1 else ():
+            for label in self._mentioned(other.call, labels):
+                used.update(id(s) for s in sites if s is not other and s.named and s.label == label)
         outer = [s for s in sites if id(s) not in used] or sites
         return sorted(outer, key=lambda s: (s.call.lineno, s.call.col_offset))
 
@@ -298,18 +334,15 @@ class SourceReader:
                 return ast.unparse(target), True
         return "nn.Sequential", False
 
-    def _mentions(self, call: ast.Call, site: Site) -> bool:
-        """Whether ``call``'s arguments refer to the variable ``site`` is assigned to."""
-        if not site.named:
-            return False
+    def _mentioned(self, call: ast.Call, labels: set[str]) -> set[str]:
+        """Which of the variables Sequentials are assigned to ``call``'s arguments refer to."""
+        found = set()
         for node in ast.walk(call):
-            if (
-                node is not call
-                and isinstance(node, (ast.Name, ast.Attribute))
-                and ast.unparse(node) == site.label
-            ):
-                return True
-        return False
+            if node is not call and isinstance(node, (ast.Name, ast.Attribute)):
+                text = _dotted(node)
+                if text in labels:
+                    found.add(text)
+        return found
 
     # --- expanding -------------------------------------------------------------
 
@@ -355,6 +388,8 @@ class SourceReader:
         found: list[LayerCall] = []
         for item in items:
             found.extend(self.layers(item, seen))
+            if len(found) > MAX_LAYERS:  # stop early: nested Sequentials can multiply
+                raise too_many_layers(self.filename)
         return found
 
     def _items(self, arg: ast.expr) -> list[ast.expr]:
@@ -401,18 +436,35 @@ class SourceReader:
 
     def _assigned(self, node: ast.Name | ast.Attribute) -> ast.expr | None:
         """The value last assigned to this name (or ``self.x``) before it is used."""
-        wanted = ast.unparse(node)
+        wanted = _dotted(node)
         scope = self.scope_of(node)
-        places: list[list[ast.stmt]] = []
+        places: list[ast.AST] = []
         if isinstance(node, ast.Attribute):
             if scope.cls is not None:
-                places.append([s for s in ast.walk(scope.cls) if isinstance(s, ast.stmt)])
+                places.append(scope.cls)
         else:
             if scope.func is not None:
-                places.append([s for s in ast.walk(scope.func) if isinstance(s, ast.stmt)])
-            places.append(self.tree.body)
-        for statements in places:
+                places.append(scope.func)
+            places.append(self.tree)
+        for place in places:
             best: ast.expr | None = None
+            for lineno, value in self._assignments(place).get(wanted, ()):
+                before = isinstance(node, ast.Attribute) or lineno <= node.lineno
+                if before and value is not node:
+                    best = value
+            if best is not None:
+                return best
+        return None
+
+    def _assignments(self, place: ast.AST) -> dict[str, list[tuple[int, ast.expr]]]:
+        """Assignments in a class or function (anywhere inside) or the module (top level
+        only), by target text, indexed once so that following names stays linear."""
+        if place not in self._assignment_index:
+            if isinstance(place, ast.Module):
+                statements: list[ast.AST] = list(place.body)
+            else:
+                statements = [s for s in ast.walk(place) if isinstance(s, ast.stmt)]
+            index: dict[str, list[tuple[int, ast.expr]]] = {}
             for stmt in statements:
                 if isinstance(stmt, ast.Assign):
                     targets, value = stmt.targets, stmt.value
@@ -420,13 +472,10 @@ class SourceReader:
                     targets, value = [stmt.target], stmt.value
                 else:
                     continue
-                named = any(ast.unparse(t) == wanted for t in targets)
-                before = isinstance(node, ast.Attribute) or stmt.lineno <= node.lineno
-                if named and before and value is not node:
-                    best = value
-            if best is not None:
-                return best
-        return None
+                for text in dict.fromkeys(_dotted(t) for t in targets):
+                    index.setdefault(text, []).append((stmt.lineno, value))
+            self._assignment_index[place] = index
+        return self._assignment_index[place]
 
     def _layer_call(self, call: ast.Call, name: str) -> LayerCall:
         env = self.scope_of(call).env
@@ -469,7 +518,7 @@ class SourceReader:
     def instantiated(self) -> set[str]:
         """Names called outside any class body: ``net = Net()`` says which class is the model."""
         found = set()
-        for node in ast.walk(self.tree):
+        for node in self._of(ast.Call):
             if (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Name)
@@ -487,11 +536,65 @@ class SourceReader:
     def used_inside_classes(self, names: set[str]) -> set[str]:
         """Class names another class builds (``self.block = Block()``): parts, not the model."""
         found = set()
-        for cls in (n for n in ast.walk(self.tree) if isinstance(n, ast.ClassDef)):
+        for cls in self._of(ast.ClassDef):
             for node in ast.walk(cls):
                 if isinstance(node, ast.Name) and node.id in names and node.id != cls.name:
                     found.add(node.id)
         return found
+
+
+def _source_lines(source: str) -> list[str]:
+    """The lines as the parser counts them (``\\r``, ``\\n``, ``\\r\\n``; not form feeds)."""
+    return re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$", source)
+
+
+_INDEXED = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.Import, ast.Call)
+"""Node kinds ``SourceReader`` lists while it walks the tree once (imports of both kinds)."""
+
+
+MAX_CALLS = 5 * MAX_LAYERS
+"""Calls a file may hold: a network of MAX_LAYERS layers, each with a few helper calls."""
+_CALL = re.compile(r"[A-Za-z_][\w.]*[ \t]*\(")
+
+
+def _check_call_count(source: str, filename: str) -> None:
+    """Refuse a file far longer than any importable network before parsing it.
+
+    Parsing costs far more than this scan (seconds per 100,000 calls) and its tree
+    holds hundreds of bytes per node.
+    """
+    calls = sum(1 for _ in itertools.islice(_CALL.finditer(source), MAX_CALLS + 1))
+    if calls > MAX_CALLS:
+        raise CodeImportError(
+            "{file} holds more than {calls} calls, far more than a network of at most {n} "
+            "layers needs, so it was not read. Import a file with a shorter network.",
+            file=_display(filename),
+            calls=MAX_CALLS,
+            n=MAX_LAYERS,
+        )
+
+
+def too_many_layers(filename: str) -> CodeImportError:
+    """The error for a network longer than a project can hold."""
+    return CodeImportError(
+        "{file} has a network of more than {n} layers, and a project holds at most {n}. "
+        "Split it, or import a shorter network.",
+        file=_display(filename),
+        n=MAX_LAYERS,
+    )
+
+
+def _display(filename: str) -> str:
+    return "The code" if filename.startswith("<") else PurePath(filename).name
+
+
+def _dotted(node: ast.AST) -> str:
+    """``ast.unparse`` for the common ``a.b.c`` without its cost (unparse for the rest)."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute) and isinstance(node.value, (ast.Name, ast.Attribute)):
+        return f"{_dotted(node.value)}.{node.attr}"
+    return ast.unparse(node)
 
 
 def _called_name(func: ast.expr) -> str | None:

@@ -149,6 +149,7 @@ def load_class(reader: SourceReader, class_name: str, notes: list[str]) -> type[
                     ) from None
                 raise _ran_badly(reader, stmt.lineno, error) from None
             except Exception as error:
+                _raise_if_out_of_memory(error)
                 raise _ran_badly(reader, stmt.lineno, error) from None
     finally:
         sys.modules.pop(name, None)
@@ -164,6 +165,14 @@ def load_class(reader: SourceReader, class_name: str, notes: list[str]) -> type[
             name=class_name,
         )
     return cls
+
+
+def _raise_if_out_of_memory(error: BaseException) -> None:
+    """An allocation over the memory limit is not the code's mistake: let the caller say so."""
+    if isinstance(error, MemoryError):
+        raise error
+    if isinstance(error, RuntimeError) and "can't allocate memory" in str(error):
+        raise MemoryError(str(error)) from None
 
 
 def _definition(stmt: ast.stmt) -> bool:
@@ -204,6 +213,7 @@ def instantiate(cls: type[nn.Module], reader: SourceReader) -> nn.Module:
                 ) from None
             raise _created_badly(cls, reader, error) from None
         except Exception as error:
+            _raise_if_out_of_memory(error)
             raise _created_badly(cls, reader, error) from None
     return model.eval()
 
@@ -249,11 +259,13 @@ def trace(model: nn.Module, shape: Shape, reader: SourceReader) -> Traced:
     except (CodeImportError, TraceMisfit):
         raise
     except (RuntimeError, ValueError, IndexError) as error:  # how torch reports a shape misfit
+        _raise_if_out_of_memory(error)
         line = _user_line(error.__traceback__, reader.filename)
         raise TraceMisfit(
             Misfit(len(tracer.layers), f"{tracer.where(line)}{_sentence(error)}")
         ) from None
     except Exception as error:  # a mistake in the code, whatever the input size
+        _raise_if_out_of_memory(error)
         line = _user_line(error.__traceback__, reader.filename)
         raise CodeImportError(
             "Running {cls}.forward() failed{at}: {error} Fix the file, then import again.",

@@ -8,6 +8,7 @@ Files that are not images or cannot be read are skipped and counted.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +24,8 @@ from studio.core.errors import DatasetError
 
 NAME = "image-folder"
 NOTE_TITLE = "The folder's"
+MAX_PIXELS = 89_478_485
+"""PIL's decompression-bomb limit (``Image.MAX_IMAGE_PIXELS``), kept here whatever PIL's is."""
 GRAY_MODES = frozenset({"1", "L", "LA", "La", "I", "I;16", "I;16B", "I;16L", "I;16N", "F"})
 
 
@@ -82,27 +85,85 @@ def scan(root: Path, classes: list[str]) -> tuple[list[tuple[Path, int]], list[P
     """(image files with their class index, other files skipped); hidden files are ignored."""
     files: list[tuple[Path, int]] = []
     skipped: list[Path] = []
-    for label, name in enumerate(classes):
-        for path in _walk(root / name):
-            if is_image_name(path.name):
-                files.append((path, label))
-            else:
-                skipped.append(path)
+    for path, label, regular in _entries(root, classes):
+        if regular and is_image_name(path.name):
+            files.append((path, label))
+        else:
+            skipped.append(path)
     return files, skipped
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if not name.startswith("."):
-                yield Path(dirpath) / name
+def _entries(root: Path, classes: list[str]) -> Iterator[tuple[Path, int, bool]]:
+    """Each file under the class folders once: (path, class index, is a regular file).
+
+    Links are followed, but every real folder is entered once, never back into the
+    root (``b/up -> ..``) or into another class's folder, and a file reached twice
+    (a link, a hard link) counts once; so a symlink loop cannot hang the walk or put
+    one image in two classes or both splits. FIFOs, sockets and devices come out as
+    not regular, and are never opened.
+    """
+    root_real = Path(os.path.realpath(root))
+    class_reals = [Path(os.path.realpath(root / name)) for name in classes]
+    entered: set[Path] = set()
+    counted: set[tuple[int, int]] = set()
+    for label, name in enumerate(classes):
+        if class_reals[label] in entered:
+            continue  # two class names for one folder: its images count once
+        entered.add(class_reals[label])
+        others = [real for i, real in enumerate(class_reals) if i != label]
+        pending = [root / name]
+        while pending:
+            folder = pending.pop()
+            subfolders = []
+            for path, info in _listing(folder):
+                if info is not None and stat.S_ISDIR(info.st_mode):
+                    real = Path(os.path.realpath(path))
+                    if real in entered or _leaves_class(real, root_real, others):
+                        continue
+                    entered.add(real)
+                    subfolders.append(path)
+                elif info is not None and stat.S_ISREG(info.st_mode):
+                    if (info.st_dev, info.st_ino) not in counted:
+                        counted.add((info.st_dev, info.st_ino))
+                        yield path, label, True
+                else:  # a FIFO, socket, device or broken link
+                    yield path, label, False
+            pending.extend(reversed(subfolders))
+
+
+def _listing(folder: Path) -> list[tuple[Path, os.stat_result | None]]:
+    """Visible entries of a folder in name order, each with its (followed) stat if any."""
+    try:
+        names = sorted(e.name for e in os.scandir(folder) if not e.name.startswith("."))
+    except OSError:
+        return []
+    found = []
+    for name in names:
+        path = folder / name
+        try:
+            found.append((path, path.stat()))
+        except (OSError, ValueError):
+            found.append((path, None))
+    return found
+
+
+def _leaves_class(real: Path, root_real: Path, other_classes: list[Path]) -> bool:
+    """A linked folder that is the root or above it, or inside another class's folder."""
+    if root_real == real or root_real.is_relative_to(real):
+        return True
+    return any(real == other or real.is_relative_to(other) for other in other_classes)
+
+
+def _too_large(size: tuple[int, int]) -> bool:
+    return size[0] * size[1] > MAX_PIXELS
 
 
 def probe_shape(path: Path) -> tuple[int, int, int] | None:
     """(C, H, W) from the image header alone, or None if it is not a readable image."""
     try:
         with Image.open(path) as im:
+            if _too_large(im.size):
+                return None
             width, height = im.size
             return (1 if im.mode in GRAY_MODES else 3, height, width)
     except Exception:
@@ -111,17 +172,20 @@ def probe_shape(path: Path) -> tuple[int, int, int] | None:
 
 def first_shape(root: Path, classes: list[str]) -> tuple[int, int, int]:
     """The shape of the first readable image, walking the class folders in order."""
-    for name in classes:
-        for path in _walk(root / name):
-            if is_image_name(path.name):
-                shape = probe_shape(path)
-                if shape is not None:
-                    return shape
+    for path, _label, regular in _entries(root, classes):
+        if regular and is_image_name(path.name):
+            shape = probe_shape(path)
+            if shape is not None:
+                return shape
     raise DatasetError(
         "The folder {path} has no readable images; put .png or .jpg images in one sub-folder "
         "per class.",
         path=str(root),
     )
+
+
+class ImageTooLarge(Exception):
+    """An image's header claims more pixels than ``MAX_PIXELS``: refused before decoding."""
 
 
 def decode(path: Path, channels: int, height: int, width: int) -> tuple[np.ndarray, str, bool]:
@@ -131,7 +195,13 @@ def decode(path: Path, channels: int, height: int, width: int) -> tuple[np.ndarr
     shrinks by whole factors first, so a huge photo costs little memory and time.
     """
     mode = "L" if channels == 1 else "RGB"
-    with Image.open(path) as im:
+    try:
+        opened = Image.open(path)
+    except Image.DecompressionBombError as error:
+        raise ImageTooLarge(str(path)) from error
+    with opened as im:
+        if _too_large(im.size):  # checked from the header, before any pixel is decoded
+            raise ImageTooLarge(str(path))
         source_mode, size = im.mode, im.size
         im.draft(mode, (width, height))
         out = im.convert(mode)
@@ -155,7 +225,7 @@ def load_image_folder(
             name=classes[0],
         )
     files, skipped = scan(root, classes)
-    native = first_shape(root, classes)
+    native = _first_readable_shape(files, root)
     check_input_shape(input_shape, native)
     channels, height, width = input_shape if len(input_shape) == 3 else native
     try:
@@ -170,9 +240,13 @@ def load_image_folder(
         ) from exc
     labels: list[int] = []
     resized = recoloured = 0
+    too_large: list[Path] = []
     for path_, label in files:
         try:
             array, source_mode, was_resized = decode(path_, channels, height, width)
+        except ImageTooLarge:
+            too_large.append(path_)
+            continue
         except Exception:  # any file PIL cannot decode is skipped, never fatal
             skipped.append(path_)
             continue
@@ -193,16 +267,11 @@ def load_image_folder(
     label_array = np.asarray(labels, dtype=np.int64)
     train_idx, val_idx = stratified_split(label_array, val_fraction, SPLIT_SEED)
     if len(val_idx) == 0 or len(train_idx) == 0:
-        raise DatasetError(
-            "The folder {path} has too few images ({count}) to keep {percent:.0f} % for "
-            "validation; add more images to each class.",
-            path=str(root),
-            count=len(labels),
-            percent=val_fraction * 100,
-        )
+        raise _split_error(root, counts, val_fraction)
     images = torch.from_numpy(buffer[: len(labels)]).permute(0, 3, 1, 2)
     y = torch.from_numpy(label_array)
     notes = _notes(len(labels), resized, recoloured, channels, height, width, root, skipped)
+    notes += _too_large_note(too_large, root)
     return assemble(
         name=NAME,
         title=NOTE_TITLE,
@@ -213,6 +282,44 @@ def load_image_folder(
         notes=notes,
         native_shape=native,
     )
+
+
+def _first_readable_shape(files: list[tuple[Path, int]], root: Path) -> tuple[int, int, int]:
+    for path, _label in files:
+        shape = probe_shape(path)
+        if shape is not None:
+            return shape
+    raise DatasetError(
+        "The folder {path} has no readable images; put .png or .jpg images in one sub-folder "
+        "per class.",
+        path=str(root),
+    )
+
+
+def _split_error(root: Path, counts: np.ndarray, val_fraction: float) -> DatasetError:
+    """Why no image is left for validation (or training): too few images in every class."""
+    needed = next((n for n in range(2, 100_000) if 1 <= round(n * val_fraction) < n), 100_000)
+    return DatasetError(
+        "Each of the {classes} classes in {path} has too few images to keep {percent:.0f} % "
+        "for validation: that needs {needed} images per class, and the largest class has "
+        "{most}. Use fewer classes with more images each, or change the validation share.",
+        classes=len(counts),
+        path=str(root),
+        percent=val_fraction * 100,
+        needed=needed,
+        most=int(counts.max()),
+    )
+
+
+def _too_large_note(too_large: list[Path], root: Path) -> list[str]:
+    if not too_large:
+        return []
+    example = too_large[0].relative_to(root).as_posix()
+    what = "1 image was" if len(too_large) == 1 else f"{len(too_large)} images were"
+    return [
+        f"{what} skipped because it has more than {MAX_PIXELS:,} pixels, too many to decode "
+        f"safely (for example {example})."
+    ]
 
 
 def _notes(

@@ -17,6 +17,7 @@ import torch
 from studio.core.data.assemble import assemble
 from studio.core.data.base import LoadedData
 from studio.core.data.idx import check_idx_file, unpack_gz
+from studio.core.data.mnist_legacy import check_legacy_files
 from studio.core.errors import DatasetError
 
 MNIST_FILES = (
@@ -102,10 +103,11 @@ def _prepare_local_files(spec: TorchvisionSet, root: Path, cls: Any) -> None:
     """Use files placed by hand: unpack ``.gz`` IDX files, check IDX headers, unpack CIFAR's tar."""
     folder = spec.folder(root)
     if spec.is_idx:
+        check_legacy_files(root / spec.class_name / "processed")
         for name in MNIST_FILES:
             raw, gz = folder / name, folder / f"{name}.gz"
             if not raw.is_file() and gz.is_file():
-                unpack_gz(gz)
+                unpack_gz(gz, images="images" in name)
             if raw.is_file():
                 check_idx_file(raw, images="images" in name)
         return
