@@ -7,6 +7,7 @@ project path or through Open Recent. Live windows never see or delete each other
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -221,9 +222,8 @@ def test_unreadable_and_legacy_copies(qtbot, state_dir, answers, project_file):
     window = new_window(qtbot)
     window.open_project(project_file)
     legacy = state_dir / "recovery.json"
-    legacy.write_text(
-        '{"original_path": null, "project": %s}' % project_file.read_text("utf-8"), "utf-8"
-    )
+    legacy_copy = {"original_path": None, "project": json.loads(project_file.read_text("utf-8"))}
+    legacy.write_text(json.dumps(legacy_copy), "utf-8")
     answers.queue.append(QMessageBox.StandardButton.Yes)
     assert window.offer_recovery()
     assert len(answers) == 1
