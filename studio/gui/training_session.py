@@ -137,7 +137,7 @@ class TrainingSession(QObject):
 
     def shutdown(self) -> None:
         if self.running:
-            self.controller.shutdown(timeout_ms=5000)
+            self.controller.shutdown()
 
     # --- events ---------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ Files that are not images or cannot be read are skipped and counted.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -142,7 +142,10 @@ def decode(path: Path, channels: int, height: int, width: int) -> tuple[np.ndarr
 
 
 def load_image_folder(
-    path: str | Path, val_fraction: float, input_shape: tuple[int, ...]
+    path: str | Path,
+    val_fraction: float,
+    input_shape: tuple[int, ...],
+    checkpoint: Callable[[], None] | None = None,
 ) -> LoadedData:
     """Decode the whole folder once, at the network's channels and size, then split by class."""
     root = check_folder(path)
@@ -171,6 +174,8 @@ def load_image_folder(
     labels: list[int] = []
     resized = recoloured = 0
     for path_, label in files:
+        if checkpoint is not None:
+            checkpoint()  # Stop (or closing the window) abandons a long load here
         try:
             array, source_mode, was_resized = decode(path_, channels, height, width)
         except Exception:  # any file PIL cannot decode is skipped, never fatal

@@ -278,6 +278,8 @@ class Trainer:
                     )
                 )
                 reason = self._train(run)
+        except _StoppedWhilePreparing:
+            log.info("training stopped while it prepared")
         except StudioError as exc:
             reason, error = "failed", exc
             log.info("training failed: %s", exc.message)
@@ -329,11 +331,17 @@ class Trainer:
 
     # --- preparation ---------------------------------------------------------------
 
+    def _stop_if_asked(self) -> None:
+        """Called between loading steps: Stop (or closing the window) ends the run there."""
+        if self._stop.is_set():
+            raise _StoppedWhilePreparing
+
     def _prepare(self) -> _Run:
         """Load and check the data and network, then build model, optimizer and schedule."""
         cfg = self._project.training
         arch = self._project.architecture
         data = self._data
+        self._stop_if_asked()
         if data is None:
             from studio.core.data import load_dataset
 
@@ -342,7 +350,9 @@ class Trainer:
                 arch.input_shape,
                 download=self._download,
                 root=self._data_root,
+                checkpoint=self._stop_if_asked,
             )
+        self._stop_if_asked()
         self._data = data
         _check_data(data, arch.input_shape)
         report = analyse(arch, cfg.loss, data.num_classes)
@@ -368,6 +378,7 @@ class Trainer:
                 "targets."
             )
         device = factories.resolve_device(self._device_name or cfg.device)
+        self._stop_if_asked()
 
         torch.manual_seed(cfg.seed)
         model = arch.build()
@@ -834,6 +845,10 @@ class Trainer:
 
 
 # --- helpers -------------------------------------------------------------------------
+
+
+class _StoppedWhilePreparing(Exception):
+    """Stop arrived before the first batch; the run ends as "stopped" with nothing trained."""
 
 
 def _check_data(data: LoadedData, input_shape: tuple[int, ...]) -> None:
