@@ -98,10 +98,10 @@ def test_closing_while_data_loads_ends_cleanly(
         XDG_STATE_HOME=str(tmp_path / "state"),
         XDG_CONFIG_HOME=str(tmp_path / "config"),
     )
+    delays = [str(first_delay), str(each_delay)]
     began = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-c", CLOSING_DURING_LOAD, str(slow_folder_project)]
-        + [str(first_delay), str(each_delay)],
+        [sys.executable, "-c", CLOSING_DURING_LOAD, str(slow_folder_project), *delays],
         env=env,
         capture_output=True,
         text=True,
