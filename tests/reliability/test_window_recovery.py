@@ -98,8 +98,11 @@ def close_cleanly(window: MainWindow) -> None:
     window.close()
 
 
-def crash_a_window(qtbot, state_dir: Path, project: Path) -> Path:
-    """Run a window in a child process, edit, wait for its autosave, then SIGKILL it."""
+def crash_a_window(qtbot, state_dir: Path, project: Path, while_alive=None) -> Path:
+    """Run a window in a child process, edit, wait for its autosave, then SIGKILL it.
+
+    ``while_alive(copy)`` runs after the autosave, before the kill.
+    """
     env = dict(os.environ, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen")
     child = subprocess.Popen(
         [sys.executable, "-c", CRASHING_WINDOW, str(project), str(EDITED_EPOCHS)],
@@ -114,6 +117,8 @@ def crash_a_window(qtbot, state_dir: Path, project: Path) -> Path:
         copy = Path(line)
         assert copy.parent == state_dir and copy.is_file()
         assert Path(f"{copy}.lock").is_file()
+        if while_alive is not None:
+            while_alive(copy)
     finally:
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=30)
@@ -126,7 +131,17 @@ def crash_a_window(qtbot, state_dir: Path, project: Path) -> Path:
 def test_a_killed_window_is_recovered_when_its_project_is_opened(
     qtbot, state_dir, answers, project_file
 ):
-    copy = crash_a_window(qtbot, state_dir, project_file)
+    def another_program_starts_and_closes(copy: Path) -> None:
+        window = new_window(qtbot)
+        assert not window.offer_recovery(), "a live program's copy is not offered"
+        window.open_project(project_file)
+        window.document.set_setting("training", "epochs", 2)
+        window.recovery.write_now()
+        assert window.recovery.path != copy
+        close_cleanly(window)
+        assert copy.exists() and answers == []
+
+    copy = crash_a_window(qtbot, state_dir, project_file, another_program_starts_and_closes)
     assert Path(f"{copy}.lock").exists(), "the killed window leaves a stale lock"
 
     answers.queue.append(QMessageBox.StandardButton.Yes)
@@ -228,4 +243,20 @@ def test_unreadable_and_legacy_copies(qtbot, state_dir, answers, project_file):
     assert window.offer_recovery()
     assert len(answers) == 1
     assert not broken.exists() and not legacy.exists()
+    close_cleanly(window)
+
+
+def test_the_autosave_goes_through_the_atomic_writer(qtbot, state_dir, answers, monkeypatch):
+    written: list[Path] = []
+    real_write = recovery.write_atomic
+
+    def recorded(path, write, *args, **kwargs):
+        written.append(Path(path))
+        return real_write(path, write, *args, **kwargs)
+
+    monkeypatch.setattr(recovery, "write_atomic", recorded)
+    window = new_window(qtbot)
+    window.document.set_setting("training", "epochs", 9)
+    qtbot.waitUntil(lambda: written != [])
+    assert written == [window.recovery.path] and window.recovery.path.exists()
     close_cleanly(window)
