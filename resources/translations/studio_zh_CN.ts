@@ -1265,14 +1265,6 @@ true: {true}</source>
 <context>
     <name>app</name>
     <message>
-        <source>Recover unsaved work?</source>
-        <translation>恢复未保存的工作？</translation>
-    </message>
-    <message>
-        <source>Sequential Studio closed unexpectedly while %1 had unsaved changes. Restore them?</source>
-        <translation>Sequential Studio 意外关闭时，%1 还有未保存的更改。要恢复这些更改吗？</translation>
-    </message>
-    <message>
         <source>Something went wrong (%1). Your work is still open; details are in %2.</source>
         <translation>出现了问题（%1）。你的工作仍然打开着；详细信息见 %2。</translation>
     </message>
@@ -2331,6 +2323,17 @@ true: {true}</source>
     <message>
         <source>{where}{text} returns {kind}, not one tensor, which a Sequential cannot pass on.</source>
         <translation>{where}{text} 返回的是 {kind}，而不是一个张量，Sequential 无法继续传递。</translation>
+    </message>
+</context>
+<context>
+    <name>recovery</name>
+    <message>
+        <source>Recover unsaved work?</source>
+        <translation>恢复未保存的工作？</translation>
+    </message>
+    <message>
+        <source>Sequential Studio closed unexpectedly while %1 had unsaved changes. Restore them? No deletes the copy; Cancel keeps it for the next start.</source>
+        <translation>Sequential Studio 在 %1 有未保存的更改时意外关闭。要恢复这些更改吗？选择“否”会删除该副本；选择“取消”则保留到下次启动。</translation>
     </message>
 </context>
 <context>

@@ -89,15 +89,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     install_excepthook(window)
     if args.project:
         try:
-            window.open_project(args.project)
+            window.open_project(args.project)  # offers a crashed session's copy of it
         except Exception as error:
             message = error_text(error) if isinstance(error, StudioError) else str(error)
             if args.screenshot:
                 print(f"main.py: {message}", file=sys.stderr)
                 return 2
             QMessageBox.warning(window, "Sequential Studio", message)
-    elif not args.screenshot:
-        offer_recovery(window)
+    if not args.screenshot:
+        window.offer_recovery()  # however the window starts
     window.show()
     if args.screenshot:
         return take_screenshot(app, window, args.screenshot)
@@ -146,31 +146,6 @@ def install_translations(app, language: str | None = None) -> list:
             installed.append(translator)
     log.info("language %s: %d translation(s) loaded", locale.name(), len(installed))
     return installed
-
-
-def offer_recovery(window) -> None:
-    from PySide6.QtCore import QCoreApplication
-    from PySide6.QtWidgets import QMessageBox
-
-    from studio.gui.recovery import pending_recovery, recovery_path
-
-    found = pending_recovery()
-    if found is None:
-        return
-    project, original = found
-    answer = QMessageBox.question(
-        window,
-        QCoreApplication.translate("app", "Recover unsaved work?"),
-        QCoreApplication.translate(
-            "app",
-            "Sequential Studio closed unexpectedly while %1 had unsaved changes. Restore them?",
-        ).replace("%1", Path(original).name if original else project.name),
-    )
-    if answer == QMessageBox.StandardButton.Yes:
-        window.document.replace_project(project, Path(original) if original else None)
-        window.document.undo_stack.resetClean()
-    else:
-        recovery_path().unlink(missing_ok=True)
 
 
 def install_excepthook(window) -> None:

@@ -1,12 +1,28 @@
-"""Loads torch off the GUI thread so the window paints before torch has finished importing."""
+"""Loads torch off the GUI thread so the window paints before torch has finished importing.
+
+One import per process, shared by every window: ``torch_loader()`` is the process-wide
+loader, windows subscribe with ``when_ready`` (a window made after the import finished
+hears at once) and ask for the start with ``start_after_first_paint``.
+
+Why no application-wide event filter: a Python filter on the QApplication sees every
+event of every object, so PySide builds a Python wrapper (and lazily its Python type)
+for each object that receives one, such as QDockWidget's private layout and title
+buttons while a dock is constructed. That re-entrant lazy type creation inside event
+delivery is fragile (it has crashed other PySide6 programs, TimeLineAnnotator/desktop
+PR 586), and while the torch-import thread ran imports it hung the construction of a
+second window here. The loader now filters only the window it waits for, whose own
+wrapper exists already, and never sees another object's events.
+"""
 
 from __future__ import annotations
 
 import logging
 import sys
 import threading
+from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 
 log = logging.getLogger(__name__)
 
@@ -18,43 +34,68 @@ PAINT_WAIT_MS = 1000
 class TorchLoader(QObject):
     """Imports torch and the data layer in a thread; ``ready`` arrives on the GUI thread.
 
-    ``start()`` waits for the application's first paint: the import holds the GIL for
-    long stretches (``torch._C`` alone ~0.2 s), so started earlier it delays the first
+    The import starts after a window's first paint: it holds the GIL for long
+    stretches (``torch._C`` alone ~0.2 s), so started earlier it delays the first
     paint by ~0.5 s; started after it, the window shows in ~0.6 s and torch follows.
     """
 
     ready = Signal()
+    _imported = Signal()
+    """Emitted by the import thread; queued to the GUI thread, which then emits ``ready``."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._started = False
-        self._watching = False
-        # Connected first, so it runs on the GUI thread before anyone else hears ``ready``.
-        self.ready.connect(keep_this_thread_single_threaded)
+        self._done = False
+        self._watched: list[QObject] = []
+        self._fallback = QTimer(self)
+        self._fallback.setSingleShot(True)
+        self._fallback.timeout.connect(self._start_now)
+        self._imported.connect(self._on_imported, Qt.ConnectionType.QueuedConnection)
 
-    def start(self) -> None:
-        """Begin the import after the first paint (or after ``PAINT_WAIT_MS``); once."""
-        app = QCoreApplication.instance()
-        if self._started or self._watching:
+    @property
+    def is_ready(self) -> bool:
+        return self._done
+
+    @property
+    def started(self) -> bool:
+        return self._started
+
+    def when_ready(self, slot: Callable[[], None]) -> None:
+        """Call ``slot`` on the GUI thread once torch is imported: now, if it already is."""
+        if self._done:
+            slot()
+        else:
+            self.ready.connect(slot)
+
+    def start_after_first_paint(self, window: QObject | None = None) -> None:
+        """Begin the import after ``window`` first paints, or after ``PAINT_WAIT_MS``; once."""
+        if self._started:
             return
-        if app is None:
+        if QCoreApplication.instance() is None:
             self._start_now()
             return
-        self._watching = True
-        app.installEventFilter(self)
-        QTimer.singleShot(PAINT_WAIT_MS, self, self._start_now)
+        if window is not None and window not in self._watched:
+            window.installEventFilter(self)  # this window's own events only
+            window.destroyed.connect(self._forget)
+            self._watched.append(window)
+        if not self._fallback.isActive():
+            self._fallback.start(PAINT_WAIT_MS)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
+        if event.type() == QEvent.Type.Paint and not self._started:
             QTimer.singleShot(0, self, self._start_now)  # after this paint pass completes
         return False
 
+    def _forget(self, window: QObject | None = None) -> None:
+        self._watched = [w for w in self._watched if w is not window]
+
     def _start_now(self) -> None:
-        if self._watching:
-            self._watching = False
-            app = QCoreApplication.instance()
-            if app is not None:
-                app.removeEventFilter(self)
+        self._fallback.stop()
+        for window in self._watched:
+            if shiboken6.isValid(window):
+                window.removeEventFilter(self)
+        self._watched.clear()
         if self._started:
             return
         self._started = True
@@ -70,7 +111,25 @@ class TorchLoader(QObject):
                 return
             log.exception("torch could not be imported")
             raise
+        self._imported.emit()
+
+    def _on_imported(self) -> None:
+        if self._done:
+            return
+        keep_this_thread_single_threaded()  # before anyone else hears ``ready``
+        self._done = True
         self.ready.emit()
+
+
+_loader: TorchLoader | None = None
+
+
+def torch_loader() -> TorchLoader:
+    """The process-wide loader, created on first use (on the GUI thread)."""
+    global _loader
+    if _loader is None:
+        _loader = TorchLoader()
+    return _loader
 
 
 def keep_this_thread_single_threaded() -> None:

@@ -26,7 +26,7 @@ from studio.core.templates import TEMPLATES, get_template
 from studio.gui import dialogs
 from studio.gui.document import ProjectDocument
 from studio.gui.i18n import CHINESE, ENGLISH, LANGUAGE_KEY, SYSTEM, error_text, template_text
-from studio.gui.recovery import RecoveryWriter
+from studio.gui.recovery import RecoveryWriter, offer_orphans
 from studio.gui.summary import ShapeSummary
 from studio.gui.training_session import TrainingSession
 from studio.gui.widgets.code_view import CodePanel
@@ -265,7 +265,12 @@ class MainWindow(QMainWindow):
         else:
             self.document.open(path)
             self.session.set_model_file(None)
+            self.offer_recovery(path)
         self._add_recent(path)
+
+    def offer_recovery(self, for_path: str | Path | None = None) -> bool:
+        """Offer copies left by crashed sessions (of ``for_path`` only, if given)."""
+        return offer_orphans(self, self.document, self.recovery, for_path)
 
     def save_project(self, path: str | Path) -> None:
         self.document.save(path)

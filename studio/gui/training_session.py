@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QWidget
 
 from studio.core.errors import StudioError
 from studio.core.training.events import (
@@ -23,7 +23,7 @@ from studio.core.training.events import (
     TrainingFinished,
     TrainingStarted,
 )
-from studio.gui.background import TorchLoader
+from studio.gui.background import torch_loader
 from studio.gui.i18n import diagnostic_text, translate_message
 from studio.gui.plots.dashboard import STATUS_INTERVAL_S, TrainingDashboard
 from studio.gui.workers import TrainingController
@@ -69,9 +69,12 @@ class TrainingSession(QObject):
         document.model.reportChanged.connect(self._refresh_layer_names)
         self._refresh_layer_names()
 
-        self._loader = TorchLoader(self)
-        self._loader.ready.connect(self._on_torch_ready)
-        self._loader.start()
+        # One torch import per process, shared by every window; it starts after the
+        # first paint of this window (or of any window, whichever comes first).
+        loader = torch_loader()
+        loader.when_ready(self._on_torch_ready)
+        window = parent.window() if isinstance(parent, QWidget) else panel.window()
+        loader.start_after_first_paint(window)
 
     @property
     def running(self) -> bool:
@@ -137,7 +140,7 @@ class TrainingSession(QObject):
 
     def shutdown(self) -> None:
         if self.running:
-            self.controller.shutdown(timeout_ms=5000)
+            self.controller.shutdown()
 
     # --- events ---------------------------------------------------------------------
 

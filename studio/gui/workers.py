@@ -8,11 +8,13 @@ worker's own event loop is busy inside ``run``.
 
 from __future__ import annotations
 
+import atexit
+import ctypes
 import logging
 import threading
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from studio.core.errors import StudioError
 from studio.core.project import Project
@@ -152,7 +154,9 @@ class TrainingController(QObject):
         worker.snapshot.connect(self.snapshot)
         worker.modelReady.connect(self.modelReady)
         worker.dataReady.connect(self.dataReady)
-        worker.finished.connect(thread.quit)
+        # Direct: QThread.quit is thread-safe, and the thread must end even when the GUI
+        # thread's event loop no longer runs (a window closed while data was loading).
+        worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
         worker.finished.connect(worker.deleteLater)
         thread.finished.connect(self._on_thread_finished)
         self._thread, self._worker = thread, worker
@@ -180,15 +184,84 @@ class TrainingController(QObject):
         if self._worker is not None:
             self._worker.request_feature_maps(probe_index)
 
-    def shutdown(self, timeout_ms: int = 5000) -> bool:
-        """Stop the run and wait for the thread; used when the window closes."""
+    def shutdown(self, timeout_ms: int = 1000) -> bool:
+        """Stop the run and wait ``timeout_ms`` for the thread; then let it finish on its own.
+
+        Used when the window closes. A run still busy after the wait (a load between two
+        checks, a download) is parked: the thread loses its parent, so destroying the
+        window never destroys a running QThread (which aborts the program), and it is
+        released when it finishes, or waited for when the program exits. True if the
+        thread had already ended.
+        """
         if self._thread is None:
             return True
         self.stop()
         self.set_paused(False)
-        thread = self._thread
+        thread, worker = self._thread, self._worker
         thread.quit()  # leaves the thread's loop as soon as run() returns
         done = thread.wait(timeout_ms)
         if done:
             self._on_thread_finished()
-        return done
+            return True
+        self._thread = self._worker = None
+        park(thread, worker)
+        self.finished.emit()
+        return False
+
+
+_parked: dict[QThread, TrainingWorker | None] = {}
+"""Worker threads that outlived their window, kept alive (and referenced) until they end."""
+
+EXIT_WAIT_MS = 30_000
+"""How long the program's exit waits for parked threads to notice Stop."""
+
+
+def park(thread: QThread, worker: TrainingWorker | None) -> None:
+    """Keep ``thread`` alive, parentless, until it finishes; its worker was told to stop."""
+    thread.setParent(None)
+    _parked[thread] = worker
+    thread.finished.connect(_releaser(), Qt.ConnectionType.QueuedConnection)
+    if len(_parked) == 1:
+        atexit.register(wait_for_parked_threads)
+
+
+class _Releaser(QObject):
+    """Lives on the GUI thread, so a finished thread is dropped there, never in itself."""
+
+    @Slot()
+    def release_finished(self) -> None:
+        for thread in [t for t in _parked if t.isFinished()]:
+            del _parked[thread]
+            thread.deleteLater()
+
+
+_releaser_instance: _Releaser | None = None
+
+
+def _releaser():
+    global _releaser_instance
+    if _releaser_instance is None:
+        _releaser_instance = _Releaser()
+    return _releaser_instance.release_finished
+
+
+def parked_threads() -> int:
+    return len(_parked)
+
+
+def wait_for_parked_threads(timeout_ms: int = EXIT_WAIT_MS) -> bool:
+    """At exit: give parked runs time to stop, so no running QThread is ever destroyed.
+
+    A thread that still runs after ``timeout_ms`` is left referenced forever: the
+    process ends without destroying it, instead of aborting.
+    """
+    for thread in list(_parked):
+        if thread.wait(timeout_ms):
+            del _parked[thread]
+        else:
+            log.warning("a training thread was still busy at exit; leaving it to the OS")
+            # One reference that is never released: the interpreter's shutdown then
+            # never runs the destructor of a running QThread (which would abort).
+            ctypes.pythonapi.Py_IncRef(ctypes.py_object(thread))
+            del _parked[thread]
+    return not _parked

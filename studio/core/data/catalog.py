@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from studio.core.data import image_folder, sample
@@ -37,12 +38,14 @@ def load_dataset(
     *,
     download: bool = True,
     root: str | Path | None = None,
+    checkpoint: Callable[[], None] | None = None,
 ) -> LoadedData:
     """Decode both splits once into uint8 tensors fitted to ``input_shape``.
 
     torchvision sets live in ``config.path or root or default_data_root()`` and
     use their test split for validation; the bundled sample and image folders
     are split by class with ``stratified_split(labels, config.val_fraction, 0)``.
+    ``checkpoint`` is called between images of a folder; it raises to abandon loading.
     """
     input_shape = tuple(int(d) for d in input_shape)
     if config.name in (sample.NAME, image_folder.NAME) and not 0 < config.val_fraction < 1:
@@ -56,7 +59,9 @@ def load_dataset(
         folder = Path(config.path or root or default_data_root()).expanduser()
         return load_torchvision_set(SETS[config.name], folder, input_shape, download=download)
     if config.name == image_folder.NAME:
-        return image_folder.load_image_folder(config.path, config.val_fraction, input_shape)
+        return image_folder.load_image_folder(
+            config.path, config.val_fraction, input_shape, checkpoint=checkpoint
+        )
     raise _unknown(config.name)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -212,7 +212,10 @@ def decode(path: Path, channels: int, height: int, width: int) -> tuple[np.ndarr
 
 
 def load_image_folder(
-    path: str | Path, val_fraction: float, input_shape: tuple[int, ...]
+    path: str | Path,
+    val_fraction: float,
+    input_shape: tuple[int, ...],
+    checkpoint: Callable[[], None] | None = None,
 ) -> LoadedData:
     """Decode the whole folder once, at the network's channels and size, then split by class."""
     root = check_folder(path)
@@ -242,6 +245,8 @@ def load_image_folder(
     resized = recoloured = 0
     too_large: list[Path] = []
     for path_, label in files:
+        if checkpoint is not None:
+            checkpoint()  # Stop (or closing the window) abandons a long load here
         try:
             array, source_mode, was_resized = decode(path_, channels, height, width)
         except ImageTooLarge:

@@ -279,6 +279,8 @@ class Trainer:
                     )
                 )
                 reason = self._train(run)
+        except _StoppedWhilePreparing:
+            log.info("training stopped while it prepared")
         except StudioError as exc:
             reason, error = "failed", exc
             log.info("training failed: %s", exc.message)
@@ -330,6 +332,11 @@ class Trainer:
 
     # --- preparation ---------------------------------------------------------------
 
+    def _stop_if_asked(self) -> None:
+        """Called between loading steps: Stop (or closing the window) ends the run there."""
+        if self._stop.is_set():
+            raise _StoppedWhilePreparing
+
     def _prepare(self) -> _Run:
         """Load and check the data and network, then build model, optimizer and schedule."""
         cfg = self._project.training
@@ -338,6 +345,7 @@ class Trainer:
         # before loading data or allocating: a network a file merely claims may not fit
         check_fits(analyse(arch), cfg.batch_size, device, training=True)
         data = self._data
+        self._stop_if_asked()
         if data is None:
             from studio.core.data import load_dataset
 
@@ -346,7 +354,9 @@ class Trainer:
                 arch.input_shape,
                 download=self._download,
                 root=self._data_root,
+                checkpoint=self._stop_if_asked,
             )
+        self._stop_if_asked()
         self._data = data
         _check_data(data, arch.input_shape)
         report = analyse(arch, cfg.loss, data.num_classes)
@@ -371,6 +381,7 @@ class Trainer:
                 "The loss is the mean squared error between the network's outputs and one-hot "
                 "targets."
             )
+        self._stop_if_asked()
 
         torch.manual_seed(cfg.seed)
         model = arch.build()
@@ -837,6 +848,10 @@ class Trainer:
 
 
 # --- helpers -------------------------------------------------------------------------
+
+
+class _StoppedWhilePreparing(Exception):
+    """Stop arrived before the first batch; the run ends as "stopped" with nothing trained."""
 
 
 def _check_data(data: LoadedData, input_shape: tuple[int, ...]) -> None:
