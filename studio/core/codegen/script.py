@@ -52,6 +52,15 @@ def _strings(items) -> str:
     return "[" + ", ".join(_string(str(item)) for item in items) + "]"
 
 
+def _list_constant(name: str, items) -> str:
+    """``NAME = [...]`` on one line when it fits in 100 characters, else one item a line."""
+    line = f"{name} = {_strings(items)}"
+    if len(line) <= 100:
+        return line
+    inner = "".join(f"    {_string(str(item))},\n" for item in items)
+    return f"{name} = [\n{inner}]"
+
+
 def _argument(*parts: str) -> str:
     """One ``parser.add_argument`` call, on one line when it fits in 100 characters."""
     option, *rest = parts
@@ -222,13 +231,13 @@ class _Script:
             )
             lines.append("SPLIT_SEED = 0  # the split's own seed, as in the app")
         if self.kind == "sample":
-            lines.append(f"CLASSES = {_strings(SAMPLE_CLASSES)}")
+            lines.append(_list_constant("CLASSES", SAMPLE_CLASSES))
             lines.append(
                 f'SAMPLE = Path(__file__).resolve().parent / "{SCRIPT_DATA}" / "{SAMPLE_FILE}"'
                 "  # beside this script"
             )
         elif self.kind == "torchvision":
-            lines.append(f"CLASSES = {_strings(SETS[self.data.name].classes)}")
+            lines.append(_list_constant("CLASSES", SETS[self.data.name].classes))
         if self.kind == "folder":
             c, h, w = self.native
             lines.append(f"IMAGE_SIZE = ({w}, {h})  # (width, height) the images are decoded at")
@@ -244,8 +253,7 @@ class _Script:
             return _string(TORCHVISION_DATA), "where torchvision downloads the dataset"
         return (
             _string(self.data.path),
-            "the image folder, one sub-folder per class (default: its path when exported, "
-            "%(default)s)",
+            "the folder of class sub-folders (default: its path when exported, %(default)s)",
         )
 
     def _arguments(self) -> str:
@@ -558,7 +566,7 @@ def load_sample(path):
 
 _TORCHVISION = '''
 def load_torchvision(root):
-    """<<title>>'s training split to train on and its test split to validate, as uint8 tensors."""
+    """<<title>>: the training split to train on, the test split to validate (uint8)."""
     splits = []
     for train in (True, False):
         split = datasets.<<cls>>(root, train=train, download=True)
