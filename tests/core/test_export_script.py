@@ -394,6 +394,7 @@ def test_export_puts_the_sample_beside_the_script_and_never_overwrites_it(
     assert copy.read_bytes() == b"someone else's data" and not script.exists()
     cifar = tmp_path / "c.json"
     save_project(cifar, get_template("cifar10-tutorial"))
+    (tmp_path / "c").mkdir()
     assert studio(["export", str(cifar), "-o", str(tmp_path / "c" / "train.py")]) == 0
     assert not (tmp_path / "c" / "data").exists()  # torchvision downloads to ./data itself
 
