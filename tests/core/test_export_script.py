@@ -392,6 +392,8 @@ def test_export_puts_the_sample_beside_the_script_and_never_overwrites_it(
     err = capsys.readouterr().err
     assert "already exists and is not the bundled MNIST sample" in err
     assert copy.read_bytes() == b"someone else's data" and not script.exists()
+    assert place_script_data(default_project(), script, force=True) == copy  # for --force
+    assert copy.read_bytes() == bundled_sample_path().read_bytes()
     cifar = tmp_path / "c.json"
     save_project(cifar, get_template("cifar10-tutorial"))
     (tmp_path / "c").mkdir()

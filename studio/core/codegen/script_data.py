@@ -26,12 +26,13 @@ def script_data_path(project: Project, script: str | Path) -> Path | None:
     return Path(script).parent / SCRIPT_DATA / SAMPLE_FILE
 
 
-def place_script_data(project: Project, script: str | Path) -> Path | None:
+def place_script_data(project: Project, script: str | Path, *, force: bool = False) -> Path | None:
     """Copy the bundled sample to ``data/`` beside ``script``; return the copy's path.
 
     Returns ``None`` when the project's script needs nothing beside it (a
     torchvision dataset downloads itself, an image folder keeps its path).
-    Raises ``FileFormatError`` when a different file already has the name.
+    Raises ``FileFormatError`` when a different file already has the name,
+    unless ``force`` (the export's ``--force``) allows replacing it.
     """
     target = script_data_path(project, script)
     if target is None:
@@ -43,7 +44,7 @@ def place_script_data(project: Project, script: str | Path) -> Path | None:
             "or choose another dataset.",
             path=str(source),
         )
-    if target.exists():
+    if target.exists() and not (force and target.is_file()):
         if target.is_file() and filecmp.cmp(source, target, shallow=False):
             return target  # the same sample from an earlier export
         raise FileFormatError(
