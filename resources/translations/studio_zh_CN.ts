@@ -2069,6 +2069,10 @@ true: {true}</source>
         <translation>{output} 也是这条命令的输入（{source}），写入它会毁掉输入文件。请选择其他输出文件。</translation>
     </message>
     <message>
+        <source>{path} already exists and is not the bundled MNIST sample, so it was left alone. Move it away or export the script to another folder.</source>
+        <translation>{path} 已存在，但不是随附的 MNIST 样本，因此没有改动它。请把它移走，或把脚本导出到其他文件夹。</translation>
+    </message>
+    <message>
         <source>{path} already exists. Choose another name, or add --force to replace it.</source>
         <translation>{path} 已存在。请换一个名称，或加上 --force 替换它。</translation>
     </message>

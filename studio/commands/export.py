@@ -33,14 +33,20 @@ def run(args: argparse.Namespace) -> int:
     from studio.commands.common import load_project_or_model
     from studio.core.codegen.model_code import model_definition
     from studio.core.codegen.script import export_script
+    from studio.core.codegen.script_data import place_script_data
 
     project, _ = load_project_or_model(args.project)  # a missing input is named first
     check_output(args.output, [args.project], force=args.force)
+    data = None
     if args.model_only:
         text = "from torch import nn\n\n" + model_definition(project.architecture)
     else:
         text = export_script(project)
+        # the script reads its data from beside itself
+        data = place_script_data(project, args.output, force=args.force)
     write_atomic(args.output, lambda handle: handle.write(text.encode("utf-8")))
     what = "model definition" if args.model_only else "training script"
     print(f"Wrote the {what} for {project.name} to {args.output}.")
+    if data is not None:
+        print(f"Its data is in {data}; move the folder as a whole.")
     return 0

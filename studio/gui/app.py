@@ -71,6 +71,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     if not has_display():
         return train_in_terminal(args.project)
+    from studio.gui.platform_check import platform_hint
+
+    if hint := platform_hint():  # Qt would abort the process instead of raising
+        print(f"sequential-studio: {hint}", file=sys.stderr)
+        return 2
     os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 
     from PySide6.QtCore import QTimer

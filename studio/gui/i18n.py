@@ -17,12 +17,12 @@ widget that shows it:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QLocale, QSettings
 
 from studio.core.errors import Message, StudioError
+from studio.core.resources import resources_dir
 
 MESSAGES = "messages"
 BLOCKS = "blocks"
@@ -35,7 +35,7 @@ SYSTEM = "system"
 ENGLISH = "en"
 CHINESE = "zh_CN"
 
-TRANSLATIONS_DIR = Path(__file__).resolve().parents[2] / "resources" / "translations"
+TRANSLATIONS_DIR = resources_dir() / "translations"
 
 
 def translate_message(template: str, args: Mapping[str, Any] | None = None) -> str:

@@ -437,6 +437,7 @@ class MainWindow(QMainWindow):
 
     def export_script(self) -> None:
         from studio.core.codegen.script import export_script
+        from studio.core.codegen.script_data import place_script_data
         from studio.core.io.atomic import write_atomic
 
         suggested = str(Path(self._last_folder()) / "train.py")
@@ -448,6 +449,7 @@ class MainWindow(QMainWindow):
         self._remember_folder(path)
         try:
             text = export_script(self.document.project)
+            place_script_data(self.document.project, path)  # e.g. data/mnist_5k.npz beside it
             write_atomic(path, lambda handle: handle.write(text.encode("utf-8")))
         except StudioError as error:
             self.show_message(error_text(error))

@@ -15,13 +15,13 @@ from studio.core.templates import TEMPLATES, get_template
 B = Block.create
 
 LENET_MNIST = """\
-model = nn.Sequential(  # input: 1×28×28
-    nn.Conv2d(1, 6, kernel_size=5, padding=2),  # -> 6×28×28
-    nn.ReLU(),                                  # -> 6×28×28
-    nn.MaxPool2d(2),                            # -> 6×14×14
-    nn.Conv2d(6, 16, kernel_size=5),            # -> 16×10×10
-    nn.ReLU(),                                  # -> 16×10×10
-    nn.MaxPool2d(2),                            # -> 16×5×5
+model = nn.Sequential(  # input: 1x28x28
+    nn.Conv2d(1, 6, kernel_size=5, padding=2),  # -> 6x28x28
+    nn.ReLU(),                                  # -> 6x28x28
+    nn.MaxPool2d(2),                            # -> 6x14x14
+    nn.Conv2d(6, 16, kernel_size=5),            # -> 16x10x10
+    nn.ReLU(),                                  # -> 16x10x10
+    nn.MaxPool2d(2),                            # -> 16x5x5
     nn.Flatten(),                               # -> 400
     nn.Linear(400, 120),                        # -> 120
     nn.ReLU(),                                  # -> 120

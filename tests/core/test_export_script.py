@@ -24,6 +24,7 @@ from studio.cli import main as studio
 from studio.core.architecture import Architecture, Block
 from studio.core.codegen.model_code import model_definition
 from studio.core.codegen.script import export_script
+from studio.core.codegen.script_data import place_script_data
 from studio.core.data import bundled_sample_path, load_dataset
 from studio.core.io.model_file import load_weights
 from studio.core.io.project_file import save_project
@@ -58,8 +59,10 @@ def run_script(
 
 
 def write(tmp_path: Path, project: Project, name: str = "train.py") -> Path:
+    """The script, with the data it reads beside it, as ``studio export`` leaves them."""
     path = tmp_path / name
     path.write_text(export_script(project), encoding="utf-8")
+    place_script_data(project, path)
     return path
 
 
@@ -142,10 +145,12 @@ def test_every_variant_passes_ruff_with_default_rules(tmp_path: Path) -> None:
 
 def test_only_the_projects_dataset_and_settings_are_written(tmp_path: Path) -> None:
     sample = export_script(default_project())
-    assert repr(str(bundled_sample_path()))[1:-1] in sample
+    assert str(bundled_sample_path().parent) not in sample  # no path of this machine
+    assert 'SAMPLE = Path(__file__).resolve().parent / "data" / "mnist_5k.npz"' in sample
+    assert "default=SAMPLE" in sample
     assert "datasets." not in sample and "Image.open" not in sample
     assert "OneCycleLR" in sample and "nn.CrossEntropyLoss()" in sample
-    assert "torch.save(model.state_dict(), args.out)" in sample
+    assert "torch.save(weights, args.out)" in sample  # the best epoch's weights
     for option in ("--epochs", "--batch-size", "--lr", "--device", "--data", "--out"):
         assert f'"{option}"' in sample
     cifar = export_script(get_template("cifar10-tutorial"))
@@ -312,3 +317,121 @@ def test_script_fits_cifar_to_the_network_as_the_app_does(
     for (_, loss, acc), entry in zip(epochs, result.history, strict=True):
         assert loss == pytest.approx(entry["train_loss"], abs=2e-4)
         assert acc == pytest.approx(100 * entry["val_accuracy"], abs=0.01)
+
+
+PROJECT_LINT = ["--select", "E,F,W,I,B,UP,SIM,RUF", "--line-length", "100"]
+
+
+def test_every_template_passes_the_projects_lint_rules(tmp_path: Path) -> None:
+    """The project's own rules, not just ruff's defaults: a learner's linter stays quiet."""
+    out = tmp_path / "scripts"
+    out.mkdir()
+    for name, project in variants(tmp_path).items():
+        stem = name.replace("-", "_")
+        (out / f"{stem}.py").write_text(export_script(project), encoding="utf-8")
+        model = "from torch import nn\n\n" + model_definition(project.architecture)
+        (out / f"{stem}_model.py").write_text(model, encoding="utf-8")
+    assert {f"{n.replace('-', '_')}.py" for n in TEMPLATES} <= {p.name for p in out.iterdir()}
+    result = subprocess.run(
+        [str(RUFF), "check", "--isolated", "--no-cache", *PROJECT_LINT, str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_script_saves_the_best_epoch_and_says_which(tmp_path: Path, monkeypatch, capsys) -> None:
+    """Validation accuracy 50 %, 90 %, 70 %: the weights of epoch 2 are saved, as the app would."""
+    script = write(tmp_path, default_project())
+    small = tmp_path / "small.npz"  # 300 digits: three quick epochs
+    with np.load(bundled_sample_path()) as data:
+        np.savez(small, images=data["images"][:300], labels=data["labels"][:300])
+    namespace = runpy.run_path(str(script))  # definitions only; main's globals are the script's
+    script_globals = namespace["main"].__globals__
+    real_evaluate = script_globals["evaluate"]
+    seen: list[dict[str, torch.Tensor]] = []
+
+    def evaluate(model, inputs, labels, criterion, num_classes):
+        loss, confusion = real_evaluate(model, inputs, labels, criterion, num_classes)
+        seen.append({k: v.detach().clone() for k, v in model.state_dict().items()})
+        right = len(labels) * (50, 90, 70)[len(seen) - 1] // 100
+        fake = torch.zeros_like(confusion)
+        fake[0, 0], fake[0, 1] = right, len(labels) - right
+        return loss, fake
+
+    monkeypatch.setitem(script_globals, "evaluate", evaluate)
+    weights = tmp_path / "w.pt"
+    args = [str(script), "--epochs", "3", "--data", str(small), "--out", str(weights)]
+    monkeypatch.setattr(sys, "argv", args)
+    capsys.readouterr()
+    namespace["main"]()
+    out = capsys.readouterr().out
+    assert "Saved the weights of epoch 2 (validation accuracy 90.00 %)" in out
+    saved = torch.load(weights, weights_only=True)
+    assert all(torch.equal(saved[k], seen[1][k]) for k in seen[1])
+    assert not all(torch.equal(saved[k], seen[2][k]) for k in seen[2])
+    load_weights(weights, default_project())  # the app reads the saved weights
+
+
+def test_export_puts_the_sample_beside_the_script_and_never_overwrites_it(
+    tmp_path: Path, capsys
+) -> None:
+    project_file = tmp_path / "p.json"
+    save_project(project_file, default_project())
+    script = tmp_path / "out" / "train.py"
+    script.parent.mkdir()
+    assert studio(["export", str(project_file), "-o", str(script)]) == 0
+    copy = script.parent / "data" / "mnist_5k.npz"
+    assert copy.read_bytes() == bundled_sample_path().read_bytes()
+    assert "move the folder as a whole" in capsys.readouterr().out
+    assert studio(["export", str(project_file), "-o", str(script)]) == 0  # the same copy: reused
+    copy.write_bytes(b"someone else's data")
+    script.unlink()
+    assert studio(["export", str(project_file), "-o", str(script)]) == 2
+    err = capsys.readouterr().err
+    assert "already exists and is not the bundled MNIST sample" in err
+    assert copy.read_bytes() == b"someone else's data" and not script.exists()
+    assert place_script_data(default_project(), script, force=True) == copy  # for --force
+    assert copy.read_bytes() == bundled_sample_path().read_bytes()
+    cifar = tmp_path / "c.json"
+    save_project(cifar, get_template("cifar10-tutorial"))
+    (tmp_path / "c").mkdir()
+    assert studio(["export", str(cifar), "-o", str(tmp_path / "c" / "train.py")]) == 0
+    assert not (tmp_path / "c" / "data").exists()  # torchvision downloads to ./data itself
+
+
+def test_image_folder_script_says_its_folder_in_help(tmp_path: Path, monkeypatch, capsys) -> None:
+    project = default_project()
+    folder = image_folder(tmp_path / "pics")
+    project.dataset = DatasetConfig("image-folder", path=str(folder))
+    script = write(tmp_path, project)
+    assert not (tmp_path / "data").exists()
+    monkeypatch.setattr(sys, "argv", [str(script), "--help"])
+    with pytest.raises(SystemExit):
+        runpy.run_path(str(script), run_name="__main__")
+    help_text = "".join(capsys.readouterr().out.split())  # argparse wraps lines, even at "-"
+    assert "itspathwhenexported" in help_text and str(folder) in help_text
+
+
+@pytest.mark.slow
+def test_exported_folder_trains_elsewhere_without_studio(tmp_path: Path) -> None:
+    """Export, move the folder, then run it in a Python that cannot import studio."""
+    project_file = tmp_path / "p.json"
+    save_project(project_file, default_project())
+    assert studio(["export", str(project_file), "-o", str(tmp_path / "export" / "train.py")]) == 0
+    moved = tmp_path / "elsewhere" / "moved"
+    moved.parent.mkdir()
+    (tmp_path / "export").rename(moved)
+    run = (
+        "import runpy, sys; sys.modules['studio'] = None  # any import of studio fails\n"
+        "sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')"
+    )
+    command = [sys.executable, "-I", "-c", run, str(moved / "train.py"), "--epochs", "1"]
+    command += ["--batch-size", "256", "--device", "cpu", "--out", "w.pt"]
+    result = subprocess.run(
+        command, cwd=tmp_path, capture_output=True, text=True, timeout=240, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Saved the weights of epoch 1" in result.stdout
+    load_weights(tmp_path / "w.pt", default_project())

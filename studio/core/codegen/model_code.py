@@ -25,6 +25,8 @@ INDENT = "    "
 def model_definition(arch: Architecture, *, name: str = "model") -> str:
     """``name = nn.Sequential(...)`` with the input shape and each layer's output shape.
 
+    Shapes are written ``6x28x28`` (not ``×``): the text is Python a learner runs and lints.
+
     Raises ``ArchitectureError`` naming the first layer that does not fit, as
     ``Architecture.build`` does: its arguments could not be known.
     """
@@ -49,7 +51,7 @@ def model_definition(arch: Architecture, *, name: str = "model") -> str:
     width = max(len(call) for call in calls) + 1
     lines = [head]
     for call, layer in zip(calls, report.layers, strict=True):
-        shape = format_shape(layer.output_shape or ())
+        shape = _code_shape(layer.output_shape or ())
         lines.append(f"{INDENT}{call + ',':<{width}}  # -> {shape}")
     lines.append(")")
     return "\n".join(lines) + "\n"
@@ -91,4 +93,9 @@ def _literal(value: Any) -> str:
 
 
 def _describe(shape: Shape) -> str:
-    return format_shape(shape) if len(shape) == 3 else f"{shape[0]} features"
+    return _code_shape(shape) if len(shape) == 3 else f"{shape[0]} features"
+
+
+def _code_shape(shape: Shape) -> str:
+    """``16x5x5``: an ASCII x in code comments, which linters (ruff RUF003) accept."""
+    return format_shape(shape).replace("×", "x")

@@ -16,7 +16,7 @@ import re
 import textwrap
 
 from studio.core.codegen.model_code import model_definition
-from studio.core.data.paths import bundled_sample_path
+from studio.core.data.paths import SAMPLE_FILE
 from studio.core.data.sample import CLASSES as SAMPLE_CLASSES
 from studio.core.data.sample import NATIVE_SHAPE as SAMPLE_SHAPE
 from studio.core.data.torchvision_sets import SETS
@@ -25,6 +25,8 @@ from studio.core.shapes import resolve_loss
 from studio.core.training.factories import NORMAL_INIT_STD, ONECYCLE_MOMENTUM
 
 TORCHVISION_DATA = "./data"
+SCRIPT_DATA = "data"
+"""The folder beside the script that holds the bundled sample (``studio export`` copies it)."""
 EVAL_BATCH = 1000
 
 
@@ -48,6 +50,15 @@ def _string(text: str) -> str:
 
 def _strings(items) -> str:
     return "[" + ", ".join(_string(str(item)) for item in items) + "]"
+
+
+def _list_constant(name: str, items) -> str:
+    """``NAME = [...]`` on one line when it fits in 100 characters, else one item a line."""
+    line = f"{name} = {_strings(items)}"
+    if len(line) <= 100:
+        return line
+    inner = "".join(f"    {_string(str(item))},\n" for item in items)
+    return f"{name} = [\n{inner}]"
 
 
 def _argument(*parts: str) -> str:
@@ -111,7 +122,7 @@ class _Script:
         c, h, w = self.native
         if self.flat:
             return [
-                f"images = images.reshape(len(images), -1)  # {c}×{h}×{w} -> "
+                f"images = images.reshape(len(images), -1)  # {c}x{h}x{w} -> "
                 f"{self.input_shape[0]} values"
             ]
         if self.kind == "folder":
@@ -128,7 +139,7 @@ class _Script:
             if dy >= 0 and dx >= 0 and dy % 2 == 0 and dx % 2 == 0:
                 steps.append(
                     f"images = F.pad(images, ({dx // 2}, {dx // 2}, {dy // 2}, {dy // 2}))"
-                    f"  # {h}×{w} -> {height}×{width} with a black border"
+                    f"  # {h}x{w} -> {height}x{width} with a black border"
                 )
             else:
                 steps.append(
@@ -192,6 +203,8 @@ class _Script:
         lines = ["import argparse"]
         if self.kind == "folder":
             lines.append("import os")
+        if self.kind == "sample":
+            lines.append("from pathlib import Path")
         lines.append("")
         if self.kind != "torchvision":
             lines.append("import numpy as np")
@@ -218,9 +231,13 @@ class _Script:
             )
             lines.append("SPLIT_SEED = 0  # the split's own seed, as in the app")
         if self.kind == "sample":
-            lines.append(f"CLASSES = {_strings(SAMPLE_CLASSES)}")
+            lines.append(_list_constant("CLASSES", SAMPLE_CLASSES))
+            lines.append(
+                f'SAMPLE = Path(__file__).resolve().parent / "{SCRIPT_DATA}" / "{SAMPLE_FILE}"'
+                "  # beside this script"
+            )
         elif self.kind == "torchvision":
-            lines.append(f"CLASSES = {_strings(SETS[self.data.name].classes)}")
+            lines.append(_list_constant("CLASSES", SETS[self.data.name].classes))
         if self.kind == "folder":
             c, h, w = self.native
             lines.append(f"IMAGE_SIZE = ({w}, {h})  # (width, height) the images are decoded at")
@@ -230,10 +247,14 @@ class _Script:
 
     def _data_default(self) -> tuple[str, str]:
         if self.kind == "sample":
-            return _string(str(bundled_sample_path())), "the bundled MNIST sample (.npz)"
+            where = f"{SCRIPT_DATA}/{SAMPLE_FILE} beside this script"
+            return "SAMPLE", f"the MNIST sample (.npz); default: {where}"
         if self.kind == "torchvision":
             return _string(TORCHVISION_DATA), "where torchvision downloads the dataset"
-        return _string(self.data.path), "the image folder, one sub-folder per class"
+        return (
+            _string(self.data.path),
+            "the folder of class sub-folders (default: its path when exported, %(default)s)",
+        )
 
     def _arguments(self) -> str:
         cfg = self.cfg
@@ -372,6 +393,7 @@ class _Script:
         lines += [
             "",
             '    print(f"Training on {device}: {n} training and {len(val_y)} validation images.")',
+            "    best = None  # (accuracy, epoch, weights, confusion) of the best epoch so far",
             "    for epoch in range(1, args.epochs + 1):",
             "        model.train()",
             "        order = torch.randperm(n, generator=generator).to(device)",
@@ -405,18 +427,28 @@ class _Script:
             '            f"epoch {epoch}: training loss {sum(losses) / len(losses):.4f}, "',
             '            f"validation loss {val_loss:.4f}, validation accuracy {accuracy:.2f} %"',
             "        )",
+            "        if best is None or accuracy > best[0]:  # keep the best epoch, as the app "
+            "does",
+            "            weights = {k: v.detach().clone() for k, v in model.state_dict().items()}",
+            "            best = (accuracy, epoch, weights, confusion)",
             "",
-            "    # The accuracy of the last epoch, overall and for each class.",
+            "    # The accuracy of the best epoch (the one saved), overall and for each class.",
+            "    best_accuracy, best_epoch, weights, confusion = best",
             "    correct, total = confusion.diagonal().sum().item(), len(val_y)",
             '    print(f"Accuracy of the network on the {total} validation images: '
             '{100 * correct // total} %")',
-            f"    for index, (name, row) in enumerate(zip({classes}, confusion.tolist())):",
+            f"    for index, (name, row) in enumerate(zip({classes}, confusion.tolist(), "
+            "strict=True)):",
             "        if sum(row) > 0:  # a class with no validation images has no accuracy",
             '            print(f"Accuracy for class: {name:5s} is '
             '{100 * row[index] / sum(row):.1f} %")',
             "",
-            "    torch.save(model.state_dict(), args.out)",
-            '    print(f"Saved the weights to {args.out}")',
+            "    torch.save(weights, args.out)",
+            "    print(",
+            '        f"Saved the weights of epoch {best_epoch} (validation accuracy '
+            '{best_accuracy:.2f} %) "',
+            '        f"to {args.out}"',
+            "    )",
         ]
         return "\n".join(lines)
 
@@ -534,7 +566,7 @@ def load_sample(path):
 
 _TORCHVISION = '''
 def load_torchvision(root):
-    """<<title>>'s training split to train on and its test split to validate, as uint8 tensors."""
+    """<<title>>: the training split to train on, the test split to validate (uint8)."""
     splits = []
     for train in (True, False):
         split = datasets.<<cls>>(root, train=train, download=True)

@@ -6,6 +6,8 @@ import os
 import sys
 from pathlib import Path
 
+from studio.core.resources import resources_dir
+
 APP_DIR = "sequential-studio"
 SAMPLE_FILE = "mnist_5k.npz"
 
@@ -29,24 +31,6 @@ def default_data_root() -> Path:
     return base / APP_DIR / "datasets"
 
 
-def _sample_candidates() -> list[Path]:
-    package = Path(__file__).resolve().parents[2]  # .../studio
-    return [
-        package.parent / "resources" / SAMPLE_FILE,  # a checkout: <repo>/resources
-        package / "resources" / SAMPLE_FILE,  # shipped as package data
-        Path(sys.prefix) / "share" / APP_DIR / "resources" / SAMPLE_FILE,  # data-files
-    ]
-
-
 def bundled_sample_path() -> Path:
-    """The shipped 5,000-image MNIST sample.
-
-    Looks next to the ``studio`` package first (a checkout), then inside it and
-    under ``<prefix>/share`` (an installed copy). Returns the checkout location
-    when none exists, so the "missing" message names a sensible place.
-    """
-    candidates = _sample_candidates()
-    for path in candidates:
-        if path.is_file():
-            return path
-    return candidates[0]
+    """The shipped 5,000-image MNIST sample (see ``resources_dir``)."""
+    return resources_dir() / SAMPLE_FILE
