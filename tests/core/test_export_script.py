@@ -385,6 +385,7 @@ def test_export_puts_the_sample_beside_the_script_and_never_overwrites_it(
     copy = script.parent / "data" / "mnist_5k.npz"
     assert copy.read_bytes() == bundled_sample_path().read_bytes()
     assert "move the folder as a whole" in capsys.readouterr().out
+    script.unlink()
     assert studio(["export", str(project_file), "-o", str(script)]) == 0  # the same copy: reused
     copy.write_bytes(b"someone else's data")
     script.unlink()
