@@ -147,3 +147,23 @@ def test_a_trusted_file_still_imports_through_the_dialog(window, shown, children
     blocks = [block.type for block in window.document.project.architecture]
     assert blocks == ["Linear"]
     assert window.document.project.architecture.input_shape == (4,)
+
+
+def test_pasted_code_is_read_off_the_gui_thread_and_imported(window, shown, monkeypatch):
+    threads: list[str] = []
+    real = import_task._PlainImport._run
+
+    def run(self, *args) -> None:
+        import threading
+
+        threads.append(threading.current_thread().name)
+        real(self, *args)
+
+    monkeypatch.setattr(import_task._PlainImport, "_run", run)
+    pasted = "import torch.nn as nn\nmodel = nn.Sequential(nn.Linear(4, 3), nn.ReLU())\n"
+
+    window.import_source(pasted, "<pasted code>", trust_allowed=False)
+
+    assert threads == ["import"]
+    assert [block.type for block in window.document.project.architecture] == ["Linear", "ReLU"]
+    assert shown == []
