@@ -10,13 +10,6 @@ from pathlib import Path
 
 from studio.core.architecture import parse_shape
 from studio.core.errors import CodeImportError, FileFormatError, StudioError
-from studio.core.project import DatasetConfig, Project
-
-MAX_SOURCE_BYTES = 5_000_000
-
-DATASET_FOR_SHAPE = {(3, 32, 32): "cifar10"}
-"""A dataset that matches the imported input shape better than the default MNIST sample."""
-
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
@@ -48,7 +41,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from studio.commands.summary import project_report, render_table
-    from studio.core.codegen.importer import import_code
+    from studio.core.codegen.restore import import_project, read_source
     from studio.core.io.project_file import save_project
 
     target = Path(args.output)
@@ -59,20 +52,14 @@ def run(args: argparse.Namespace) -> int:
         )
     shape = _shape(args.input_shape)
     source = read_source(Path(args.code))
-    result = import_code(source, input_shape=shape, trust=args.trust, filename=str(args.code))
-    arch = result.architecture
-    dataset = DatasetConfig(DATASET_FOR_SHAPE.get(arch.input_shape, DatasetConfig().name))
-    project = Project(
-        arch,
-        dataset,
-        name=result.name,
-        description=f"Imported from {Path(args.code).name}.",
-    )
+    imported = import_project(source, str(args.code), input_shape=shape, trust=args.trust)
+    project = imported.project
     save_project(target, project)
     print(render_table(project, project_report(project)))
-    for note in result.notes:
+    for note in imported.notes:
         print(f"Note: {note}")
-    print(f"Wrote {target} ({project.name}, dataset {dataset.name}).")
+    restored = " with its saved settings" if imported.restored else ""
+    print(f"Wrote {target} ({project.name}, dataset {project.dataset.name}{restored}).")
     return 0
 
 
@@ -83,25 +70,3 @@ def _shape(text: str | None) -> tuple[int, ...] | None:
         return parse_shape(text)
     except StudioError as error:
         raise CodeImportError("{detail}", detail=error.message) from None
-
-
-def read_source(path: Path) -> str:
-    """The file's text, with one clear sentence for a missing, huge or binary file."""
-    try:
-        if path.stat().st_size > MAX_SOURCE_BYTES:
-            raise CodeImportError(
-                "{path} is too large to be a Python file with a network.", path=str(path)
-            )
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CodeImportError("There is no file at {path}.", path=str(path)) from None
-    except IsADirectoryError:
-        raise CodeImportError("{path} is a folder, not a Python file.", path=str(path)) from None
-    except UnicodeDecodeError:
-        raise CodeImportError(
-            "{path} is not UTF-8 text, so it is not a Python file.", path=str(path)
-        ) from None
-    except OSError as error:
-        raise CodeImportError(
-            "Could not read {path}: {reason}.", path=str(path), reason=error.strerror
-        ) from None
