@@ -11,6 +11,7 @@ from pathlib import Path
 from studio.core.architecture import parse_shape
 from studio.core.errors import CodeImportError, FileFormatError, StudioError
 
+
 def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "import",

@@ -43,9 +43,7 @@ def run(args: argparse.Namespace) -> int:
         )
     model_file = load_model_with_project(args.model, args.project)
     mean, std = _normalisation(model_file)
-    trained = TrainedModel(
-        model_file.project, model_file.state_dict, model_file.classes, mean, std
-    )
+    trained = TrainedModel(model_file.project, model_file.state_dict, model_file.classes, mean, std)
     prepared = [trained.read_image(Path(p)) for p in args.images]
     probabilities = trained.probabilities(torch.stack([p.pixels for p in prepared]))
     for path, image, probs in zip(args.images, prepared, probabilities, strict=True):

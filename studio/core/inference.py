@@ -147,9 +147,7 @@ class TrainedModel:
         """The ``count`` most likely classes, best first (ties keep class order)."""
         order = np.argsort(-probabilities, kind="stable")[: min(count, len(probabilities))]
         names = self.classes
-        return [
-            (names[i] if i < len(names) else str(i), float(probabilities[i])) for i in order
-        ]
+        return [(names[i] if i < len(names) else str(i), float(probabilities[i])) for i in order]
 
     # --- images -----------------------------------------------------------------------
 
@@ -215,6 +213,7 @@ class TrainedModel:
 
 
 # --- helpers --------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class _Source:

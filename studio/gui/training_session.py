@@ -243,9 +243,7 @@ class TrainingSession(QObject):
         if self._run_project is None or self._normalisation_values is None:
             return
         mean, std = self._normalisation_values
-        self._set_trained(
-            TrainedModel(self._run_project, state, self._data_classes, mean, std)
-        )
+        self._set_trained(TrainedModel(self._run_project, state, self._data_classes, mean, std))
 
     def save_model(self, path: str) -> None:
         from studio.core.io.model_file import save_model
