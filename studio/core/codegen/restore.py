@@ -16,7 +16,7 @@ from pathlib import Path
 
 from studio.core.architecture import Architecture
 from studio.core.codegen.importer import ImportResult, import_code
-from studio.core.errors import CodeImportError, StudioError
+from studio.core.errors import CodeImportError, Message, StudioError
 from studio.core.project import DatasetConfig, Project
 
 EMBED_NAME = "STUDIO_PROJECT"
@@ -40,7 +40,7 @@ class ImportedProject:
     """The project made from code, and sentences about how (for a status line or stdout)."""
 
     project: Project
-    notes: list[str] = field(default_factory=list)
+    notes: list[str | Message] = field(default_factory=list)
     restored: bool = False
     """Whether the code carried its project (an exported script) and it was restored."""
 
@@ -114,7 +114,7 @@ def check_source_size(source: str, filename: str) -> None:
         )
 
 
-def embedded_project(source: str, filename: str = "<code>") -> tuple[Project | None, list[str]]:
+def embedded_project(source: str, filename: str = "<code>") -> tuple[Project | None, list[Message]]:
     """The project an exported script carries, if any, and a note when it is unreadable."""
     from studio.core.io.project_file import project_from_json
 
@@ -136,8 +136,11 @@ def embedded_project(source: str, filename: str = "<code>") -> tuple[Project | N
         except (ValueError, TypeError, SyntaxError, RecursionError, StudioError) as error:
             detail = error.message if isinstance(error, StudioError) else "not valid JSON"
             return None, [
-                f"The project saved in the code could not be read ({detail}); "
-                "the network was imported with the default training settings."
+                Message(
+                    "The project saved in the code could not be read ({detail}); the network "
+                    "was imported with the default training settings.",
+                    {"detail": detail},
+                )
             ]
     return None, []
 
@@ -160,7 +163,7 @@ def project_from_import(
     The network always comes from the code; when it differs from the saved one (the
     script was edited), the code wins and a note says so.
     """
-    notes = list(result.notes)
+    notes: list[str | Message] = list(result.notes)
     if embedded is None:
         embedded, more = embedded_project(source, filename)
         notes += more
@@ -170,8 +173,10 @@ def project_from_import(
             return ImportedProject(project, notes, restored=True)
         project.architecture = result.architecture
         notes.append(
-            "The network in the code differs from the project saved with it; the code's "
-            "network was used with the saved settings."
+            Message(
+                "The network in the code differs from the project saved with it; the code's "
+                "network was used with the saved settings."
+            )
         )
         return ImportedProject(project, notes, restored=True)
     arch = result.architecture

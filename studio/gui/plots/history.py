@@ -8,8 +8,10 @@ oldest points (a million-step run keeps at most ``max_points`` loss points).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -163,6 +165,13 @@ class Run:
     failed: TrainingFailed | None = None
     version: int = 0
     """Bumped on every change, so a view can skip redrawing an unchanged overlay."""
+    name: str = ""
+    """A replayed run's own name (its model file's); a run of this session has only a number."""
+
+    @property
+    def label(self) -> str | int:
+        """What the views call the run: its name, else its number."""
+        return self.name or self.number
 
     @property
     def running(self) -> bool:
@@ -298,8 +307,26 @@ class RunStore:
         return run
 
 
+def events_from_model_file(model_file: Any) -> list[object]:
+    """A model file's run as events: its epochs, and how it ended (a run stopped before its
+    planned last epoch is replayed as stopped, not completed)."""
+    resume = model_file.resume if isinstance(model_file.resume, dict) else {}
+    plan = resume.get("plan") if isinstance(resume.get("plan"), dict) else {}
+    steps = plan.get("steps_per_epoch")
+    end_epoch = resume.get("end_epoch")
+    return events_from_saved_metrics(
+        list(model_file.metrics),
+        list(model_file.classes),
+        steps if isinstance(steps, int) else None,
+        end_epoch if isinstance(end_epoch, int) else None,
+    )
+
+
 def events_from_saved_metrics(
-    metrics: list[dict], classes: list[str], steps_per_epoch: int | None = None
+    metrics: list[dict],
+    classes: list[str],
+    steps_per_epoch: int | None = None,
+    end_epoch: int | None = None,
 ) -> list[object]:
     """The events a finished run would have sent, rebuilt from a model file's metric history,
     so an opened ``.pt`` shows its curves, per-class accuracy and last confusion matrix.
@@ -349,10 +376,14 @@ def events_from_saved_metrics(
                 is_best=is_best,
             )
         )
+    last = int(epochs[-1]["epoch"])
+    stopped = end_epoch is not None and last < end_epoch
+    if stopped:
+        events[0] = dataclasses.replace(events[0], epochs=end_epoch)
     events.append(
         TrainingFinished(
-            "completed",
-            int(epochs[-1]["epoch"]),
+            "stopped" if stopped else "completed",
+            last,
             best[1] if best else None,
             best[0] if best else None,
             float(sum(float(e.get("seconds", 0.0) or 0.0) for e in epochs)),

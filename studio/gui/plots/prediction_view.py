@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QImageReader
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFontMetrics, QImage, QImageReader
 from PySide6.QtWidgets import (
     QFileDialog,
     QGroupBox,
@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 
 GALLERY_SIZE = 60
 TOP = 3
+AXIS_MARGIN = 36
+"""Pixels beside the class names for the tick marks and the rotated axis title."""
 """Classes named in the result line, as ``studio predict`` prints them."""
 LIGHT_BACKGROUND = 127
 
@@ -141,6 +143,8 @@ class PredictionView(DashboardView):
         self.result = QLabel()
         self.result.setWordWrap(True)
         self.result.setAccessibleName(self.tr("Prediction for your image"))
+        self.result.setMinimumHeight(4 * self.result.fontMetrics().lineSpacing())
+        self.result.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.probability_widget = pg.PlotWidget(background=style.BACKGROUND)
         self.probability_widget.setObjectName("probabilityPlot")
         self.probability_widget.setAccessibleName(self.tr("Class probabilities of your image"))
@@ -207,10 +211,7 @@ class PredictionView(DashboardView):
             self.gallery.set_tiles([])
             if self.state.model is not None:
                 self.gallery_summary.setText(
-                    self.tr(
-                        "A model file holds no validation images: train the network to fill "
-                        "this gallery. Your own images work already."
-                    )
+                    self.tr("A model file has no validation images; training adds them.")
                 )
             else:
                 self.gallery_summary.setText(self.tr("The validation images are not loaded yet."))
@@ -451,9 +452,11 @@ class PredictionView(DashboardView):
             width=100.0 * probabilities,
             brushes=brushes,
         )
-        self.probability_plot.getAxis("left").setTicks(
-            [[(float(i), n) for i, n in enumerate(names)]]
-        )
+        axis = self.probability_plot.getAxis("left")
+        axis.setTicks([[(float(i), n) for i, n in enumerate(names)]])
+        # Room for the longest class name: the cached axis does not widen itself in time.
+        metrics = QFontMetrics(axis.style["tickFont"] or self.font())
+        axis.setWidth(max(metrics.horizontalAdvance(n) for n in names) + AXIS_MARGIN)
         self.probability_plot.setYRange(-0.6, count - 0.4, padding=0)
         self.probability_plot.setXRange(0, 100, padding=0.02)
 
