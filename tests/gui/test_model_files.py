@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtTest import QTest
@@ -96,6 +97,8 @@ def test_an_opened_model_replays_its_run_and_probes_your_image(
     assert run.name == "quadrants.pt" and run.finished.reason == "stopped"
     dashboard.flush()
     assert "quadrants.pt was stopped after 2 epochs" in dashboard.status.text()
+    assert len(run.steps) >= 2 and np.isfinite(run.steps.lr).all()  # the loss curve and its lr
+    assert run.steps.loss[-1] < run.steps.loss[0]
     window.predict_image(quadrant_png(tmp_path / "q.png", 1))
     dashboard.flush()
     maps = dashboard.state.feature_maps
@@ -174,3 +177,23 @@ def test_every_template_survives_export_and_import_on_the_command_line(tmp_path,
         a, b = json.loads(p.read_text()), json.loads(q.read_text())
         for key in ("name", "description", "dataset", "training", "architecture"):
             assert a[key] == b[key], (name, key)
+
+
+def test_imported_code_with_a_problem_still_shows_with_the_faulty_layer_marked(
+    window, qtbot, tmp_path: Path, monkeypatch
+) -> None:
+    code = tmp_path / "faulty.py"
+    code.write_text(
+        "from torch import nn\n\n"
+        "model = nn.Sequential(nn.Flatten(), nn.Linear(784, 64), nn.ReLU(), nn.Linear(64, 3))\n"
+    )
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(code), ""))
+    QTest.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window.document.model.report.ok)  # 3 outputs, 10 classes
+    click_tab(window.findChild(QTabWidget, "mainTabs"), "Code")
+    window.code_panel.regenerate()
+    lines = window.code_panel.code().splitlines()
+    assert "nn.Linear(64, 3)" in lines[3 + 3]
+    marked = window.code_panel.editor.extraSelections()
+    assert len(marked) == 1 and marked[0].cursor.block().text() == lines[6]
+    assert "layer 3" in window.code_panel.status.text()

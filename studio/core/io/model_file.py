@@ -51,6 +51,8 @@ class ModelFile:
     std: tuple[float, ...] = ()
     metrics: list[dict[str, Any]] = field(default_factory=list)
     resume: dict[str, Any] | None = None
+    loss_curve: list[list[float]] = field(default_factory=list)
+    """[global step, training loss, learning rate] as training reported them."""
 
     def build_model(self) -> torch.nn.Module:
         """The project's ``nn.Sequential`` with these weights loaded, in eval mode."""
@@ -70,6 +72,7 @@ def model_to_dict(model_file: ModelFile) -> dict[str, Any]:
         "normalization": {"mean": list(model_file.mean), "std": list(model_file.std)},
         "metrics": list(model_file.metrics),
         "resume": model_file.resume,
+        "loss_curve": [list(p) for p in model_file.loss_curve],
     }
 
 
@@ -156,6 +159,7 @@ def load_model(path: str | os.PathLike[str]) -> ModelFile:
         std=_floats(norm.get("std", ()), name),
         metrics=list(metrics),
         resume=resume if isinstance(resume, dict) else None,
+        loss_curve=_curve(data.get("loss_curve")),
     )
 
 
@@ -225,6 +229,21 @@ def check_weights(state_dict: Any, project: Project, name: str) -> None:
                 got=list(state_dict[key].shape),
                 want=list(tensor.shape),
             )
+
+
+def _curve(value: Any) -> list[list[float]]:
+    """The saved training-loss points; anything malformed is dropped (it is only a picture)."""
+    if not isinstance(value, list):
+        return []
+    points = []
+    for point in value:
+        if (
+            isinstance(point, (list, tuple))
+            and len(point) == 3
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in point)
+        ):
+            points.append([float(v) for v in point])
+    return points
 
 
 def _floats(values: Any, name: str) -> tuple[float, ...]:
