@@ -305,8 +305,20 @@
         <translation>第 {epoch} 轮第 {step} 步</translation>
     </message>
     <message>
-        <source>{label}: {count} values, one bar each ({where}). Validation image #{index}.</source>
-        <translation>{label}：{count} 个值，每个值一根柱（{where}）。验证图像 #{index}。</translation>
+        <source>{label}: {count} values, one bar each ({where}).</source>
+        <translation>{label}：{count} 个值，每个值一根柱（{where}）。</translation>
+    </message>
+    <message>
+        <source>{label}: {count} channels, one tile each, coloured {scale} ({where}).</source>
+        <translation>{label}：{count} 个通道，每个通道一个小图，着色方式：{scale}（{where}）。</translation>
+    </message>
+    <message>
+        <source>Your own image, from the Predictions tab.</source>
+        <translation>你自己的图像（来自“预测”标签页）。</translation>
+    </message>
+    <message>
+        <source>Validation image #{index}.</source>
+        <translation>验证图像 #{index}。</translation>
     </message>
     <message>
         <source>all on one scale</source>
@@ -315,10 +327,6 @@
     <message>
         <source>each tile from its own lowest (dark) to highest (yellow) value</source>
         <translation>每个小图按自身的最小值（深色）到最大值（黄色）着色</translation>
-    </message>
-    <message>
-        <source>{label}: {count} channels, one tile each, coloured {scale} ({where}). Validation image #{index}.</source>
-        <translation>{label}：{count} 个通道，每个通道一个小图，着色方式：{scale}（{where}）。验证图像 #{index}。</translation>
     </message>
     <message>
         <source>Channel {channel}: lowest {low:.3g}, highest {high:.3g}</source>

@@ -104,6 +104,10 @@ def test_an_opened_model_replays_its_run_and_probes_your_image(
     maps = dashboard.state.feature_maps
     assert maps is not None and maps.probe_index == -1
     assert set(maps.maps) == set(range(len(window.document.architecture)))
+    click_tab(window.findChild(QTabWidget, "mainTabs"), "Training views")
+    click_tab(window.findChild(QTabWidget, "dashboardTabs"), "Feature maps")
+    dashboard.flush()
+    assert "Your own image" in dashboard.feature_view.caption.text()
 
 
 def test_predictions_keep_the_trained_network_after_the_network_is_edited(
