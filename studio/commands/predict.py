@@ -18,7 +18,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="classify images with a trained model",
         description="Print the three most likely classes, with probabilities, for each image. "
         "Images are converted to the model's channels and size the way training adapted "
-        "its data, and normalised with the model's own mean and std.",
+        "its data, and normalised with the model's own mean and std; each conversion is "
+        "reported on stderr.",
     )
     parser.add_argument("model", metavar="MODEL.pt", help="a model file saved by studio train")
     parser.add_argument("images", metavar="IMAGE", nargs="+", help="image files (PNG, JPEG, …)")

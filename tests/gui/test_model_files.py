@@ -80,6 +80,7 @@ def test_an_opened_model_predicts_like_studio_predict_without_a_dataset(
     assert "16×16 colour → 1×8×8 grey" in view.result.text()
     assert CLASSES[3] in view.result.text()
     assert "Load a dataset" not in view.hint.text()
+    assert not view.refresh_button.isEnabled()  # no validation images to refresh
     window.session.dashboard.flush()
     QCoreApplication.processEvents()  # the class-name axis repaints from the event loop
     shot = Path(os.environ.get("STUDIO_SCREENSHOTS", tmp_path)) / "predictions-from-model-file.png"
@@ -200,3 +201,43 @@ def test_imported_code_with_a_problem_still_shows_with_the_faulty_layer_marked(
     marked = window.code_panel.editor.extraSelections()
     assert len(marked) == 1 and marked[0].cursor.block().text() == lines[6]
     assert "layer 3" in window.code_panel.status.text()
+
+
+def test_after_training_in_the_window_edits_do_not_change_the_predictions(
+    window, qtbot, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    from studio.core.architecture import Architecture, Block
+    from studio.core.project import Project, TrainingConfig
+
+    small = Architecture(
+        (1, 28, 28), [Block.create("Flatten"), Block.create("Linear", out_features=10)]
+    )
+    window.document.replace_project(
+        Project(small, training=TrainingConfig(epochs=1, batch_size=128, device="cpu")), None
+    )
+    with qtbot.waitSignal(window.session.controller.finished, timeout=120_000):
+        QTest.mouseClick(window.findChild(QPushButton, "trainButton"), Qt.MouseButton.LeftButton)
+    image = quadrant_png(tmp_path / "digit.png", 0, size=28)
+    before = window.predict_image(image)
+    assert len(before) == 3
+
+    stack = window.findChild(QListView, "layerStack")
+    rect = stack.visualRect(stack.model().index(1, 0))
+    QTest.mouseClick(stack.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    QTest.keyClick(stack, Qt.Key.Key_Delete)
+    assert [b.type for b in window.document.architecture.blocks] == ["Flatten"]
+    assert window.predict_image(image) == before  # still the trained network
+
+    saved = tmp_path / "trained.pt"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(saved), ""))
+    QTest.keyClick(
+        window,
+        Qt.Key.Key_E,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    theirs = cli_top(saved, image, capsys)
+    assert [n for n, _ in before] == [n for n, _ in theirs]
+    for (_, p), (_, percent) in zip(before, theirs, strict=True):
+        assert 100 * p == pytest.approx(percent, abs=0.051)

@@ -115,7 +115,8 @@ class PredictionView(DashboardView):
         self.gallery.setAccessibleName(self.tr("Validation images with their predictions"))
         self.gallery_summary = QLabel(self.tr("Predictions appear after the first epoch."))
         self.gallery_summary.setWordWrap(True)
-        refresh = QPushButton(self.tr("Refresh"))
+        refresh = self.refresh_button = QPushButton(self.tr("Refresh"))
+        refresh.setObjectName("refreshPredictionsButton")
         refresh.setAccessibleName(self.tr("Refresh the predictions"))
         refresh.clicked.connect(self.refresh_gallery)
         gallery_box = QGroupBox(self.tr("Validation images, mistakes first"))
@@ -207,6 +208,7 @@ class PredictionView(DashboardView):
 
     def refresh_gallery(self) -> None:
         validation = self.state.validation
+        self.refresh_button.setEnabled(validation is not None)  # nothing to refresh without
         if validation is None:
             self.gallery.set_tiles([])
             if self.state.model is not None:
