@@ -184,8 +184,7 @@ class TrainedModel:
 
         if isinstance(image, np.ndarray):
             image = torch.from_numpy(np.ascontiguousarray(image))
-        tensor = image
-        adapted, _ = adapt_images(tensor[None], self.image_shape, "Your")
+        adapted, _ = adapt_images(image[None], self.image_shape, "Your")
         return adapted.reshape(self.input_shape)
 
     def _fit(self, tensor: torch.Tensor, source: _Source, inverted: bool) -> PreparedImage:

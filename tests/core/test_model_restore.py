@@ -8,12 +8,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from studio.cli import main
 from studio.core.codegen.restore import (
     EMBED_NAME,
     MAX_SOURCE_BYTES,
+    _pieces,
     embedded_constant,
     embedded_project,
     guess_dataset,
@@ -79,6 +82,15 @@ def test_the_embedded_project_is_lint_clean_and_reads_back(tmp_path: Path) -> No
     restored, notes = embedded_project(text)
     assert notes == [] and restored is not None
     assert restored.to_dict() == project.to_dict()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from([", ", "a", "é", "\\", "'", '"', "\n", "数"]), max_size=200))
+def test_the_constant_pieces_join_back_and_fit_the_line(parts: list[str]) -> None:
+    text = "".join(parts)
+    pieces = _pieces(text, 40)
+    assert "".join(pieces) == text
+    assert all(len(repr(piece)) <= 40 for piece in pieces)
 
 
 def test_an_edited_script_keeps_its_settings_and_uses_the_codes_network() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,18 +65,17 @@ def _pieces(text: str, width: int) -> list[str]:
     """Cut ``text`` after ", " where possible so each piece's repr fits in ``width``."""
     pieces: list[str] = []
     current = ""
-    for part in text.split(", "):
-        candidate = f"{current}, {part}" if current else part
-        if current and len(repr(candidate + ", ")) > width:
-            pieces.append(current + ", ")
-            candidate = part
-        while len(repr(candidate)) > width:  # one long value: cut it anywhere
+    for token in filter(None, re.split(r"(?<=, )", text)):
+        if current and len(repr(current + token)) > width:
+            pieces.append(current)
+            current = ""
+        current += token
+        while len(repr(current)) > width:  # one long value: cut it where it must be
             cut = width - 2
-            while len(repr(candidate[:cut])) > width:
+            while cut > 1 and len(repr(current[:cut])) > width:
                 cut -= 1
-            pieces.append(candidate[:cut])
-            candidate = candidate[cut:]
-        current = candidate
+            pieces.append(current[:cut])
+            current = current[cut:]
     if current:
         pieces.append(current)
     return pieces
