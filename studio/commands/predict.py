@@ -48,12 +48,12 @@ def run(args: argparse.Namespace) -> int:
     prepared = [trained.read_image(Path(p)) for p in args.images]
     probabilities = trained.probabilities(torch.stack([p.pixels for p in prepared]))
     for path, image, probs in zip(args.images, prepared, probabilities, strict=True):
-        _say_conversion(path, image)
         top = trained.top(probs, TOP)
         print(path)
         width = max(len(name) for name, _ in top)
         for name, value in top:
             print(f"  {name:<{width}}  {value:6.1%}")
+        _say_conversion(path, image)
     return 0
 
 
@@ -63,6 +63,7 @@ def _say_conversion(path: str, image) -> None:
     if image.inverted:
         parts.append("colours inverted to light on dark, like the training images")
     if parts:
+        sys.stdout.flush()  # the note follows its image's rows on a terminal
         print(f"studio: {path}: {'; '.join(parts)}", file=sys.stderr)
 
 
