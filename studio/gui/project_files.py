@@ -106,19 +106,19 @@ class ProjectFiles(QObject):
         self._doc.replace_project(imported.project, None)
         self._doc.undo_stack.resetClean()
         self._session.set_model_file(None)
+        texts = [
+            translate_message(n.template, n.args) if isinstance(n, Message) else n
+            for n in imported.notes
+        ]
         if imported.restored:
-            self.statusShown.emit(
+            texts.insert(
+                0,
                 self.tr("Restored %1 with its dataset and training settings.").replace(
                     "%1", imported.project.name
                 ),
-                STATUS_MS,
             )
-        if imported.notes:
-            notes = [
-                translate_message(n.template, n.args) if isinstance(n, Message) else n
-                for n in imported.notes
-            ]
-            self.statusShown.emit(" ".join(notes), 2 * STATUS_MS)
+        if texts:
+            self.statusShown.emit(" ".join(texts), STATUS_MS * len(texts))
 
     # --- exporting --------------------------------------------------------------------
 

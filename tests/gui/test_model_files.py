@@ -241,3 +241,22 @@ def test_after_training_in_the_window_edits_do_not_change_the_predictions(
     assert [n for n, _ in before] == [n for n, _ in theirs]
     for (_, p), (_, percent) in zip(before, theirs, strict=True):
         assert 100 * p == pytest.approx(percent, abs=0.051)
+
+
+def test_an_edited_script_keeps_its_settings_and_says_the_network_changed(
+    window, tmp_path: Path, monkeypatch
+) -> None:
+    from studio.core.codegen.script import export_script
+
+    project = get_template("lenet-mnist")
+    project.training.epochs = 4
+    script = tmp_path / "edited.py"
+    script.write_text(
+        export_script(project).replace("nn.Linear(84, 10)", "nn.Linear(84, 12)"), "utf-8"
+    )
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(script), ""))
+    QTest.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    assert window.document.project.training.epochs == 4
+    assert window.document.architecture.blocks[-1].params["out_features"] == 12
+    status = window.statusBar().currentMessage()
+    assert status.startswith("Restored") and "differs" in status
