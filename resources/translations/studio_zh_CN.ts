@@ -305,8 +305,20 @@
         <translation>第 {epoch} 轮第 {step} 步</translation>
     </message>
     <message>
-        <source>{label}: {count} values, one bar each ({where}). Validation image #{index}.</source>
-        <translation>{label}：{count} 个值，每个值一根柱（{where}）。验证图像 #{index}。</translation>
+        <source>{label}: {count} values, one bar each ({where}).</source>
+        <translation>{label}：{count} 个值，每个值一根柱（{where}）。</translation>
+    </message>
+    <message>
+        <source>{label}: {count} channels, one tile each, coloured {scale} ({where}).</source>
+        <translation>{label}：{count} 个通道，每个通道一个小图，着色方式：{scale}（{where}）。</translation>
+    </message>
+    <message>
+        <source>Your own image, from the Predictions tab.</source>
+        <translation>你自己的图像（来自“预测”标签页）。</translation>
+    </message>
+    <message>
+        <source>Validation image #{index}.</source>
+        <translation>验证图像 #{index}。</translation>
     </message>
     <message>
         <source>all on one scale</source>
@@ -315,10 +327,6 @@
     <message>
         <source>each tile from its own lowest (dark) to highest (yellow) value</source>
         <translation>每个小图按自身的最小值（深色）到最大值（黄色）着色</translation>
-    </message>
-    <message>
-        <source>{label}: {count} channels, one tile each, coloured {scale} ({where}). Validation image #{index}.</source>
-        <translation>{label}：{count} 个通道，每个通道一个小图，着色方式：{scale}（{where}）。验证图像 #{index}。</translation>
     </message>
     <message>
         <source>Channel {channel}: lowest {low:.3g}, highest {high:.3g}</source>
@@ -572,20 +580,8 @@
         <translation>Python 文件 (*.py)</translation>
     </message>
     <message>
-        <source>Could not read %1: %2</source>
-        <translation>无法读取 %1：%2</translation>
-    </message>
-    <message>
-        <source>Imported</source>
-        <translation>导入的网络</translation>
-    </message>
-    <message>
         <source>Export Python script</source>
         <translation>导出 Python 脚本</translation>
-    </message>
-    <message>
-        <source>Wrote %1</source>
-        <translation>已写入 %1</translation>
     </message>
     <message>
         <source>There is no trained model yet. Train the network first.</source>
@@ -691,6 +687,10 @@ The bundled MNIST sample is from the MNIST database (LeCun, Cortes, Burges), CC 
         <translation>网络看到的是：</translation>
     </message>
     <message>
+        <source>A model file has no validation images; training adds them.</source>
+        <translation>模型文件不含验证图像；训练后会显示在这里。</translation>
+    </message>
+    <message>
         <source>The validation images are not loaded yet.</source>
         <translation>验证图像尚未加载。</translation>
     </message>
@@ -733,12 +733,20 @@ true: {true}</source>
         <translation>已反转颜色以与训练图像一致（深色背景上的浅色图案）。</translation>
     </message>
     <message>
+        <source>Converted: {conversion}.</source>
+        <translation>已转换：{conversion}。</translation>
+    </message>
+    <message>
         <source>Train the model (or open a model file) to see its guess.</source>
         <translation>训练模型（或打开模型文件）后即可看到它的判断。</translation>
     </message>
     <message>
         <source>The model says {name} ({percent:.1f} % sure).</source>
         <translation>模型认为是 {name}（置信度 {percent:.1f}%）。</translation>
+    </message>
+    <message>
+        <source>Next: {others}.</source>
+        <translation>其次：{others}。</translation>
     </message>
     <message>
         <source>Open an image</source>
@@ -778,6 +786,17 @@ true: {true}</source>
     <message>
         <source>Fix: %s</source>
         <translation>修复：%s</translation>
+    </message>
+</context>
+<context>
+    <name>ProjectFiles</name>
+    <message>
+        <source>Restored %1 with its dataset and training settings.</source>
+        <translation>已恢复 %1 及其数据集和训练设置。</translation>
+    </message>
+    <message>
+        <source>Wrote %1</source>
+        <translation>已写入 %1</translation>
     </message>
 </context>
 <context>
@@ -1765,10 +1784,6 @@ true: {true}</source>
         <translation>模型需要 {features} 个一维输入值，这不是正方形图像的大小；它无法对图像进行分类。</translation>
     </message>
     <message>
-        <source>The model&apos;s input normalisation is not known yet.</source>
-        <translation>模型输入的归一化参数还未知。</translation>
-    </message>
-    <message>
         <source>The network cannot be changed while it trains. Stop training first.</source>
         <translation>训练期间不能修改网络。请先停止训练。</translation>
     </message>
@@ -1783,6 +1798,10 @@ true: {true}</source>
     <message>
         <source>The network ends with {n} outputs, but the dataset has {classes} classes. Make the last Linear layer output {classes} features.</source>
         <translation>网络最后有 {n} 个输出，但数据集有 {classes} 个类别。请让最后一个 Linear 层输出 {classes} 个特征。</translation>
+    </message>
+    <message>
+        <source>The network in the code differs from the project saved with it; the code&apos;s network was used with the saved settings.</source>
+        <translation>代码中的网络与随之保存的项目不同；已使用代码中的网络和保存的设置。</translation>
     </message>
     <message>
         <source>The network takes {features} input values, but these images have {size} ({c}×{h}×{w}); set the input size to {size}, or use a (channels, height, width) input with a Flatten block.</source>
@@ -1815,6 +1834,10 @@ true: {true}</source>
     <message>
         <source>The project has no architecture.</source>
         <translation>项目中没有网络结构。</translation>
+    </message>
+    <message>
+        <source>The project saved in the code could not be read ({detail}); the network was imported with the default training settings.</source>
+        <translation>无法读取代码中保存的项目（{detail}）；已使用默认训练设置导入网络。</translation>
     </message>
     <message>
         <source>The schedule {name!r} is unknown; choose none, step, cosine or onecycle.</source>
@@ -1925,12 +1948,20 @@ true: {true}</source>
         <translation>未知的模块类型 {name!r}。已知类型：{known}。</translation>
     </message>
     <message>
+        <source>colour</source>
+        <translation>彩色</translation>
+    </message>
+    <message>
         <source>forward() returns {what} instead of the output of its last step, which a Sequential cannot do.</source>
         <translation>forward() 返回的是 {what}，而不是最后一步的输出，Sequential 做不到这一点。</translation>
     </message>
     <message>
         <source>forward() runs no layers, so there is nothing to import.</source>
         <translation>forward() 没有运行任何层，没有可导入的内容。</translation>
+    </message>
+    <message>
+        <source>grey</source>
+        <translation>灰度</translation>
     </message>
     <message>
         <source>the GPU {name}</source>
@@ -2081,8 +2112,16 @@ true: {true}</source>
         <translation>{path} 不是普通文件（而是设备、管道或套接字），因此不是{kind}。</translation>
     </message>
     <message>
+        <source>{path} is too large to be a Python file with a network.</source>
+        <translation>{path} 太大了，不像是定义网络的 Python 文件。</translation>
+    </message>
+    <message>
         <source>{section}.{key} is a number far too large for any setting.</source>
         <translation>{section}.{key} 的数值过大，任何设置都不可能用到。</translation>
+    </message>
+    <message>
+        <source>{width}×{height} {source} → {shape} {target}</source>
+        <translation>{width}×{height} {source} → {shape} {target}</translation>
     </message>
     <message>
         <source>{name} has an architecture that cannot be built: {detail}</source>

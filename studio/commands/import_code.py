@@ -9,14 +9,10 @@ import argparse
 from pathlib import Path
 
 from studio.core.architecture import parse_shape
+from studio.core.codegen.importer import ImportResult
+from studio.core.codegen.restore import Importer
 from studio.core.codegen.sandbox import DEFAULT_TIMEOUT, default_memory_limit
-from studio.core.errors import CodeImportError, FileFormatError, StudioError
-from studio.core.project import DatasetConfig, Project
-
-MAX_SOURCE_BYTES = 5_000_000
-
-DATASET_FOR_SHAPE = {(3, 32, 32): "cifar10"}
-"""A dataset that matches the imported input shape better than the default MNIST sample."""
+from studio.core.errors import CodeImportError, StudioError
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -60,33 +56,24 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from studio.commands.summary import project_report, render_table
-    from studio.core.codegen.importer import import_code
-    from studio.core.codegen.sandbox import Limits, import_trusted
+    from studio.core.codegen.restore import import_project, read_source
     from studio.core.io.outputs import check_output
     from studio.core.io.project_file import save_project
 
     target = check_output(args.output, [args.code], force=args.force)
     shape = _shape(args.input_shape)
     source = read_source(Path(args.code))
-    if args.trust:  # the file's code runs in a child process with a time and memory limit
-        result = import_trusted(
-            source, input_shape=shape, filename=str(args.code), limits=Limits(args.timeout)
-        )
-    else:
-        result = import_code(source, input_shape=shape, filename=str(args.code))
-    arch = result.architecture
-    dataset = DatasetConfig(DATASET_FOR_SHAPE.get(arch.input_shape, DatasetConfig().name))
-    project = Project(
-        arch,
-        dataset,
-        name=result.name,
-        description=f"Imported from {Path(args.code).name}.",
+    importer = _importer(args.timeout)
+    imported = import_project(
+        source, str(args.code), input_shape=shape, trust=args.trust, importer=importer
     )
+    project = imported.project
     save_project(target, project)
     print(render_table(project, project_report(project)))
-    for note in result.notes:
+    for note in imported.notes:
         print(f"Note: {note}")
-    print(f"Wrote {target} ({project.name}, dataset {dataset.name}).")
+    restored = " with its saved settings" if imported.restored else ""
+    print(f"Wrote {target} ({project.name}, dataset {project.dataset.name}{restored}).")
     return 0
 
 
@@ -113,17 +100,18 @@ def _shape(text: str | None) -> tuple[int, ...] | None:
         raise CodeImportError("{detail}", detail=error.message) from None
 
 
-def read_source(path: Path) -> str:
-    """The file's text, with one clear sentence for a missing, huge, special or binary file."""
-    from studio.core.io.atomic import read_file
+def _importer(timeout: float) -> Importer:
+    """Plain code is read from its syntax tree here; trusted code runs in a child process
+    with a time and memory limit, so a loop or ``sys.exit`` in it is one clear line."""
+    from studio.core.codegen.importer import import_code
+    from studio.core.codegen.sandbox import Limits, import_trusted
 
-    try:
-        raw = read_file(path, "Python file", MAX_SOURCE_BYTES)
-    except FileFormatError as error:
-        raise CodeImportError("{detail}", detail=error) from None
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise CodeImportError(
-            "{path} is not UTF-8 text, so it is not a Python file.", path=str(path)
-        ) from None
+    def run(
+        source: str, *, input_shape: tuple[int, ...] | None, trust: bool, filename: str
+    ) -> ImportResult:
+        if trust:
+            limits = Limits(timeout)
+            return import_trusted(source, input_shape=input_shape, filename=filename, limits=limits)
+        return import_code(source, input_shape=input_shape, filename=filename)
+
+    return run

@@ -26,6 +26,7 @@ from studio.core.templates import TEMPLATES, get_template
 from studio.gui import dialogs
 from studio.gui.document import ProjectDocument
 from studio.gui.i18n import CHINESE, ENGLISH, LANGUAGE_KEY, SYSTEM, error_text, template_text
+from studio.gui.project_files import ProjectFiles
 from studio.gui.recovery import RecoveryWriter, offer_orphans
 from studio.gui.summary import ShapeSummary
 from studio.gui.training_session import TrainingSession
@@ -57,6 +58,7 @@ class MainWindow(QMainWindow):
         self.code_panel = CodePanel(self.document, self)
         self.training_panel = TrainingPanel(self.document, self)
         self.session = TrainingSession(self.document, self.training_panel, self)
+        self.files = ProjectFiles(self.document, self.session, self)
 
         self._build_layout()
         self._build_actions()
@@ -236,6 +238,8 @@ class MainWindow(QMainWindow):
         doc.model.rowsInserted.connect(self._select_inserted)
         self.session.runningChanged.connect(self._on_running_changed)
         self.session.messageRaised.connect(self.show_message)
+        self.files.messageRaised.connect(self.show_message)
+        self.files.statusShown.connect(self.statusBar().showMessage)
 
     def guarded(self, slot: Any) -> Any:
         """Wrap a slot so that a StudioError becomes a message box, not a crash."""
@@ -252,21 +256,18 @@ class MainWindow(QMainWindow):
 
     def open_project(self, path: str | Path) -> None:
         """Open a project (.json) or a model file (.pt), which brings its trained weights."""
-        path = Path(path)
-        from studio.commands.common import is_model_path
-
-        if is_model_path(path):
-            from studio.core.io.model_file import load_model
-
-            model_file = load_model(path)
-            self.document.replace_project(model_file.project, None)
-            self.session.set_model_file(model_file)
-            self.session.show_saved_history(model_file)
-        else:
-            self.document.open(path)
-            self.session.set_model_file(None)
+        self.files.open_path(path)
+        if self.session.model_file is None:
             self.offer_recovery(path)
-        self._add_recent(path)
+        self._add_recent(Path(path))
+
+    def predict_image(self, path: str | Path) -> list[tuple[str, float]]:
+        """The top classes of an image file and their probabilities, as the Predictions tab
+        shows them; works with a trained or opened model, without any dataset."""
+        view = self.session.dashboard.prediction_view
+        if view.load_image_file(path) is None:
+            return []
+        return list(view.own_top)
 
     def offer_recovery(self, for_path: str | Path | None = None) -> bool:
         """Offer copies left by crashed sessions (of ``for_path`` only, if given)."""
@@ -379,12 +380,12 @@ class MainWindow(QMainWindow):
         if not path:
             return
         self._remember_folder(path)
+        from studio.core.codegen.restore import read_source
+
         try:
-            source = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            self.show_message(
-                self.tr("Could not read %1: %2").replace("%1", path).replace("%2", str(error))
-            )
+            source = read_source(Path(path))
+        except StudioError as error:
+            self.show_message(error_text(error))
             return
         self.import_source(source, Path(path).name, trust_allowed=True)
 
@@ -397,64 +398,16 @@ class MainWindow(QMainWindow):
 
     def import_source(self, source: str, filename: str, trust_allowed: bool) -> None:
         """Turn code into a project; ask before running a file, and for an ambiguous input size."""
-        from studio.core.codegen.importer import TrustNeeded
-        from studio.core.codegen.input_shape import InputShapeNeeded
-        from studio.gui.import_task import run_import
-
-        trust = False
-        shape = None
-        for _ in range(3):  # at most: ask for trust, then for the input shape
-            try:
-                result = run_import(self, source, input_shape=shape, trust=trust, filename=filename)
-                if result is None:  # cancelled: nothing changes
-                    return
-                break
-            except TrustNeeded as error:
-                if trust or not trust_allowed or not dialogs.confirm_trust(self, filename):
-                    if not trust_allowed:
-                        self.show_message(error_text(error))
-                    return
-                trust = True
-            except InputShapeNeeded as error:
-                shape = dialogs.ask_input_shape(self, error.fits)
-                if shape is None:
-                    return
-            except StudioError as error:
-                self.show_message(error_text(error))
-                return
-        else:
-            return
-        project = get_template("lenet-mnist")
-        project.architecture = result.architecture
-        if project.architecture.input_shape[0] == 3:
-            project.dataset.name = "cifar10"
-        project.name = result.name or self.tr("Imported")
-        self.document.replace_project(project, None)
-        self.document.undo_stack.resetClean()
-        self.session.set_model_file(None)
-        if result.notes:
-            self.statusBar().showMessage(" ".join(result.notes), 15000)
+        self.files.import_source(source, filename, trust_allowed)
 
     def export_script(self) -> None:
-        from studio.core.codegen.script import export_script
-        from studio.core.codegen.script_data import place_script_data
-        from studio.core.io.atomic import write_atomic
-
         suggested = str(Path(self._last_folder()) / "train.py")
         path, _ = QFileDialog.getSaveFileName(
             self, self.tr("Export Python script"), suggested, self.tr("Python files (*.py)")
         )
-        if not path:
-            return
-        self._remember_folder(path)
-        try:
-            text = export_script(self.document.project)
-            place_script_data(self.document.project, path)  # e.g. data/mnist_5k.npz beside it
-            write_atomic(path, lambda handle: handle.write(text.encode("utf-8")))
-        except StudioError as error:
-            self.show_message(error_text(error))
-            return
-        self.statusBar().showMessage(self.tr("Wrote %1").replace("%1", path), 5000)
+        if path:
+            self._remember_folder(path)
+            self.guarded(self.files.export_script)(path)
 
     def export_model(self) -> None:
         if self.session.model_file is None:
@@ -466,7 +419,7 @@ class MainWindow(QMainWindow):
         )
         if path:
             self._remember_folder(path)
-            self.guarded(self.session.save_model)(path)
+            self.guarded(self.files.export_model)(path)
 
     # --- edit actions ---------------------------------------------------------------
 

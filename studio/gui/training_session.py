@@ -47,8 +47,11 @@ class TrainingSession(QObject):
         self.speed_label = QLabel()
         self.speed_label.setObjectName("speedLabel")
         self.model_file: Any = None
-        self._state: dict | None = None
-        self._model_cache: Any = None
+        self.trained: Any = None
+        """The TrainedModel that predicts: the finished run's, the opened file's or the
+        running network's latest weights, always with the architecture it trained with."""
+        self._run_project: Any = None
+        self._data_classes: list[str] = []
         self._torch_ready = False
         self._failure: str | None = None
         self._normalisation_values: tuple[tuple[float, ...], tuple[float, ...]] | None = None
@@ -64,6 +67,7 @@ class TrainingSession(QObject):
         self.controller.dataReady.connect(self._on_data)
         self.controller.finished.connect(self._on_finished)
         self.dashboard.featureMapsRequested.connect(self._on_probe_requested)
+        self.dashboard.prediction_view.ownImageReady.connect(self._on_own_image)
         document.settingsChanged.connect(self._refresh_context)
         document.projectReplaced.connect(self._refresh_context)
         document.model.reportChanged.connect(self._refresh_layer_names)
@@ -128,6 +132,7 @@ class TrainingSession(QObject):
             return False
         resume = None
         self._failure = None
+        self._run_project = self._doc.project.copy()
         self.controller.start(self._doc.project, resume)
         self._panel.set_running(True)
         self._panel.progress.setRange(0, 0)  # busy until the data is loaded
@@ -199,28 +204,33 @@ class TrainingSession(QObject):
     # --- the trained model ----------------------------------------------------------
 
     def set_model_file(self, model_file: Any) -> None:
+        """A finished run's or an opened file's model: it predicts from then on."""
+        from studio.core.inference import TrainedModel
+
         self.model_file = model_file
-        self._state = dict(model_file.state_dict) if model_file is not None else None
-        self._model_cache = None
-        self.dashboard.set_predictor(self.predict if model_file is not None else None)
+        self._set_trained(TrainedModel.from_model_file(model_file) if model_file else None)
 
-    def show_saved_history(self, model_file: Any) -> None:
+    def _set_trained(self, trained: Any) -> None:
+        self.trained = trained
+        self.dashboard.state.model = trained
+        self.dashboard.set_predictor(self.predict if trained is not None else None)
+        self.dashboard.prediction_view.model_changed()
+
+    def show_saved_history(self, model_file: Any, name: str = "") -> None:
         """Show an opened model file's saved epochs in the views, as a finished run."""
-        from studio.gui.plots.history import events_from_saved_metrics
+        from studio.gui.plots.history import events_from_model_file
 
-        resume = model_file.resume if isinstance(model_file.resume, dict) else {}
-        plan = resume.get("plan") if isinstance(resume.get("plan"), dict) else {}
-        steps = plan.get("steps_per_epoch")
-        steps = steps if isinstance(steps, int) else None
-        metrics, classes = list(model_file.metrics), list(model_file.classes)
-        for event in events_from_saved_metrics(metrics, classes, steps):
+        for event in events_from_model_file(model_file):
             self.dashboard.handle_event(event)
+        if name:
+            self.dashboard.name_current_run(name)
 
     def _on_data(self, data: Any) -> None:
         """Validation images for the gallery, the confusion matrix and the probe picker."""
         if data is None:
             return
         self._normalisation_values = (tuple(data.mean), tuple(data.std))
+        self._data_classes = list(data.classes)
         self._val_data = data
         self.dashboard.set_validation_data(
             data.val_images.numpy(),
@@ -230,9 +240,13 @@ class TrainingSession(QObject):
         )
 
     def _on_snapshot(self, state: dict) -> None:
-        self._state = state
-        self._model_cache = None
-        self.dashboard.set_predictor(self.predict)
+        """Weights of the running network: predictions follow them with its own architecture."""
+        from studio.core.inference import TrainedModel
+
+        if self._run_project is None or self._normalisation_values is None:
+            return
+        mean, std = self._normalisation_values
+        self._set_trained(TrainedModel(self._run_project, state, self._data_classes, mean, std))
 
     def save_model(self, path: str) -> None:
         from studio.core.io.model_file import save_model
@@ -242,69 +256,45 @@ class TrainingSession(QObject):
         save_model(path, self.model_file)
 
     def predict(self, images: np.ndarray) -> np.ndarray:
-        """Class probabilities for uint8 images (N,C,H,W), with the latest weights."""
-        import torch
-
-        from studio.core.data import normalise
-
-        if self._state is None:
+        """Class probabilities for uint8 images (N, *input), from the trained network."""
+        if self.trained is None:
             raise StudioError("There is no trained model yet. Train the network first.")
-        model = self._current_model()
-        mean, std = self._normalisation()
-        x = normalise(torch.as_tensor(images), mean, std)
-        with torch.inference_mode():
-            out = model(x)
-            if self._doc.architecture.blocks and self._doc.architecture.blocks[-1].type in (
-                "Softmax",
-                "LogSoftmax",
-            ):
-                probs = out.exp() if self._doc.architecture.blocks[-1].type == "LogSoftmax" else out
-            else:
-                probs = out.softmax(dim=1)
-        return probs.numpy()
-
-    def _current_model(self) -> Any:
-        """The network with the latest weights, built once per snapshot."""
-        if self._state is None:
-            raise StudioError("There is no trained model yet. Train the network first.")
-        if self._model_cache is None:
-            model = self._doc.architecture.build()
-            model.load_state_dict(self._state)
-            self._model_cache = model.eval()
-        return self._model_cache
-
-    def _normalisation(self) -> tuple[tuple[float, ...], tuple[float, ...]]:
-        if self.model_file is not None and self.model_file.mean:
-            return self.model_file.mean, self.model_file.std
-        if self._normalisation_values is not None:
-            return self._normalisation_values
-        raise StudioError("The model's input normalisation is not known yet.")
+        return self.trained.probabilities(images)
 
     def _on_probe_requested(self, probe_index: int) -> None:
         """While training the trainer captures the maps; otherwise probe the last model here."""
         if self.running:
             self.controller.request_feature_maps(probe_index)
             return
-        if self._state is None or self._val_data is None:
+        if self.trained is None or self._val_data is None:
             return
-        from studio.core.data import normalise
-        from studio.core.training.events import FeatureMaps
-        from studio.core.training.probe import capture_feature_maps
-
         data = self._val_data
         index = max(0, min(probe_index, len(data.val_images) - 1))
-        image = data.val_images[index : index + 1]
-        try:
-            model = self._current_model()
-        except StudioError:
+        image = data.val_images[index]
+        self.dashboard.handle_event(self._feature_maps(image, index))
+
+    def _on_own_image(self, pixels: np.ndarray) -> None:
+        """Without validation images, the person's own image is the feature-map probe."""
+        if self.trained is None or self._val_data is not None or self.running:
             return
-        maps = capture_feature_maps(model, normalise(image, data.mean, data.std))
-        self.dashboard.handle_event(
-            FeatureMaps(
-                epoch=0,
-                global_step=0,
-                probe_index=index,
-                image=(image[0].float() / 255).numpy(),
-                maps=maps,
-            )
+        self.dashboard.handle_event(self._feature_maps(pixels, -1))
+
+    def _feature_maps(self, pixels: Any, index: int) -> Any:
+        import torch
+
+        from studio.core.training.events import FeatureMaps
+
+        tensor = torch.as_tensor(np.asarray(pixels))
+        run = self.dashboard.store.current
+        last = run.epochs[-1] if run is not None and run.epochs else None
+        try:
+            image = tensor.reshape(self.trained.image_shape)
+        except (StudioError, RuntimeError):
+            image = tensor  # not an image-shaped input: shown as it is
+        return FeatureMaps(
+            epoch=last.epoch if last else 0,
+            global_step=int(last.step) if last else 0,
+            probe_index=index,
+            image=(image.float() / 255).numpy(),
+            maps=self.trained.feature_maps(tensor),
         )

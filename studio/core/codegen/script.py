@@ -164,6 +164,7 @@ class _Script:
             self._header(),
             self._imports(),
             self._constants(),
+            self._project_constant(),
             self._arguments(),
             self._loading(),
             self._adapting(),
@@ -244,6 +245,11 @@ class _Script:
             lines.append(f'IMAGE_MODE = "{"L" if c == 1 else "RGB"}"  # grayscale or colour')
         lines.append(f"EVAL_BATCH = {EVAL_BATCH}  # images per batch when evaluating")
         return "\n".join(lines)
+
+    def _project_constant(self) -> str:
+        from studio.core.codegen.restore import embedded_constant
+
+        return embedded_constant(self.project)
 
     def _data_default(self) -> tuple[str, str]:
         if self.kind == "sample":

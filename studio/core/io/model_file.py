@@ -53,6 +53,8 @@ class ModelFile:
     std: tuple[float, ...] = ()
     metrics: list[dict[str, Any]] = field(default_factory=list)
     resume: dict[str, Any] | None = None
+    loss_curve: list[list[float]] = field(default_factory=list)
+    """[global step, training loss, learning rate] as training reported them."""
 
     def build_model(self) -> torch.nn.Module:
         """The project's ``nn.Sequential`` with these weights loaded, in eval mode."""
@@ -72,6 +74,7 @@ def model_to_dict(model_file: ModelFile) -> dict[str, Any]:
         "normalization": {"mean": list(model_file.mean), "std": list(model_file.std)},
         "metrics": list(model_file.metrics),
         "resume": model_file.resume,
+        "loss_curve": [list(p) for p in model_file.loss_curve],
     }
 
 
@@ -155,6 +158,7 @@ def load_model(path: str | os.PathLike[str]) -> ModelFile:
         std=std,
         metrics=metrics,
         resume=resume,
+        loss_curve=_curve(data.get("loss_curve")),
     )
 
 
@@ -229,6 +233,21 @@ def check_weights(state_dict: Any, project: Project, name: str) -> None:
                 got=list(state_dict[key].shape),
                 want=list(shape),
             )
+
+
+def _curve(value: Any) -> list[list[float]]:
+    """The saved training-loss points; anything malformed is dropped (it is only a picture)."""
+    if not isinstance(value, list):
+        return []
+    points = []
+    for point in value[:100_000]:  # a picture needs no more; a file may claim any number
+        if (
+            isinstance(point, (list, tuple))
+            and len(point) == 3
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in point)
+        ):
+            points.append([float(v) for v in point])
+    return points
 
 
 __all__ = [

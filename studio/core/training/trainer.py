@@ -60,6 +60,8 @@ Observer = Callable[[Event], None]
 EVAL_MEMORY_BUDGET = 128 * 1024 * 1024
 """Activation bytes one validation batch may use; sets the (large) evaluation batch size."""
 MAX_EVAL_BATCH = 2048
+MAX_CURVE_POINTS = 4000
+"""Training-loss points a model file keeps (~100 KB): plenty for a curve of any run."""
 
 
 @dataclass
@@ -161,6 +163,9 @@ class Trainer:
         self._run: _Run | None = None
         self._model: torch.nn.Sequential | None = None
         self._history: list[dict[str, Any]] = []
+        self._loss_curve: list[list[float]] = []
+        """[global step, training loss, learning rate] at each progress report, thinned to
+        at most MAX_CURVE_POINTS, so a model file can replay its training-loss curve."""
         self._best: _Snapshot | None = None
         self._epoch = 0
         self._epochs_done = 0
@@ -253,6 +258,7 @@ class Trainer:
             std=tuple(self._data.std),
             metrics=copy.deepcopy(self._history),
             resume=snapshot.resume,
+            loss_curve=[list(p) for p in self._loss_curve],
         )
 
     # --- running -------------------------------------------------------------------
@@ -399,6 +405,9 @@ class Trainer:
                     copy.deepcopy(h)
                     for h in self._resume_from.metrics
                     if isinstance(h, dict) and int(h.get("epoch", 0)) < first_epoch
+                ]
+                self._loss_curve = [
+                    list(p) for p in self._resume_from.loss_curve if p[0] <= global_step
                 ]
                 notes.append(f"Resuming after epoch {first_epoch - 1}.")
             else:
@@ -631,6 +640,7 @@ class Trainer:
         done = self._global_step - self._run_start_step
         steps = run.steps_per_epoch
         remaining = (run.end_epoch - self._epoch) * steps + (steps - step)
+        self._record_loss(total / window.numel(), _current_lr(run.optimizer))
         self._emit(
             BatchProgress(
                 epoch=self._epoch,
@@ -644,6 +654,11 @@ class Trainer:
                 eta_seconds=elapsed / done * remaining if done else math.nan,
             )
         )
+
+    def _record_loss(self, loss: float, lr: float) -> None:
+        self._loss_curve.append([float(self._global_step), float(loss), float(lr)])
+        if len(self._loss_curve) > MAX_CURVE_POINTS:
+            self._loss_curve = self._loss_curve[::2]  # keeps the whole run, half as dense
 
     def _evaluate(self, run: _Run) -> tuple[float, torch.Tensor, np.ndarray]:
         """Mean validation loss, the K×K confusion matrix (counted on the device) and the

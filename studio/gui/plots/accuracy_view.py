@@ -78,7 +78,7 @@ class AccuracyView(DashboardView):
     def _draw_overlay(self, run: Run) -> None:
         entry = self.overlays.get(run.number)
         if entry is None:
-            label = self.tr("Run {number} (validation)").format(number=run.number)
+            label = self.tr("Run {number} (validation)").format(number=run.label)
             curve = style.add_curve(
                 self.plot, style.run_colour(run.number), label, 1.5, dashed=True, symbol="t"
             )

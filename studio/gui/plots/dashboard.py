@@ -295,6 +295,16 @@ class TrainingDashboard(QWidget):
         self._mark(self.prediction_view)
         self._schedule()
 
+    def name_current_run(self, name: str) -> None:
+        """Call the current run by its own name (an opened model file's) instead of a number."""
+        run = self.store.current
+        if run is not None:
+            run.name = name
+            run.version += 1
+            self._runs_dirty = self._status_dirty = True
+            self._mark(*self.views)
+            self._schedule()
+
     @property
     def predictor(self) -> Predictor | None:
         return self.state.predictor
@@ -391,18 +401,18 @@ class TrainingDashboard(QWidget):
         run = self.store.current
         if run is None:
             return
-        parts = [self.tr("Run {number}").format(number=run.number)]
+        parts = [self.tr("Run {number}").format(number=run.label)]
         if run.failed is not None:
             self.status.setText(
                 self.tr("Run {number} stopped: {message}").format(
-                    number=run.number, message=run.failed.message
+                    number=run.label, message=run.failed.message
                 )
             )
             return
         if run.finished is not None:
             done = run.finished
             text = self.tr("Run {number} {reason} after {epochs} epochs in {time}.").format(
-                number=run.number,
+                number=run.label,
                 reason=self._reason(done.reason),
                 epochs=done.epochs_done,
                 time=_clock(done.seconds),

@@ -236,11 +236,11 @@ class FeatureMapView(DashboardView):
             self.bar_plot.setTitle(label, color=style.FOREGROUND, size=f"{style.TEXT_PT}pt")
             self.bar_plot.autoRange()
             self.caption.setText(
-                self.tr(
-                    "{label}: {count} values, one bar each ({where}). Validation image #{index}."
-                ).format(
-                    label=label, count=activation.shape[0], where=where, index=event.probe_index
+                self.tr("{label}: {count} values, one bar each ({where}).").format(
+                    label=label, count=activation.shape[0], where=where
                 )
+                + " "
+                + self._probe_text(event.probe_index)
             )
             return
         self.stack.setCurrentWidget(self.map_graphics)
@@ -259,17 +259,18 @@ class FeatureMapView(DashboardView):
             else self.tr("each tile from its own lowest (dark) to highest (yellow) value")
         )
         self.caption.setText(
-            self.tr(
-                "{label}: {count} channels, one tile each, coloured {scale} ({where}). "
-                "Validation image #{index}."
-            ).format(
-                label=label,
-                count=activation.shape[0],
-                scale=scale,
-                where=where,
-                index=event.probe_index,
+            self.tr("{label}: {count} channels, one tile each, coloured {scale} ({where}).").format(
+                label=label, count=activation.shape[0], scale=scale, where=where
             )
+            + " "
+            + self._probe_text(event.probe_index)
         )
+
+    def _probe_text(self, index: int) -> str:
+        """Which image the maps are of: a validation image, or (index -1) the person's own."""
+        if index < 0:
+            return self.tr("Your own image, from the Predictions tab.")
+        return self.tr("Validation image #{index}.").format(index=index)
 
     def _on_mouse_moved(self, scene_pos: QPointF) -> None:
         if self._activation is None or self._activation.ndim != 3:

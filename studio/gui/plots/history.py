@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -163,6 +164,13 @@ class Run:
     failed: TrainingFailed | None = None
     version: int = 0
     """Bumped on every change, so a view can skip redrawing an unchanged overlay."""
+    name: str = ""
+    """A replayed run's own name (its model file's); a run of this session has only a number."""
+
+    @property
+    def label(self) -> str | int:
+        """What the views call the run: its name, else its number."""
+        return self.name or self.number
 
     @property
     def running(self) -> bool:
@@ -298,23 +306,45 @@ class RunStore:
         return run
 
 
+def events_from_model_file(model_file: Any) -> list[object]:
+    """A model file's run as events: its epochs, its training-loss curve, and how it ended
+    (a run stopped before its planned last epoch is replayed as stopped, not completed)."""
+    resume = model_file.resume if isinstance(model_file.resume, dict) else {}
+    plan = resume.get("plan") if isinstance(resume.get("plan"), dict) else {}
+    steps = plan.get("steps_per_epoch")
+    end_epoch = resume.get("end_epoch")
+    return events_from_saved_metrics(
+        list(model_file.metrics),
+        list(model_file.classes),
+        steps if isinstance(steps, int) else None,
+        end_epoch if isinstance(end_epoch, int) else None,
+        list(getattr(model_file, "loss_curve", []) or []),
+    )
+
+
 def events_from_saved_metrics(
-    metrics: list[dict], classes: list[str], steps_per_epoch: int | None = None
+    metrics: list[dict],
+    classes: list[str],
+    steps_per_epoch: int | None = None,
+    end_epoch: int | None = None,
+    loss_curve: list[list[float]] | None = None,
 ) -> list[object]:
     """The events a finished run would have sent, rebuilt from a model file's metric history,
     so an opened ``.pt`` shows its curves, per-class accuracy and last confusion matrix.
 
-    Only epoch-level figures are saved (no per-batch loss); entries that are not
+    The training loss comes from the saved curve ([step, loss, lr] points); a file
+    without one gets a point per epoch from its epoch records. Entries that are not
     complete epoch records are skipped.
     """
     epochs = [m for m in metrics if isinstance(m, dict) and _is_epoch_record(m)]
     if not epochs:
         return []
     steps = int(steps_per_epoch) if steps_per_epoch and steps_per_epoch > 0 else 1
-    k = len(classes)
+    last = int(epochs[-1]["epoch"])
+    stopped = end_epoch is not None and last < end_epoch
     events: list[object] = [
         TrainingStarted(
-            epochs=int(epochs[-1]["epoch"]),
+            epochs=end_epoch if stopped and end_epoch is not None else last,
             first_epoch=1,
             steps_per_epoch=steps,
             classes=list(classes),
@@ -322,43 +352,70 @@ def events_from_saved_metrics(
             loss="",
         )
     ]
+    curve = sorted(p for p in loss_curve or [] if len(p) == 3)
     best: tuple[float, int] | None = None
     for entry in epochs:
-        accuracy = float(entry["val_accuracy"])
+        epoch, accuracy = int(entry["epoch"]), float(entry["val_accuracy"])
         is_best = best is None or accuracy > best[0]
         if is_best:
-            best = (accuracy, int(entry["epoch"]))
-        confusion = np.asarray(entry.get("confusion") or np.zeros((k, k)), dtype=np.int64)
-        if confusion.shape != (k, k):
-            confusion = np.zeros((k, k), dtype=np.int64)
-        events.append(
-            EpochEnded(
-                epoch=int(entry["epoch"]),
-                train_loss=float(entry.get("train_loss", math.nan)),
-                train_accuracy=float(entry.get("train_accuracy", math.nan)),
-                val_loss=float(entry.get("val_loss", math.nan)),
-                val_accuracy=accuracy,
-                per_class_accuracy={
-                    str(name): float(value)
-                    for name, value in dict(entry.get("per_class_accuracy") or {}).items()
-                },
-                confusion=confusion,
-                lr=float(entry.get("lr", math.nan)),
-                seconds=float(entry.get("seconds", math.nan)),
-                samples_per_second=math.nan,
-                is_best=is_best,
-            )
-        )
+            best = (accuracy, epoch)
+        points = [p for p in curve if (epoch - 1) * steps < p[0] <= epoch * steps]
+        if not curve:
+            points = [[epoch * steps, entry.get("train_loss", math.nan), entry.get("lr", math.nan)]]
+        events.extend(_batch_event(p, steps) for p in points if _finite(p[1]) and _finite(p[2]))
+        events.append(_epoch_event(entry, len(classes), is_best))
     events.append(
         TrainingFinished(
-            "completed",
-            int(epochs[-1]["epoch"]),
+            "stopped" if stopped else "completed",
+            last,
             best[1] if best else None,
             best[0] if best else None,
             float(sum(float(e.get("seconds", 0.0) or 0.0) for e in epochs)),
         )
     )
     return events
+
+
+def _finite(value: Any) -> bool:
+    return isinstance(value, (int, float)) and math.isfinite(value)
+
+
+def _batch_event(point: list[float], steps: int) -> BatchProgress:
+    global_step = int(point[0])
+    epoch = max(1, math.ceil(global_step / steps))
+    return BatchProgress(
+        epoch=epoch,
+        step=global_step - (epoch - 1) * steps,
+        steps_per_epoch=steps,
+        global_step=global_step,
+        loss=float(point[1]),
+        samples_per_second=math.nan,
+        lr=float(point[2]),
+        elapsed=math.nan,
+        eta_seconds=math.nan,
+    )
+
+
+def _epoch_event(entry: dict, k: int, is_best: bool) -> EpochEnded:
+    confusion = np.asarray(entry.get("confusion") or np.zeros((k, k)), dtype=np.int64)
+    if confusion.shape != (k, k):
+        confusion = np.zeros((k, k), dtype=np.int64)
+    return EpochEnded(
+        epoch=int(entry["epoch"]),
+        train_loss=float(entry.get("train_loss", math.nan)),
+        train_accuracy=float(entry.get("train_accuracy", math.nan)),
+        val_loss=float(entry.get("val_loss", math.nan)),
+        val_accuracy=float(entry["val_accuracy"]),
+        per_class_accuracy={
+            str(name): float(value)
+            for name, value in dict(entry.get("per_class_accuracy") or {}).items()
+        },
+        confusion=confusion,
+        lr=float(entry.get("lr", math.nan)),
+        seconds=float(entry.get("seconds", math.nan)),
+        samples_per_second=math.nan,
+        is_best=is_best,
+    )
 
 
 def _is_epoch_record(entry: dict) -> bool:

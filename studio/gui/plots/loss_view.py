@@ -122,7 +122,7 @@ class LossView(DashboardView):
     def _draw_overlay(self, run: Run) -> None:
         overlay = self.overlays.get(run.number)
         if overlay is None:
-            label = self.tr("Run {number} (smoothed loss)").format(number=run.number)
+            label = self.tr("Run {number} (smoothed loss)").format(number=run.label)
             overlay = self.overlays[run.number] = _Overlay(self.loss_plot, run, label)
         if overlay.version != run.version:
             overlay.smooth.setData(run.steps.steps, run.steps.smoothed)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QImageReader
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFontMetrics, QImage, QImageReader
 from PySide6.QtWidgets import (
     QFileDialog,
     QGroupBox,
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.core.errors import StudioError
-from studio.gui.i18n import error_text
+from studio.gui.i18n import error_text, translate_message
 from studio.gui.plots import style
 from studio.gui.plots.draw_canvas import DrawCanvas, centre_digit
 from studio.gui.plots.image_grid import ImageGrid, Tile
@@ -34,6 +34,10 @@ from studio.gui.plots.view_base import DashboardView
 log = logging.getLogger(__name__)
 
 GALLERY_SIZE = 60
+TOP = 3
+AXIS_MARGIN = 36
+"""Pixels beside the class names for the tick marks and the rotated axis title."""
+"""Classes named in the result line, as ``studio predict`` prints them."""
 LIGHT_BACKGROUND = 127
 
 
@@ -99,6 +103,9 @@ def read_image_file(
 
 
 class PredictionView(DashboardView):
+    ownImageReady = Signal(object)
+    """The person's image as the network takes it (uint8 ndarray), once it was classified."""
+
     def __init__(self, state: DashboardState, parent: QWidget | None = None) -> None:
         super().__init__(state, "predictionView", parent)
         self.setAcceptDrops(True)
@@ -108,7 +115,8 @@ class PredictionView(DashboardView):
         self.gallery.setAccessibleName(self.tr("Validation images with their predictions"))
         self.gallery_summary = QLabel(self.tr("Predictions appear after the first epoch."))
         self.gallery_summary.setWordWrap(True)
-        refresh = QPushButton(self.tr("Refresh"))
+        refresh = self.refresh_button = QPushButton(self.tr("Refresh"))
+        refresh.setObjectName("refreshPredictionsButton")
         refresh.setAccessibleName(self.tr("Refresh the predictions"))
         refresh.clicked.connect(self.refresh_gallery)
         gallery_box = QGroupBox(self.tr("Validation images, mistakes first"))
@@ -136,6 +144,8 @@ class PredictionView(DashboardView):
         self.result = QLabel()
         self.result.setWordWrap(True)
         self.result.setAccessibleName(self.tr("Prediction for your image"))
+        self.result.setMinimumHeight(4 * self.result.fontMetrics().lineSpacing())
+        self.result.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.probability_widget = pg.PlotWidget(background=style.BACKGROUND)
         self.probability_widget.setObjectName("probabilityPlot")
         self.probability_widget.setAccessibleName(self.tr("Class probabilities of your image"))
@@ -184,6 +194,8 @@ class PredictionView(DashboardView):
         self.own_input: np.ndarray | None = None
         """The person's image as the network takes it, kept to re-ask as the model learns."""
         self.own_probabilities: np.ndarray | None = None
+        self.own_top: list[tuple[str, float]] = []
+        """The top classes of the person's image, best first, as the result line shows them."""
         self._own_note = ""
         self.validation_changed()
 
@@ -196,9 +208,15 @@ class PredictionView(DashboardView):
 
     def refresh_gallery(self) -> None:
         validation = self.state.validation
+        self.refresh_button.setEnabled(validation is not None)  # nothing to refresh without
         if validation is None:
             self.gallery.set_tiles([])
-            self.gallery_summary.setText(self.tr("The validation images are not loaded yet."))
+            if self.state.model is not None:
+                self.gallery_summary.setText(
+                    self.tr("A model file has no validation images; training adds them.")
+                )
+            else:
+                self.gallery_summary.setText(self.tr("The validation images are not loaded yet."))
             return
         try:
             predictions = self.state.validation_predictions()
@@ -249,12 +267,11 @@ class PredictionView(DashboardView):
     # --- your own image ---------------------------------------------------------------
 
     def validation_changed(self) -> None:
-        validation = self.state.validation
-        shape = self._draw_shape(validation)
+        shape = self._draw_shape()
         can_draw = shape is not None and shape[0] == 1
         self.canvas.setVisible(can_draw)
         self.clear_button.setVisible(can_draw)
-        if validation is None:
+        if shape is None:
             self.hint.setText(self.tr("Load a dataset to try your own images."))
         elif can_draw:
             self.hint.setText(
@@ -272,20 +289,46 @@ class PredictionView(DashboardView):
         self.own_input = None
         self.mark_dirty()
 
-    @staticmethod
-    def _draw_shape(validation: ValidationSet | None) -> tuple[int, int, int] | None:
-        """(C, H, W) at which a person's image is made: the dataset's native size if known."""
+    def model_changed(self) -> None:
+        """A new trained model: without validation images, its own image size applies."""
+        if self.state.validation is None:
+            self.validation_changed()
+        else:
+            self.mark_dirty()
+
+    def _draw_shape(self) -> tuple[int, int, int] | None:
+        """(C, H, W) at which a person's image is made: the dataset's native size if known,
+        else the trained model's image size."""
+        validation = self.state.validation
         if validation is None:
-            return None
+            model = self.state.model
+            if model is None:
+                return None
+            try:
+                return model.image_shape
+            except StudioError:
+                return None
         native = validation.native_shape
         if native is not None and len(native) == 3:
             return tuple(int(n) for n in native)  # type: ignore[return-value]
         return validation.image_shape
 
+    def _display_shape(self) -> tuple[int, int, int] | None:
+        if self.state.validation is not None:
+            return self.state.validation.image_shape
+        return self._draw_shape()
+
+    def _class_name(self, index: int) -> str:
+        model = self.state.model
+        if model is not None and 0 <= index < len(model.classes):
+            return model.classes[index]
+        if self.state.validation is not None:
+            return self.state.validation.class_name(index)
+        return str(index)
+
     def _on_drawn(self) -> None:
-        validation = self.state.validation
-        shape = self._draw_shape(validation)
-        if validation is None or shape is None:
+        shape = self._draw_shape()
+        if shape is None:
             return
         if self.canvas.is_empty():
             self.own_input = None
@@ -298,8 +341,14 @@ class PredictionView(DashboardView):
         self.classify(image)
 
     def load_image_file(self, path: str | Path) -> np.ndarray | None:
-        """Read an image file, fit it to the network and show its class probabilities."""
-        shape = self._draw_shape(self.state.validation)
+        """Read an image file, fit it to the network and show its class probabilities.
+
+        With a trained model the core reads it exactly as ``studio predict`` does.
+        """
+        model = self.state.model
+        if model is not None:
+            return self._load_with_model(model, path)
+        shape = self._draw_shape()
         if shape is None:
             self.result.setText(self.tr("Load a dataset to try your own images."))
             return None
@@ -308,29 +357,58 @@ class PredictionView(DashboardView):
         except StudioError as error:
             self.result.setText(error_text(error))
             return None
-        self._own_note = (
-            self.tr("The colours were inverted to match the training images (light on dark).")
-            if inverted
-            else ""
-        )
+        self._own_note = self._inverted_note() if inverted else ""
         return self.classify(image)
+
+    def _inverted_note(self) -> str:
+        return self.tr("The colours were inverted to match the training images (light on dark).")
+
+    def _load_with_model(self, model, path: str | Path) -> np.ndarray | None:
+        try:
+            prepared = model.read_image(path)
+        except StudioError as error:
+            self.result.setText(error_text(error))
+            self._set_bars(None)
+            return None
+        notes = []
+        if prepared.conversion is not None:
+            notes.append(
+                self.tr("Converted: {conversion}.").format(
+                    conversion=translate_message(
+                        prepared.conversion.template, prepared.conversion.args
+                    )
+                )
+            )
+        if prepared.inverted:
+            notes.append(self._inverted_note())
+        self._own_note = " ".join(notes)
+        return self._show_input(prepared.pixels.numpy())
 
     def classify(self, image: np.ndarray) -> np.ndarray | None:
         """Probabilities for one (C, h, w) uint8 image at the dataset's size; shows them."""
-        validation = self.state.validation
-        if validation is None:
-            return None
+        model, validation = self.state.model, self.state.validation
         try:
-            self.own_input = fit_to_input(image, validation)
+            if model is not None:
+                pixels = model.fit(image).numpy()
+            elif validation is not None:
+                pixels = fit_to_input(image, validation)
+            else:
+                return None
         except StudioError as error:
             self.result.setText(error_text(error))
             return None
-        self.seen.setPixmap(to_pixmap(to_display(self.own_input, validation.image_shape), 84))
-        return self._predict_own()
+        return self._show_input(pixels)
+
+    def _show_input(self, pixels: np.ndarray) -> np.ndarray | None:
+        self.own_input = pixels
+        self.seen.setPixmap(to_pixmap(to_display(pixels, self._display_shape()), 84))
+        probabilities = self._predict_own()
+        if probabilities is not None:
+            self.ownImageReady.emit(pixels)
+        return probabilities
 
     def _predict_own(self) -> np.ndarray | None:
-        validation = self.state.validation
-        if self.own_input is None or validation is None:
+        if self.own_input is None:
             return None
         if self.state.predictor is None:
             self.result.setText(self.tr("Train the model (or open a model file) to see its guess."))
@@ -344,10 +422,16 @@ class PredictionView(DashboardView):
             return None
         probabilities = as_probabilities(scores)[0]
         self._set_bars(probabilities)
-        best = int(np.argmax(probabilities))
+        order = np.argsort(-probabilities, kind="stable")[:TOP]
+        self.own_top = [(self._class_name(int(i)), float(probabilities[i])) for i in order]
+        best_name, best_p = self.own_top[0]
         text = self.tr("The model says {name} ({percent:.1f} % sure).").format(
-            name=validation.class_name(best), percent=100.0 * probabilities[best]
+            name=best_name, percent=100.0 * best_p
         )
+        if len(self.own_top) > 1:
+            text += " " + self.tr("Next: {others}.").format(
+                others=", ".join(f"{name} {100 * p:.1f} %" for name, p in self.own_top[1:])
+            )
         if self._own_note:
             text += " " + self._own_note
         self.result.setText(text)
@@ -360,8 +444,7 @@ class PredictionView(DashboardView):
             self.own_probabilities = None
             return
         count = probabilities.shape[0]
-        classes = self.state.validation.classes if self.state.validation else []
-        names = [classes[i] if i < len(classes) else str(i) for i in range(count)]
+        names = [self._class_name(i) for i in range(count)]
         best = int(np.argmax(probabilities))
         brushes = [pg.mkBrush(style.VAL if i == best else style.TRAIN) for i in range(count)]
         self.probability_bars.setOpts(
@@ -371,9 +454,11 @@ class PredictionView(DashboardView):
             width=100.0 * probabilities,
             brushes=brushes,
         )
-        self.probability_plot.getAxis("left").setTicks(
-            [[(float(i), n) for i, n in enumerate(names)]]
-        )
+        axis = self.probability_plot.getAxis("left")
+        axis.setTicks([[(float(i), n) for i, n in enumerate(names)]])
+        # Room for the longest class name: the cached axis does not widen itself in time.
+        metrics = QFontMetrics(axis.style["tickFont"] or self.font())
+        axis.setWidth(max(metrics.horizontalAdvance(n) for n in names) + AXIS_MARGIN)
         self.probability_plot.setYRange(-0.6, count - 0.4, padding=0)
         self.probability_plot.setXRange(0, 100, padding=0.02)
 

@@ -69,7 +69,7 @@ class RunsPanel(QWidget):
         return row if row >= 0 else -1
 
     def _describe(self, run: Run) -> str:
-        text = self.tr("Run {number}").format(number=run.number)
+        text = self.tr("Run {number}").format(number=run.label)
         if run.epochs:
             text += self.tr(" · {epochs} epochs").format(epochs=len(run.epochs))
             best = run.best

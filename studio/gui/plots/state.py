@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -71,6 +72,8 @@ class DashboardState:
         self.store = store
         self.validation: ValidationSet | None = None
         self.predictor: Predictor | None = None
+        self.model: Any = None
+        """The core's TrainedModel behind the predictor (its classes, image size, reading)."""
         self.layer_names: list[str] = []
         self.feature_maps: FeatureMaps | None = None
         self.hidden_runs: set[int] = set()

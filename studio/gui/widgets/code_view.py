@@ -12,6 +12,8 @@ from PySide6.QtGui import (
     QGuiApplication,
     QSyntaxHighlighter,
     QTextCharFormat,
+    QTextCursor,
+    QTextFormat,
 )
 from PySide6.QtWidgets import (
     QComboBox,
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -57,6 +60,12 @@ class PythonHighlighter(QSyntaxHighlighter):
             while matches.hasNext():
                 match = matches.next()
                 self.setFormat(match.capturedStart(), match.capturedLength(), fmt)
+
+
+MODEL_HEADER = "import torch.nn as nn\n\n"
+FIRST_LAYER_LINE = 3
+"""Line (from 0) of layer 0 in the model definition: after the import, a blank line and
+``model = nn.Sequential(``."""
 
 
 class CodePanel(QWidget):
@@ -108,15 +117,44 @@ class CodePanel(QWidget):
     def regenerate(self) -> None:
         """Rebuild the code text, keeping the scroll position."""
         scroll = self.editor.verticalScrollBar().value()
+        faulty: int | None = None
         try:
             text = self._generate()
             self.status.clear()
         except StudioError as error:
-            text = ""
+            text, faulty = self._model_with_problem()
             self.status.setText(error_text(error))
         if text != self.editor.toPlainText():
             self.editor.setPlainText(text)
             self.editor.verticalScrollBar().setValue(scroll)
+        self._mark_line(faulty)
+
+    def _model_with_problem(self) -> tuple[str, int | None]:
+        """The model definition as it stands, and the line of the first faulty layer."""
+        from studio.core.codegen.model_code import model_definition
+
+        report = self._doc.model.report
+        if report.ok:
+            return "", None
+        try:
+            text = MODEL_HEADER + model_definition(self._doc.project.architecture)
+        except StudioError:
+            return "", None
+        first = report.errors[0].index
+        return text, FIRST_LAYER_LINE + first if first is not None and first >= 0 else None
+
+    def _mark_line(self, line: int | None) -> None:
+        """Tint the faulty layer's line, as an editor marks an error."""
+        selections = []
+        block = self.editor.document().findBlockByNumber(line) if line is not None else None
+        if block is not None and block.isValid():
+            selection = QTextEdit.ExtraSelection()
+            selection.format.setBackground(QColor("#f8d7da"))
+            selection.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
+            selection.cursor = QTextCursor(block)
+            selections.append(selection)
+            self.editor.setTextCursor(QTextCursor(block))
+        self.editor.setExtraSelections(selections)
 
     def _generate(self) -> str:
         project = self._doc.project
@@ -130,7 +168,7 @@ class CodePanel(QWidget):
         if self.kind_combo.currentIndex() == self.MODEL:
             from studio.core.codegen.model_code import model_definition
 
-            return "import torch.nn as nn\n\n" + model_definition(project.architecture)
+            return MODEL_HEADER + model_definition(project.architecture)
         from studio.core.codegen.script import export_script
 
         return export_script(project)
