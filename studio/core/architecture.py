@@ -208,12 +208,12 @@ class Architecture:
             for name, value in params.items():
                 try:
                     pspec = spec.param(name)
-                except KeyError:
+                except (KeyError, TypeError):
                     raise ArchitectureError(
                         "Layer {index} ({block}) has an unknown parameter {name!r}.",
                         index=position,
                         block=spec.type,
-                        name=name,
+                        name=name if isinstance(name, str) else type(name).__name__,
                     ) from None
                 problem = pspec.problem(value)
                 if problem is not None:
@@ -249,9 +249,18 @@ def _check_input_shape(shape: Iterable[int]) -> Shape:
         raise ArchitectureError(
             "The input shape must be channels,height,width (like 1,28,28) or a feature count "
             "(like 784), with whole numbers from 1 to 65536; got {shape}.",
-            shape=list(values) if values else shape,
+            shape=_shown_shape(shape, values),
         )
     return values
+
+
+def _shown_shape(shape: Any, values: tuple[Any, ...]) -> str:
+    """A short one-line picture of a wrong shape, whatever a file put there."""
+    if not isinstance(shape, (list, tuple)):
+        return f"a {type(shape).__name__}"
+    parts = [repr(v) if isinstance(v, (int, float, str)) else type(v).__name__ for v in values]
+    more = ", …" if len(parts) > 8 else ""
+    return "[" + ", ".join(p[:20] for p in parts[:8]) + more + "]"
 
 
 def parse_shape(text: str) -> Shape:
