@@ -52,6 +52,7 @@ def test_which_platform_qt_will_pick_on_linux(environ: dict, expected: bool) -> 
     assert uses_xcb(environ, "linux") is expected
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="xcb is Linux's platform")
 def test_start_up_prints_the_hint_and_exits_2_before_qt(tmp_path) -> None:
     """The real start-up path, with the library finder told that xcb-cursor is missing."""
     code = (
