@@ -7,45 +7,17 @@ The architecture is plain Python. Views adapt it by listening to its events
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
+from studio.core.block import Block
 from studio.core.errors import ArchitectureError, Message
-from studio.core.registry import Shape, get_spec
+from studio.core.registry import ANY_RANK, Shape, get_spec
+from studio.core.shapes import analyse
 
-_uids = itertools.count(1)
+__all__ = ["MAX_LAYERS", "Architecture", "Block", "parse_shape"]
 
 MAX_LAYERS = 10_000
-
-
-@dataclass
-class Block:
-    """One layer: a registry type and its editable parameters (never the inferred ones)."""
-
-    type: str
-    params: dict[str, Any] = field(default_factory=dict)
-    uid: int = field(default_factory=lambda: next(_uids), compare=False)
-
-    @classmethod
-    def create(cls, block_type: str, **params: Any) -> Block:
-        """A block with the registry's defaults, overridden by ``params``."""
-        spec = get_spec(block_type)
-        unknown = set(params) - {p.name for p in spec.params}
-        if unknown:
-            raise ArchitectureError(
-                "{block} has no parameter {names}.",
-                block=block_type,
-                names=", ".join(sorted(unknown)),
-            )
-        return cls(block_type, {**spec.defaults(), **params})
-
-    def copy(self) -> Block:
-        return Block(self.type, dict(self.params))
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"type": self.type, "params": dict(self.params)}
 
 
 Event = tuple[str, Mapping[str, Any]]
@@ -157,8 +129,6 @@ class Architecture:
         """
         from torch import nn
 
-        from studio.core.shapes import analyse
-
         report = analyse(self)
         broken = [
             d for d in report.errors if d.index >= 0 and report.layers[d.index].output_shape is None
@@ -242,13 +212,14 @@ def _check_input_shape(shape: Iterable[int]) -> Shape:
         values = tuple(shape)
     except TypeError:
         values = ()
-    ok = len(values) in (1, 3) and all(
+    ok = len(values) in ANY_RANK and all(
         isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 65_536 for v in values
     )
     if not ok:
         raise ArchitectureError(
-            "The input shape must be channels,height,width (like 1,28,28) or a feature count "
-            "(like 784), with whole numbers from 1 to 65536; got {shape}.",
+            "The input shape must be channels,height,width (like 1,28,28), channels,length "
+            "(like 1,784) or a feature count (like 784), with whole numbers from 1 to 65536; "
+            "got {shape}.",
             shape=_shown_shape(shape, values),
         )
     return values
@@ -264,11 +235,11 @@ def _shown_shape(shape: Any, values: tuple[Any, ...]) -> str:
 
 
 def parse_shape(text: str) -> Shape:
-    """Read ``"1,28,28"`` or ``"784"`` as typed on a command line."""
+    """Read ``"1,28,28"``, ``"1,784"`` or ``"784"`` as typed on a command line."""
     try:
         values = tuple(int(part) for part in text.replace("x", ",").replace("×", ",").split(","))
     except ValueError:
         raise ArchitectureError(
-            "Could not read the shape {text!r}; write it like 1,28,28 or 784.", text=text
+            "Could not read the shape {text!r}; write it like 1,28,28, 1,784 or 784.", text=text
         ) from None
     return _check_input_shape(values)

@@ -192,7 +192,7 @@ class TrainedModel:
         c, h, w = self.image_shape
         changed = (source.width, source.height) != (w, h) or source.colour != (c == 3)
         conversion = None
-        if changed or len(self.input_shape) == 1:
+        if changed or len(self.input_shape) != 3:
             conversion = Message(
                 "{width}×{height} {source} → {shape} {target}",
                 {
@@ -286,7 +286,7 @@ def image_target(input_shape: tuple[int, ...], project: Project) -> tuple[int, i
                 channels=channels,
             )
         return tuple(input_shape)  # type: ignore[return-value]
-    features = input_shape[0]
+    features = math.prod(input_shape)  # a flat vector or a (C, L) signal: a reshaped image
     native = _dataset_native_shape(project)
     if native is not None and math.prod(native) == features:
         return native

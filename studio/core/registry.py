@@ -1,9 +1,12 @@
-"""The one registry of block types.
+"""The one registry of block types, as a table of capabilities.
 
 Every block type is one ``BlockSpec`` entry: its torch class, its parameters with
-ranges and help, which parameters are inferred from the layer before, its shape
-rule and its cost. The editors, validation, code export and code import all read
-this table, so adding a block type is adding one entry here.
+ranges, help and card labels, which parameters are inferred from the layer before,
+the input ranks it accepts, its shape, parameter-count and cost rules, whether it
+changes the shape or has weights to initialise, and the functional calls
+(``F.relu``) the importer reads as it. The palette, cards, editor, validation,
+code export and code import all read this table, so adding a block type is adding
+one entry here (plus the translations of its help).
 """
 
 from __future__ import annotations
@@ -11,14 +14,16 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
 
+from studio.core import block_rules as rules
+from studio.core.block_rules import CountRule, MacsRule, Shape, ShapeRule, format_shape
 from studio.core.errors import ArchitectureError, Message
 
-Shape = tuple[int, ...]
-"""The shape of one sample, without the batch dimension: (C, H, W) or (features,)."""
+__all__ = ["REGISTRY", "BlockSpec", "ParamSpec", "Shape", "format_shape", "get_spec"]
 
-ParamKind = Literal["int", "float", "bool"]
+ParamKind = Literal["int", "float", "bool", "choice"]
 
 
 class _Required:
@@ -49,11 +54,12 @@ class ParamSpec:
     torch_default: Any = REQUIRED
     nullable: bool = False
     null_label: str = ""
-
-    def check(self, value: Any) -> str | None:
-        """Return a plain sentence if ``value`` is not allowed, else ``None``."""
-        problem = self.problem(value)
-        return None if problem is None else str(problem)
+    choices: tuple[str, ...] = ()
+    """The allowed values of a ``choice`` parameter."""
+    short: str = ""
+    """Its card label, ``{v}`` standing for the value (``"{v} ch"``); empty: ``name=value``."""
+    shown_at_default: bool = False
+    """Whether the card shows it even when it equals torch's default (kernel sizes)."""
 
     def problem(self, value: Any) -> Message | None:
         """What is wrong with ``value``, as a translatable message, or ``None``."""
@@ -64,6 +70,13 @@ class ParamSpec:
             if isinstance(value, bool):
                 return None
             return Message("{name} must be true or false.", {"name": name})
+        if self.kind == "choice":
+            if isinstance(value, str) and value in self.choices:
+                return None
+            return Message(
+                "{name} must be one of {choices}, not {value}.",
+                {"name": name, "choices": ", ".join(self.choices), "value": _shown(value)},
+            )
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return Message(
                 "{name} must be a number, not {value}.", {"name": name, "value": _shown(value)}
@@ -96,6 +109,8 @@ class ParamSpec:
             return int(value)
         if self.kind == "float":
             return float(value)
+        if self.kind == "choice":
+            return str(value)
         return bool(value)
 
 
@@ -110,14 +125,25 @@ def _fmt(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
-ShapeRule = Callable[[Shape, Mapping[str, Any]], Shape]
 InferRule = Callable[[Shape], dict[str, int]]
-MacsRule = Callable[[Shape, Shape, Mapping[str, Any]], int]
+
+ANY_RANK = (1, 2, 3)
+"""Input ranks: a flat vector (N), a signal (C, L) and an image (C, H, W)."""
 
 
 @dataclass(frozen=True)
 class BlockSpec:
-    """Everything the program knows about one block type."""
+    """Everything the program knows about one block type.
+
+    ``ranks`` are the input ranks it accepts; ``twins`` name the block to use
+    instead at another rank (BatchNorm1d on an image: BatchNorm2d), the one-click
+    fix for a wrong rank. ``count_rule`` counts its learnable parameters without
+    torch; without one they are counted on a meta-device module. ``reshapes`` says
+    it changes the shape (so two Linear layers around it are not one), ``init``
+    that its weights take the chosen initialisation, and ``functional`` maps
+    ``torch.nn.functional`` names the importer reads as this block to the
+    arguments those functions take.
+    """
 
     type: str
     category: str
@@ -130,6 +156,12 @@ class BlockSpec:
     fixed_args: Mapping[str, Any] = field(default_factory=dict)
     macs_rule: MacsRule | None = None
     key_params: tuple[str, ...] = ()
+    ranks: tuple[int, ...] = ANY_RANK
+    twins: Mapping[int, str] = field(default_factory=dict)
+    count_rule: CountRule | None = None
+    reshapes: bool = False
+    init: bool = False
+    functional: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def torch_class(self) -> str:
@@ -154,6 +186,22 @@ class BlockSpec:
         kwargs = {**self.infer(in_shape), **dict(self.fixed_args), **params}
         return getattr(nn, self.torch_class)(**kwargs)
 
+    def count_params(self, in_shape: Shape, params: Mapping[str, Any]) -> int:
+        """Learnable parameters at this input shape, by the rule or on the meta device."""
+        if self.count_rule is not None:
+            return self.count_rule(in_shape, params)
+        return _meta_count(self.type, in_shape, tuple(sorted(params.items())))
+
+
+@lru_cache(maxsize=256)
+def _meta_count(block_type: str, in_shape: Shape, params: tuple[tuple[str, Any], ...]) -> int:
+    """Build the module on torch's meta device, which allocates nothing, and count."""
+    import torch
+
+    with torch.device("meta"):
+        module = REGISTRY[block_type].build(in_shape, dict(params))
+    return sum(p.numel() for p in module.parameters())
+
 
 CATEGORIES: tuple[tuple[str, str], ...] = (
     ("convolution", "Convolution"),
@@ -167,129 +215,33 @@ CATEGORIES: tuple[tuple[str, str], ...] = (
 )
 
 
-# --- shape rules -----------------------------------------------------------------
-
-
-def _need_image(in_shape: Shape, block: str) -> tuple[int, int, int]:
-    if len(in_shape) != 3:
-        raise ArchitectureError(
-            "{block} needs an image-shaped input (channels × height × width), but gets a flat "
-            "vector of {n} values. Move it before the Flatten, or remove it.",
-            block=block,
-            n=in_shape[0] if in_shape else 0,
-        )
-    c, h, w = in_shape
-    return c, h, w
-
-
-def _sliding(size: int, kernel: int, stride: int, padding: int, dilation: int = 1) -> int:
-    return (size + 2 * padding - dilation * (kernel - 1) - 1) // stride + 1
-
-
-def _window_shape(block: str, in_shape: Shape, p: Mapping[str, Any], channels: int) -> Shape:
-    c, h, w = _need_image(in_shape, block)
-    kernel = int(p["kernel_size"])
-    stride = int(p.get("stride") or kernel)
-    padding = int(p.get("padding", 0))
-    dilation = int(p.get("dilation", 1))
-    span = dilation * (kernel - 1) + 1
-    if span > h + 2 * padding or span > w + 2 * padding:
-        hint = "Use a smaller kernel, add padding, or remove a pooling layer before it."
-        raise ArchitectureError(
-            "The {k}×{k} kernel is larger than its {h}×{w} input (with padding {p}). " + hint,
-            k=span,
-            h=h,
-            w=w,
-            p=padding,
-        )
-    out_h = _sliding(h, kernel, stride, padding, dilation)
-    out_w = _sliding(w, kernel, stride, padding, dilation)
-    return (channels if channels else c, out_h, out_w)
-
-
-def _conv_shape(in_shape: Shape, p: Mapping[str, Any]) -> Shape:
-    return _window_shape("Conv2d", in_shape, p, int(p["out_channels"]))
-
-
-def _pool_shape(block: str) -> ShapeRule:
-    def rule(in_shape: Shape, p: Mapping[str, Any]) -> Shape:
-        kernel = int(p["kernel_size"])
-        if int(p.get("padding", 0)) * 2 > kernel:
-            raise ArchitectureError(
-                "{block} padding can be at most half the kernel size ({half}). Lower the padding.",
-                block=block,
-                half=kernel // 2,
-            )
-        return _window_shape(block, in_shape, p, 0)
-
-    return rule
-
-
-def _adaptive_shape(in_shape: Shape, p: Mapping[str, Any]) -> Shape:
-    c, _, _ = _need_image(in_shape, "AdaptiveAvgPool2d")
-    size = int(p["output_size"])
-    return (c, size, size)
-
-
-def _same(in_shape: Shape, p: Mapping[str, Any]) -> Shape:
-    return in_shape
-
-
-def _same_image(block: str) -> ShapeRule:
-    def rule(in_shape: Shape, p: Mapping[str, Any]) -> Shape:
-        _need_image(in_shape, block)
-        return in_shape
-
-    return rule
-
-
-def _batchnorm1d_shape(in_shape: Shape, p: Mapping[str, Any]) -> Shape:
-    if len(in_shape) != 1:
-        raise ArchitectureError(
-            "BatchNorm1d needs a flat vector, but gets a {shape} tensor. "
-            "Use BatchNorm2d here, or put a Flatten before it.",
-            shape=format_shape(in_shape),
-        )
-    return in_shape
-
-
-def _flatten_shape(in_shape: Shape, p: Mapping[str, Any]) -> Shape:
-    return (math.prod(in_shape),)
-
-
-def _linear_shape(in_shape: Shape, p: Mapping[str, Any]) -> Shape:
-    if len(in_shape) != 1:
-        raise ArchitectureError(
-            "Linear needs a flat vector, but gets a {shape} tensor. Insert a Flatten before it.",
-            shape=format_shape(in_shape),
-        )
-    return (int(p["out_features"]),)
-
-
-def format_shape(shape: Shape) -> str:
-    """Write a shape the way people read it: ``16×5×5``."""
-    return "×".join(str(n) for n in shape)
-
-
-# --- cost rules ------------------------------------------------------------------
-
-
-def _conv_macs(in_shape: Shape, out_shape: Shape, p: Mapping[str, Any]) -> int:
-    k = int(p["kernel_size"])
-    return math.prod(out_shape) * in_shape[0] * k * k
-
-
-def _linear_macs(in_shape: Shape, out_shape: Shape, p: Mapping[str, Any]) -> int:
-    return in_shape[0] * out_shape[0]
-
-
 # --- the table -------------------------------------------------------------------
 
 _P_DROPOUT = "Probability of zeroing each element during training."
 
 
-def _kernel(default: int) -> ParamSpec:
-    return ParamSpec("kernel_size", "int", default, "Side of the square window.", 1, 64)
+def _kernel(default: int, dims: int = 2) -> ParamSpec:
+    if dims == 1:
+        return ParamSpec(
+            "kernel_size",
+            "int",
+            default,
+            "Length of the window.",
+            1,
+            64,
+            short="k{v}",
+            shown_at_default=True,
+        )
+    return ParamSpec(
+        "kernel_size",
+        "int",
+        default,
+        "Side of the square window.",
+        1,
+        64,
+        short="{v}×{v}",
+        shown_at_default=True,
+    )
 
 
 def _stride_pool() -> ParamSpec:
@@ -303,14 +255,52 @@ def _stride_pool() -> ParamSpec:
         torch_default=None,
         nullable=True,
         null_label="= kernel",
+        short="stride {v}",
+    )
+
+
+def _stride_conv() -> ParamSpec:
+    return ParamSpec(
+        "stride",
+        "int",
+        1,
+        "Step between filter positions.",
+        1,
+        64,
+        torch_default=1,
+        short="stride {v}",
     )
 
 
 def _padding(torch_default: Any = 0) -> ParamSpec:
     return ParamSpec(
-        "padding", "int", 0, "Zeros added on each border.", 0, 64, torch_default=torch_default
+        "padding",
+        "int",
+        0,
+        "Zeros added on each border.",
+        0,
+        64,
+        torch_default=torch_default,
+        short="pad {v}",
     )
 
+
+def _out_channels(default: int = 16) -> ParamSpec:
+    return ParamSpec(
+        "out_channels",
+        "int",
+        default,
+        "Number of filters (output channels).",
+        1,
+        4096,
+        short="{v} ch",
+    )
+
+
+_DILATION = ParamSpec(
+    "dilation", "int", 1, "Spacing between kernel elements.", 1, 16, torch_default=1
+)
+_BIAS = ParamSpec("bias", "bool", True, "Learn an additive bias per filter.", torch_default=True)
 
 _BATCHNORM_PARAMS = (
     ParamSpec(
@@ -332,68 +322,219 @@ def _channels(in_shape: Shape) -> dict[str, int]:
     return {"num_features": in_shape[0]}
 
 
-BLOCKS: tuple[BlockSpec, ...] = (
-    BlockSpec(
-        "Conv2d",
+def _in_channels(in_shape: Shape) -> dict[str, int]:
+    return {"in_channels": in_shape[0]}
+
+
+def _conv(block: str, dims: int, help_text: str, twins: Mapping[int, str]) -> BlockSpec:
+    """Conv1d and Conv2d differ only in the number of sides the filters slide over."""
+    return BlockSpec(
+        block,
         "convolution",
+        help_text,
+        rules.conv_shape(block, dims),
+        params=(_out_channels(), _kernel(3, dims), _stride_conv(), _padding(), _DILATION, _BIAS),
+        inferred=("in_channels",),
+        infer_rule=_in_channels,
+        positional=("in_channels", "out_channels", "kernel_size"),
+        macs_rule=rules.conv_macs(dims),
+        key_params=("out_channels", "kernel_size", "stride", "padding"),
+        ranks=(dims + 1,),
+        twins=twins,
+        count_rule=rules.conv_params(dims),
+        reshapes=True,
+        init=True,
+    )
+
+
+def _pool(block: str, dims: int, help_text: str, twins: Mapping[int, str]) -> BlockSpec:
+    """Max and average pooling over one or two sides; ``F.max_pool2d`` imports as one."""
+    arguments = ("kernel_size", "stride", "padding")
+    if block.startswith("Max"):
+        arguments += ("dilation", "ceil_mode", "return_indices")
+    else:
+        arguments += ("ceil_mode", "count_include_pad")
+        arguments += ("divisor_override",) if dims == 2 else ()
+    return BlockSpec(
+        block,
+        "pooling",
+        help_text,
+        rules.pool_shape(block, dims),
+        params=(_kernel(2, dims), _stride_pool(), _padding()),
+        positional=("kernel_size",),
+        key_params=("kernel_size", "stride"),
+        ranks=(dims + 1,),
+        twins=twins,
+        count_rule=rules.no_params,
+        reshapes=True,
+        functional={block[:-2].lower().replace("pool", "_pool") + block[-2:].lower(): arguments},
+    )
+
+
+def _activation(
+    block: str, help_text: str, functional: Mapping[str, tuple[str, ...]], **extra: Any
+) -> BlockSpec:
+    return BlockSpec(
+        block,
+        "activation",
+        help_text,
+        rules.same,
+        count_rule=rules.no_params,
+        functional=functional,
+        **extra,
+    )
+
+
+BLOCKS: tuple[BlockSpec, ...] = (
+    _conv(
+        "Conv2d",
+        2,
         "2-D convolution: slides learned filters over the image, one output channel per filter.",
-        _conv_shape,
+        {2: "Conv1d"},
+    ),
+    _conv(
+        "Conv1d",
+        1,
+        "1-D convolution: slides learned filters along the signal, one output channel per filter.",
+        {3: "Conv2d"},
+    ),
+    BlockSpec(
+        "ConvTranspose2d",
+        "convolution",
+        "Transposed 2-D convolution: learned upsampling, the reverse of a strided convolution.",
+        rules.transposed_shape,
         params=(
-            ParamSpec("out_channels", "int", 16, "Number of filters (output channels).", 1, 4096),
-            _kernel(3),
-            ParamSpec("stride", "int", 1, "Step between filter positions.", 1, 64, torch_default=1),
+            _out_channels(),
+            _kernel(2),
+            ParamSpec(
+                "stride",
+                "int",
+                2,
+                "Step between filter positions in the output.",
+                1,
+                64,
+                torch_default=1,
+                short="stride {v}",
+            ),
             _padding(),
             ParamSpec(
-                "dilation", "int", 1, "Spacing between kernel elements.", 1, 16, torch_default=1
+                "output_padding",
+                "int",
+                0,
+                "Extra rows and columns added on one side of the output.",
+                0,
+                63,
+                torch_default=0,
             ),
-            ParamSpec(
-                "bias", "bool", True, "Learn an additive bias per filter.", torch_default=True
-            ),
+            _DILATION,
+            _BIAS,
         ),
         inferred=("in_channels",),
-        infer_rule=lambda s: {"in_channels": s[0]},
+        infer_rule=_in_channels,
         positional=("in_channels", "out_channels", "kernel_size"),
-        macs_rule=_conv_macs,
+        macs_rule=rules.transposed_macs,
         key_params=("out_channels", "kernel_size", "stride", "padding"),
+        ranks=(3,),
+        count_rule=rules.conv_params(2),
+        reshapes=True,
+        init=True,
     ),
-    BlockSpec(
+    _pool(
         "MaxPool2d",
-        "pooling",
+        2,
         "Max pooling: keeps the largest value in each window, shrinking height and width.",
-        _pool_shape("MaxPool2d"),
-        params=(_kernel(2), _stride_pool(), _padding()),
-        positional=("kernel_size",),
-        key_params=("kernel_size", "stride"),
+        {2: "MaxPool1d"},
     ),
-    BlockSpec(
+    _pool(
         "AvgPool2d",
-        "pooling",
+        2,
         "Average pooling: averages each window, shrinking height and width.",
-        _pool_shape("AvgPool2d"),
-        params=(_kernel(2), _stride_pool(), _padding()),
-        positional=("kernel_size",),
-        key_params=("kernel_size", "stride"),
+        {2: "AvgPool1d"},
+    ),
+    _pool(
+        "MaxPool1d",
+        1,
+        "1-D max pooling: keeps the largest value in each window, shrinking the length.",
+        {3: "MaxPool2d"},
+    ),
+    _pool(
+        "AvgPool1d",
+        1,
+        "1-D average pooling: averages each window, shrinking the length.",
+        {3: "AvgPool2d"},
     ),
     BlockSpec(
         "AdaptiveAvgPool2d",
         "pooling",
         "Averages each channel down to a fixed output size, whatever the input size.",
-        _adaptive_shape,
-        params=(ParamSpec("output_size", "int", 1, "Output height and width.", 1, 256),),
+        rules.adaptive_shape,
+        params=(
+            ParamSpec(
+                "output_size", "int", 1, "Output height and width.", 1, 256, short="{v}×{v} out"
+            ),
+        ),
         positional=("output_size",),
         key_params=("output_size",),
+        ranks=(3,),
+        count_rule=rules.no_params,
+        reshapes=True,
+        functional={"adaptive_avg_pool2d": ("output_size",)},
     ),
     BlockSpec(
+        "Upsample",
+        "pooling",
+        "Enlarges each channel by a scale factor or to a fixed size, repeating (nearest) or "
+        "blending (bilinear) neighbouring values.",
+        rules.upsample_shape,
+        params=(
+            ParamSpec(
+                "scale_factor",
+                "float",
+                2.0,
+                "How many times larger each side gets; empty to use the size instead.",
+                0.01,
+                64.0,
+                torch_default=None,
+                nullable=True,
+                null_label="use size",
+                short="×{v}",
+            ),
+            ParamSpec(
+                "size",
+                "int",
+                None,
+                "Output length of each side; empty to use the scale factor instead.",
+                1,
+                4096,
+                torch_default=None,
+                nullable=True,
+                null_label="use scale",
+                short="→{v}",
+            ),
+            ParamSpec(
+                "mode",
+                "choice",
+                "nearest",
+                "How new values are made: copied from the nearest "
+                "value, or blended from the neighbours (images only).",
+                torch_default="nearest",
+                choices=("nearest", "bilinear"),
+            ),
+        ),
+        key_params=("scale_factor", "size", "mode"),
+        ranks=(2, 3),
+        count_rule=rules.no_params,
+        reshapes=True,
+    ),
+    _activation(
         "ReLU",
-        "activation",
         "Rectified linear unit: keeps positive values, sets negatives to zero.",
-        _same,
+        {"relu": ("inplace",), "relu_": ()},
     ),
-    BlockSpec(
+    _activation(
         "LeakyReLU",
-        "activation",
         "Like ReLU, but lets a small slope through for negative values.",
-        _same,
+        {"leaky_relu": ("negative_slope", "inplace"), "leaky_relu_": ("negative_slope",)},
         params=(
             ParamSpec(
                 "negative_slope",
@@ -408,16 +549,18 @@ BLOCKS: tuple[BlockSpec, ...] = (
         positional=("negative_slope",),
         key_params=("negative_slope",),
     ),
-    BlockSpec("GELU", "activation", "Gaussian error linear unit: a smooth ReLU.", _same),
-    BlockSpec("Sigmoid", "activation", "Squashes values into (0, 1).", _same),
-    BlockSpec("Tanh", "activation", "Squashes values into (-1, 1).", _same),
+    _activation("GELU", "Gaussian error linear unit: a smooth ReLU.", {"gelu": ("approximate",)}),
+    _activation("Sigmoid", "Squashes values into (0, 1).", {"sigmoid": ()}),
+    _activation("Tanh", "Squashes values into (-1, 1).", {"tanh": ()}),
     BlockSpec(
         "Linear",
         "linear",
         "Fully connected layer: every output is a learned weighted sum of all inputs.",
-        _linear_shape,
+        rules.linear_shape,
         params=(
-            ParamSpec("out_features", "int", 10, "Number of outputs.", 1, 1_000_000),
+            ParamSpec(
+                "out_features", "int", 10, "Number of outputs.", 1, 1_000_000, short="{v} out"
+            ),
             ParamSpec(
                 "bias", "bool", True, "Learn an additive bias per output.", torch_default=True
             ),
@@ -425,70 +568,119 @@ BLOCKS: tuple[BlockSpec, ...] = (
         inferred=("in_features",),
         infer_rule=lambda s: {"in_features": s[0]},
         positional=("in_features", "out_features"),
-        macs_rule=_linear_macs,
+        macs_rule=rules.linear_macs,
         key_params=("out_features",),
+        ranks=(1,),
+        count_rule=rules.linear_params,
+        init=True,
     ),
     BlockSpec(
         "BatchNorm2d",
         "normalization",
         "Normalises each channel over the batch; often speeds up and steadies training.",
-        _same_image("BatchNorm2d"),
+        rules.same_image("BatchNorm2d"),
         params=_BATCHNORM_PARAMS,
         inferred=("num_features",),
         infer_rule=_channels,
         positional=("num_features",),
+        ranks=(3,),
+        twins={1: "BatchNorm1d", 2: "BatchNorm1d"},
+        count_rule=rules.norm_params,
     ),
     BlockSpec(
         "BatchNorm1d",
         "normalization",
-        "Normalises each feature of a flat vector over the batch.",
-        _batchnorm1d_shape,
+        "Normalises each feature of a flat vector, or each channel of a signal, over the batch.",
+        rules.batchnorm1d_shape,
         params=_BATCHNORM_PARAMS,
         inferred=("num_features",),
         infer_rule=_channels,
         positional=("num_features",),
+        ranks=(1, 2),
+        twins={3: "BatchNorm2d"},
+        count_rule=rules.norm_params,
     ),
     BlockSpec(
         "Dropout",
         "regularization",
         "Randomly zeroes elements during training, which reduces over-fitting.",
-        _same,
-        params=(ParamSpec("p", "float", 0.5, _P_DROPOUT, 0.0, 0.99, torch_default=0.5),),
+        rules.same,
+        params=(
+            ParamSpec("p", "float", 0.5, _P_DROPOUT, 0.0, 0.99, torch_default=0.5, short="p={v}"),
+        ),
         positional=("p",),
         key_params=("p",),
+        count_rule=rules.no_params,
+        functional={"dropout": ("p", "training", "inplace")},
     ),
     BlockSpec(
         "Dropout2d",
         "regularization",
         "Randomly zeroes whole channels during training.",
-        _same_image("Dropout2d"),
-        params=(ParamSpec("p", "float", 0.25, _P_DROPOUT, 0.0, 0.99, torch_default=0.5),),
+        rules.same_image("Dropout2d"),
+        params=(
+            ParamSpec("p", "float", 0.25, _P_DROPOUT, 0.0, 0.99, torch_default=0.5, short="p={v}"),
+        ),
         positional=("p",),
         key_params=("p",),
+        ranks=(3,),
+        count_rule=rules.no_params,
+        functional={"dropout2d": ("p", "training", "inplace")},
     ),
     BlockSpec(
         "Flatten",
         "reshape",
         "Turns each image-shaped sample into one flat vector, as Linear layers need.",
-        _flatten_shape,
+        rules.flatten_shape,
+        count_rule=rules.no_params,
+        reshapes=True,
     ),
     BlockSpec(
         "Softmax",
         "output",
         "Turns scores into probabilities that sum to 1. Not needed before cross-entropy loss.",
-        _same,
+        rules.same,
         fixed_args={"dim": 1},
+        count_rule=rules.no_params,
+        functional={"softmax": ("dim", "_stacklevel", "dtype")},
     ),
     BlockSpec(
         "LogSoftmax",
         "output",
         "Log-probabilities; pair it with negative log-likelihood (NLL) loss.",
-        _same,
+        rules.same,
         fixed_args={"dim": 1},
+        count_rule=rules.no_params,
+        functional={"log_softmax": ("dim", "_stacklevel", "dtype")},
     ),
 )
 
 REGISTRY: dict[str, BlockSpec] = {spec.type: spec for spec in BLOCKS}
+"""Every block type by name, in palette order; ``register`` adds one."""
+
+
+def register(spec: BlockSpec) -> None:
+    """Add a block type: everything that reads the registry picks it up from here on."""
+    if spec.type in REGISTRY:
+        raise ValueError(f"the block type {spec.type!r} is registered already")
+    REGISTRY[spec.type] = spec
+
+
+def unregister(block_type: str) -> None:
+    """Remove a block type added with ``register`` (tests and plug-ins clean up with it)."""
+    if any(spec.type == block_type for spec in BLOCKS):
+        raise ValueError(f"{block_type!r} is a built-in block type")
+    REGISTRY.pop(block_type, None)
+    _meta_count.cache_clear()
+
+
+def functional_aliases() -> dict[str, tuple[str, tuple[str, ...]]]:
+    """``torch.nn.functional`` names the importer reads as blocks: name → (block, arguments)."""
+    return {
+        name: (spec.type, arguments)
+        for spec in REGISTRY.values()
+        for name, arguments in spec.functional.items()
+    }
 
 
 def get_spec(block_type: str) -> BlockSpec:

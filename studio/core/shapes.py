@@ -11,11 +11,14 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from studio.core.architecture import Architecture, Block
+from studio.core.block import Block
 from studio.core.errors import ArchitectureError
-from studio.core.registry import REGISTRY, Shape, format_shape, get_spec
+from studio.core.registry import Shape, format_shape, get_spec
+
+if TYPE_CHECKING:
+    from studio.core.architecture import Architecture
 
 BYTES_PER_VALUE = 4  # float32
 
@@ -140,18 +143,8 @@ class Report:
 
 
 def count_params(block: Block, in_shape: Shape) -> int:
-    """Learnable parameters of one block, computed without building it."""
-    p = block.params
-    if block.type == "Conv2d":
-        k = int(p["kernel_size"])
-        out = int(p["out_channels"])
-        return out * in_shape[0] * k * k + (out if p.get("bias", True) else 0)
-    if block.type == "Linear":
-        out = int(p["out_features"])
-        return out * in_shape[0] + (out if p.get("bias", True) else 0)
-    if block.type in ("BatchNorm1d", "BatchNorm2d"):
-        return 2 * in_shape[0]
-    return 0
+    """Learnable parameters of one block, from its registry entry."""
+    return get_spec(block.type).count_params(in_shape, block.params)
 
 
 def analyse(
@@ -220,44 +213,55 @@ def analyse(
 
 
 def _fix_for(block: Block, index: int, in_shape: Shape) -> Fix | None:
-    if block.type == "Linear" and len(in_shape) != 1:
-        return Fix(
-            "Insert a Flatten before layer {index}",
-            {"index": index},
-            (FixAction("insert", index, block_type="Flatten"),),
-        )
-    if block.type == "BatchNorm1d" and len(in_shape) == 3:
-        return Fix(
-            "Replace it with BatchNorm2d",
-            {},
-            (FixAction("replace", index, block_type="BatchNorm2d"),),
-        )
-    if len(in_shape) == 1 and block.type in _IMAGE_BLOCKS:
-        return Fix("Remove layer {index}", {"index": index}, (FixAction("remove", index),))
-    if "kernel_size" in block.params and len(in_shape) == 3:
-        fitting = min(in_shape[1], in_shape[2]) + 2 * int(block.params.get("padding", 0))
-        fitting //= int(block.params.get("dilation", 1))
-        if block.type != "Conv2d":
-            fitting = min(fitting, min(in_shape[1], in_shape[2]))
-        if fitting >= 1:
+    """The one-click fix for a block that does not fit: the registry says which."""
+    spec = get_spec(block.type)
+    rank = len(in_shape)
+    if rank not in spec.ranks:
+        twin = spec.twins.get(rank)
+        if twin:
             return Fix(
-                "Set kernel_size to {k}",
-                {"k": fitting},
-                (FixAction("set", index, name="kernel_size", value=fitting),),
+                "Replace it with {block}",
+                {"block": twin},
+                (FixAction("replace", index, block_type=twin),),
             )
-        return Fix("Remove layer {index}", {"index": index}, (FixAction("remove", index),))
+        if spec.ranks == (1,):
+            return Fix(
+                "Insert a Flatten before layer {index}",
+                {"index": index},
+                (FixAction("insert", index, block_type=FLATTEN),),
+            )
+        return _remove(index)
+    if "kernel_size" in block.params and rank >= 2:
+        return _kernel_fix(spec.category, block, index, in_shape[1:])
     return None
 
 
-_IMAGE_BLOCKS = frozenset(
-    {"Conv2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "BatchNorm2d", "Dropout2d"}
-)
+def _kernel_fix(category: str, block: Block, index: int, sides: Shape) -> Fix:
+    fitting = min(sides) + 2 * int(block.params.get("padding", 0))
+    fitting //= int(block.params.get("dilation", 1))
+    if category == "pooling":  # pooling padding is at most half the kernel
+        fitting = min(fitting, min(sides))
+    if fitting >= 1:
+        return Fix(
+            "Set kernel_size to {k}",
+            {"k": fitting},
+            (FixAction("set", index, name="kernel_size", value=fitting),),
+        )
+    return _remove(index)
+
+
+def _remove(index: int) -> Fix:
+    return Fix("Remove layer {index}", {"index": index}, (FixAction("remove", index),))
+
+
+FLATTEN, LINEAR, RELU, LOG_SOFTMAX, SOFTMAX = "Flatten", "Linear", "ReLU", "LogSoftmax", "Softmax"
+"""The blocks the network-wide checks and their fixes speak of."""
 
 
 def resolve_loss(loss: str | None, blocks: tuple[Block, ...]) -> str:
     """``auto`` means NLL when the network ends in LogSoftmax, else cross-entropy."""
     if loss in (None, "auto"):
-        return "nll" if blocks and blocks[-1].type == "LogSoftmax" else "cross_entropy"
+        return "nll" if blocks and blocks[-1].type == LOG_SOFTMAX else "cross_entropy"
     return loss
 
 
@@ -268,36 +272,14 @@ def _network_checks(
     loss: str | None,
     num_classes: int | None,
 ) -> list[Diagnostic]:
-    found: list[Diagnostic] = []
     out = layers[-1].output_shape if layers else input_shape
     last = len(blocks) - 1
     if out is not None and len(out) != 1:
-        found.append(
-            Diagnostic(
-                last,
-                "error",
-                "The network ends with a {shape} tensor, but a classifier must end with one "
-                "score per class. Add a Flatten and a Linear layer at the end.",
-                {"shape": format_shape(out)},
-                Fix(
-                    "Add Flatten and Linear at the end",
-                    {},
-                    (
-                        FixAction("insert", last + 1, block_type="Flatten"),
-                        FixAction(
-                            "insert",
-                            last + 2,
-                            block_type="Linear",
-                            params={"out_features": num_classes or 10},
-                        ),
-                    ),
-                ),
-            )
-        )
-        return found
+        return [_not_flat_end(out, last, num_classes)]
+    found: list[Diagnostic] = []
     if loss is not None and blocks:
         resolved = resolve_loss(loss, blocks)
-        if resolved == "cross_entropy" and blocks[-1].type in ("Softmax", "LogSoftmax"):
+        if resolved == "cross_entropy" and blocks[-1].type in (SOFTMAX, LOG_SOFTMAX):
             found.append(
                 Diagnostic(
                     last,
@@ -308,7 +290,7 @@ def _network_checks(
                     Fix("Remove layer {index}", {"index": last}, (FixAction("remove", last),)),
                 )
             )
-        if resolved == "nll" and blocks[-1].type != "LogSoftmax":
+        if resolved == "nll" and blocks[-1].type != LOG_SOFTMAX:
             found.append(
                 Diagnostic(
                     last,
@@ -319,7 +301,7 @@ def _network_checks(
                     Fix(
                         "Add LogSoftmax at the end",
                         {},
-                        (FixAction("insert", last + 1, block_type="LogSoftmax"),),
+                        (FixAction("insert", last + 1, block_type=LOG_SOFTMAX),),
                     ),
                 )
             )
@@ -344,26 +326,49 @@ def _network_checks(
     return found
 
 
+def _not_flat_end(out: Shape, last: int, num_classes: int | None) -> Diagnostic:
+    return Diagnostic(
+        last,
+        "error",
+        "The network ends with a {shape} tensor, but a classifier must end with one "
+        "score per class. Add a Flatten and a Linear layer at the end.",
+        {"shape": format_shape(out)},
+        Fix(
+            "Add Flatten and Linear at the end",
+            {},
+            (
+                FixAction("insert", last + 1, block_type=FLATTEN),
+                FixAction(
+                    "insert",
+                    last + 2,
+                    block_type=LINEAR,
+                    params={"out_features": num_classes or 10},
+                ),
+            ),
+        ),
+    )
+
+
 def _last_linear(blocks: tuple[Block, ...]) -> int | None:
     for index in range(len(blocks) - 1, -1, -1):
-        if blocks[index].type == "Linear":
+        if blocks[index].type == LINEAR:
             return index
-        if blocks[index].type in _SHAPE_CHANGING:
+        if get_spec(blocks[index].type).reshapes:
             return None
     return None
 
 
-_SHAPE_CHANGING = frozenset({"Conv2d", "Flatten", "AdaptiveAvgPool2d", "MaxPool2d", "AvgPool2d"})
-_ACTIVATIONS = frozenset(
-    name for name, spec in REGISTRY.items() if spec.category in ("activation", "output")
-)
+def _separates_linears(block: Block) -> bool:
+    """A block between two Linear layers that keeps them from acting as one."""
+    spec = get_spec(block.type)
+    return spec.reshapes or spec.category in ("activation", "output")
 
 
 def _warnings(blocks: tuple[Block, ...]) -> list[Diagnostic]:
     found = []
     previous_linear = None
     for index, block in enumerate(blocks):
-        if block.type == "Linear":
+        if block.type == LINEAR:
             if previous_linear is not None:
                 found.append(
                     Diagnostic(
@@ -376,25 +381,35 @@ def _warnings(blocks: tuple[Block, ...]) -> list[Diagnostic]:
                         Fix(
                             "Insert a ReLU before layer {index}",
                             {"index": index},
-                            (FixAction("insert", index, block_type="ReLU"),),
+                            (FixAction("insert", index, block_type=RELU),),
                         ),
                     )
                 )
             previous_linear = index
-        elif block.type in _ACTIVATIONS or block.type in _SHAPE_CHANGING:
+        elif _separates_linears(block):
             previous_linear = None
     return found
 
 
-def apply_fix(arch: Architecture, fix: Fix) -> None:
-    """Apply a fix's edits in order through the architecture's own methods."""
+class FixTarget(Protocol):
+    """What a fix edits: an ``Architecture``, or the window's undoable document."""
+
+    def insert(self, index: int, block: Block) -> None: ...
+
+    def remove(self, index: int) -> Any: ...
+
+    def set_param(self, index: int, name: str, value: Any) -> None: ...
+
+
+def apply_fix(target: FixTarget, fix: Fix) -> None:
+    """Apply a fix's edits in order; the one place that knows what each action means."""
     for action in fix.actions:
         if action.kind == "insert":
-            arch.insert(action.index, Block.create(action.block_type, **dict(action.params)))
+            target.insert(action.index, Block.create(action.block_type, **dict(action.params)))
         elif action.kind == "remove":
-            arch.remove(action.index)
+            target.remove(action.index)
         elif action.kind == "set":
-            arch.set_param(action.index, action.name, action.value)
+            target.set_param(action.index, action.name, action.value)
         elif action.kind == "replace":
-            arch.remove(action.index)
-            arch.insert(action.index, Block.create(action.block_type))
+            target.remove(action.index)
+            target.insert(action.index, Block.create(action.block_type))

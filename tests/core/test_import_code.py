@@ -383,9 +383,9 @@ def refusal(source: str, **kwargs) -> str:
 
 
 def test_unknown_layer_is_refused_with_its_line():
-    source = "import torch.nn as nn\nmodel = nn.Sequential(\n    nn.Conv1d(1, 4, 3),\n)\n"
+    source = "import torch.nn as nn\nmodel = nn.Sequential(\n    nn.Conv3d(1, 4, 3),\n)\n"
     message = refusal(source)
-    assert message.startswith("Line 3 (`nn.Conv1d(1, 4, 3)`)") and "Conv1d" in message
+    assert message.startswith("Line 3 (`nn.Conv3d(1, 4, 3)`)") and "Conv3d" in message
 
 
 def test_a_stated_size_that_does_not_match_names_the_line():

@@ -24,6 +24,9 @@ CAPS = {
     "padding": 2,
     "dilation": 2,
     "output_size": 4,
+    "scale_factor": 3.0,
+    "size": 40,
+    "output_padding": 1,
 }
 
 
@@ -47,8 +50,11 @@ def test_every_template_comes_back_with_or_without_the_input_comment(template):
 def values(spec: ParamSpec) -> st.SearchStrategy:
     if spec.kind == "bool":
         return st.booleans()
+    if spec.kind == "choice":
+        return st.sampled_from(spec.choices)
     if spec.kind == "float":
-        return st.floats(spec.minimum, spec.maximum, allow_nan=False)
+        numbers = st.floats(spec.minimum, min(spec.maximum, CAPS.get(spec.name, spec.maximum)))
+        return st.none() | numbers if spec.nullable else numbers
     high = min(int(spec.maximum), CAPS.get(spec.name, 8))
     numbers = st.integers(int(spec.minimum), high)
     return st.none() | numbers if spec.nullable else numbers
@@ -57,9 +63,12 @@ def values(spec: ParamSpec) -> st.SearchStrategy:
 @st.composite
 def architectures(draw: st.DrawFn) -> Architecture:
     """Random stacks of registry blocks that the shape analysis accepts layer by layer."""
-    if draw(st.booleans()):
+    rank = draw(st.integers(1, 3))
+    if rank == 3:
         side = draw(st.integers(4, 24))
         shape: tuple[int, ...] = (draw(st.integers(1, 3)), side, side)
+    elif rank == 2:
+        shape = (draw(st.integers(1, 3)), draw(st.integers(4, 64)))
     else:
         shape = (draw(st.integers(1, 64)),)
     blocks: list[Block] = []

@@ -30,20 +30,23 @@ IMAGE_CASES = {
 }
 
 
+SHAPE_OF_RANK = {1: (7,), 2: (3, 17), 3: (3, 11, 13)}
+
+
 @pytest.mark.parametrize("spec", BLOCKS, ids=lambda s: s.type)
 def test_every_block_shape_rule_matches_torch(spec):
     cases = IMAGE_CASES.get(spec.type, [{}])
-    flat_only = spec.type in ("Linear", "BatchNorm1d")
     for params in cases:
-        in_shape = (7,) if flat_only else (3, 11, 13)
-        arch = Architecture(in_shape, [B(spec.type, **params)])
-        report = analyse(arch)
-        layer = report.layers[0]
-        assert layer.output_shape is not None, report.diagnostics
-        model = arch.build().eval()
-        out = model(torch.randn(2, *in_shape))
-        assert tuple(out.shape[1:]) == layer.output_shape
-        assert sum(p.numel() for p in model.parameters()) == layer.params
+        for rank in spec.ranks:
+            in_shape = SHAPE_OF_RANK[rank]
+            arch = Architecture(in_shape, [B(spec.type, **params)])
+            report = analyse(arch)
+            layer = report.layers[0]
+            assert layer.output_shape is not None, report.diagnostics
+            model = arch.build().eval()
+            out = model(torch.randn(2, *in_shape))
+            assert tuple(out.shape[1:]) == layer.output_shape
+            assert sum(p.numel() for p in model.parameters()) == layer.params
 
 
 def test_registry_covers_the_required_blocks():
@@ -57,7 +60,7 @@ def test_registry_covers_the_required_blocks():
         assert spec.help and spec.category
         for param in spec.params:
             assert param.help
-            assert param.check(param.default) is None
+            assert param.problem(param.default) is None
 
 
 def test_parameter_problems_are_templates_that_read_as_english():
@@ -65,7 +68,7 @@ def test_parameter_problems_are_templates_that_read_as_english():
     stride = REGISTRY["Conv2d"].param("stride")
     problem = stride.problem(0)
     assert problem.template == "{name} must be at least {low}, not {value}."
-    assert str(problem) == stride.check(0) == "stride must be at least 1, not 0."
+    assert str(problem) == "stride must be at least 1, not 0."
     assert stride.problem(2) is None
     arch = Architecture((1, 28, 28), [B("Conv2d")])
     with pytest.raises(ArchitectureError) as info:
@@ -190,6 +193,10 @@ _param_values = {
     "bias": st.booleans(),
     "eps": st.just(1e-5),
     "momentum": st.just(0.1),
+    "output_padding": st.integers(0, 2),
+    "scale_factor": st.one_of(st.none(), st.sampled_from([0.5, 1.5, 2.0, 3.0])),
+    "size": st.one_of(st.none(), st.integers(1, 8)),
+    "mode": st.sampled_from(["nearest", "bilinear"]),
 }
 
 
@@ -207,11 +214,14 @@ def random_block(draw):
 
 @st.composite
 def random_architecture(draw):
-    flat = draw(st.booleans())
+    rank = draw(st.integers(1, 3))
     shape = (
         (draw(st.integers(1, 20)),)
-        if flat
-        else (draw(st.integers(1, 3)), draw(st.integers(1, 16)), draw(st.integers(1, 16)))
+        if rank == 1
+        else (
+            draw(st.integers(1, 3)),
+            *draw(st.lists(st.integers(1, 16), min_size=rank - 1, max_size=rank - 1)),
+        )
     )
     return Architecture(shape, draw(st.lists(random_block(), max_size=8)))
 

@@ -186,8 +186,7 @@ def _input_shape(
     if given is not None:
         require_fit(given, test)
         return given
-    channels, flat = layer_hints(layers)
-    return choose(candidates(channels, flat), test, notes, _hint(hint_text))
+    return choose(candidates(layer_hints(layers)), test, notes, _hint(hint_text))
 
 
 def _hint(text: str | None) -> Shape | None:
@@ -229,8 +228,7 @@ def _import_module(
         require_fit(given, test)
         shape = given
     else:
-        channels, flat = tracer.shape_hints(model)
-        shape = choose(candidates(channels, flat), test, notes)
+        shape = choose(candidates(tracer.shape_hints(model)), test, notes)
     traced = results[shape]
     assert not isinstance(traced, Misfit)
     if len(traced.layers) > MAX_LAYERS:

@@ -39,33 +39,34 @@ class Misfit:
     message: str
 
 
-def candidates(channels: Iterable[int | None] = (), flat: Iterable[int | None] = ()) -> list[Shape]:
-    """Shapes worth trying: the datasets' first, then common image sizes, then flat sizes."""
+SIGNAL_LENGTHS = (16, 28, 32, 64, 100, 128, 256, 512, 784, 1000, 1024)
+"""Signal lengths worth trying for 1-D networks (784 is an MNIST image as one row)."""
+
+Hint = tuple[int, int]
+"""(input rank, size the first layer states): ``(3, 3)`` for ``Conv2d(3, …)``."""
+
+
+def candidates(hints: Iterable[Hint] = ()) -> list[Shape]:
+    """Shapes worth trying: the datasets' first, then common sizes of each rank hinted."""
     found: list[Shape] = list(DATASET_SHAPES)
-    channel_options = [1, 3, *(c for c in channels if c)]
-    for c in channel_options:
-        for size in SIZES:
-            found.append((c, size, size))
-    found.extend((n,) for n in flat if n)
+    hints = list(hints)
+    for c in (1, 3, *(size for rank, size in hints if rank == 3)):
+        found.extend((c, side, side) for side in SIZES)
+    for c in {size for rank, size in hints if rank == 2}:
+        found.extend((c, length) for length in SIGNAL_LENGTHS)
+    found.extend((size,) for rank, size in hints if rank == 1)
     return list(dict.fromkeys(found))
 
 
-def layer_hints(layers: Sequence[ParsedLayer]) -> tuple[list[int | None], list[int | None]]:
-    """Channel and flat sizes the first layers state (``Conv2d(3, …)``, ``Linear(784, …)``)."""
-    channels: list[int | None] = []
-    flat: list[int | None] = []
+def layer_hints(layers: Sequence[ParsedLayer]) -> list[Hint]:
+    """What the first layer with an inferred size states (``Conv2d(3, …)``, ``Linear(784, …)``)."""
     for layer in layers:
         spec = REGISTRY[layer.type]
+        if not spec.inferred:
+            continue
         value = next(iter(layer.stated.values()), None)
-        if layer.type in ("Conv2d", "BatchNorm2d"):
-            channels.append(value)
-            break
-        if layer.type in ("Linear", "BatchNorm1d"):
-            flat.append(value)
-            break
-        if spec.inferred:
-            break
-    return channels, flat
+        return [(rank, value) for rank in spec.ranks if value] if value else []
+    return []
 
 
 def misfit(shape: Shape, layers: Sequence[ParsedLayer]) -> Misfit | None:
@@ -85,7 +86,7 @@ def misfit(shape: Shape, layers: Sequence[ParsedLayer]) -> Misfit | None:
             if stated != expected[name]:
                 before = "the input" if index == 0 else "the layer before it"
                 shape = info.input_shape
-                out = format_shape(shape) if len(shape) == 3 else f"{shape[0]} values"
+                out = format_shape(shape) if len(shape) > 1 else f"{shape[0]} values"
                 return Misfit(
                     index,
                     f"{where}{name} is {stated}, but {before} gives {out}, so {name} would be "
@@ -124,7 +125,7 @@ def choose(
             "C,H,W (or N for flat input).",
             detail=detail,
         )
-    images = [s for s in fits if len(s) == 3]
+    images = [s for s in fits if len(s) > 1]
     if images and len(images) < len(fits):
         fits = images  # a Flatten in front says images come in; on a flat vector it does nothing
     if len(fits) == 1:
@@ -153,7 +154,7 @@ def choose(
 
 
 def describe(shape: Shape) -> str:
-    """``1×28×28`` for an image, ``784 features`` for a flat input."""
+    """``1×28×28`` for an image, ``1×784`` for a signal, ``784 features`` for a flat input."""
     return format_shape(shape) if len(shape) != 1 else f"{shape[0]} features"
 
 

@@ -93,7 +93,7 @@ def _literal(value: Any) -> str:
 
 
 def _describe(shape: Shape) -> str:
-    return _code_shape(shape) if len(shape) == 3 else f"{shape[0]} features"
+    return _code_shape(shape) if len(shape) > 1 else f"{shape[0]} features"
 
 
 def _code_shape(shape: Shape) -> str:

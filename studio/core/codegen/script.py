@@ -21,6 +21,7 @@ from studio.core.data.sample import CLASSES as SAMPLE_CLASSES
 from studio.core.data.sample import NATIVE_SHAPE as SAMPLE_SHAPE
 from studio.core.data.torchvision_sets import SETS
 from studio.core.project import Project
+from studio.core.registry import get_spec
 from studio.core.shapes import resolve_loss
 from studio.core.training.factories import NORMAL_INIT_STD, ONECYCLE_MOMENTUM
 
@@ -90,7 +91,7 @@ class _Script:
         self.cfg = project.training
         self.data = project.dataset
         self.input_shape = tuple(self.arch.input_shape)
-        self.flat = len(self.input_shape) == 1
+        self.flat = len(self.input_shape) != 3  # vectors and signals: reshaped images
         self.kind = (
             "sample"
             if self.data.name == "mnist-sample"
@@ -121,10 +122,14 @@ class _Script:
         """Lines of ``fit_to_network``, in the app's order (see ``data/adapt.py``)."""
         c, h, w = self.native
         if self.flat:
-            return [
-                f"images = images.reshape(len(images), -1)  # {c}x{h}x{w} -> "
-                f"{self.input_shape[0]} values"
-            ]
+            if len(self.input_shape) == 1:
+                return [
+                    f"images = images.reshape(len(images), -1)  # {c}x{h}x{w} -> "
+                    f"{self.input_shape[0]} values"
+                ]
+            sizes = ", ".join(str(n) for n in self.input_shape)
+            shown = "x".join(str(n) for n in self.input_shape)
+            return [f"images = images.reshape(len(images), {sizes})  # {c}x{h}x{w} -> {shown}"]
         if self.kind == "folder":
             return []  # decoded straight to the network's channels and size
         channels, height, width = self.input_shape
@@ -467,11 +472,16 @@ class _Script:
             "xavier": "nn.init.xavier_uniform_(layer.weight)",
             "normal": f"nn.init.normal_(layer.weight, 0.0, {NORMAL_INIT_STD!r})",
         }[init]
+        kinds = list(dict.fromkeys(b.type for b in self.arch.blocks if get_spec(b.type).init))
+        if not kinds:
+            return []
+        classes = ", ".join(f"nn.{get_spec(kind).torch_class}" for kind in kinds)
         return [
-            f"    # {init.capitalize()} initialisation of every Conv2d and Linear layer, biases 0.",
+            f"    # {init.capitalize()} initialisation of every {' and '.join(kinds)} layer, "
+            "biases 0.",
             "    with torch.no_grad():",
             "        for layer in model.modules():",
-            "            if isinstance(layer, (nn.Conv2d, nn.Linear)):",
+            f"            if isinstance(layer, ({classes},)):",
             f"                {call}",
             "                if layer.bias is not None:",
             "                    nn.init.zeros_(layer.bias)",

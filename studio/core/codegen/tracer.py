@@ -26,37 +26,16 @@ from torch import nn
 from torch.overrides import TorchFunctionMode
 
 from studio.core.codegen.input_shape import Misfit
-from studio.core.codegen.layers import LayerCall, ParsedLayer, to_layer
+from studio.core.codegen.layers import LayerCall, ParsedLayer, registry_name, to_layer
 from studio.core.codegen.source import SourceReader
 from studio.core.errors import CodeImportError
-from studio.core.registry import Shape, format_shape
+from studio.core.registry import REGISTRY, Shape, format_shape, functional_aliases
+from studio.core.shapes import FLATTEN
 
 BATCH = 2
 """Two samples, so that a reshape that mixes samples shows in the batch dimension."""
 
 _CONTAINERS = (nn.Sequential, nn.ModuleList, nn.ModuleDict)
-_FUNCTIONAL: dict[str, tuple[str, tuple[str, ...]]] = {
-    "relu": ("ReLU", ("inplace",)),
-    "relu_": ("ReLU", ()),
-    "leaky_relu": ("LeakyReLU", ("negative_slope", "inplace")),
-    "leaky_relu_": ("LeakyReLU", ("negative_slope",)),
-    "gelu": ("GELU", ("approximate",)),
-    "sigmoid": ("Sigmoid", ()),
-    "tanh": ("Tanh", ()),
-    "max_pool2d": (
-        "MaxPool2d",
-        ("kernel_size", "stride", "padding", "dilation", "ceil_mode", "return_indices"),
-    ),
-    "avg_pool2d": (
-        "AvgPool2d",
-        ("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad", "divisor_override"),
-    ),
-    "adaptive_avg_pool2d": ("AdaptiveAvgPool2d", ("output_size",)),
-    "dropout": ("Dropout", ("p", "training", "inplace")),
-    "dropout2d": ("Dropout2d", ("p", "training", "inplace")),
-    "softmax": ("Softmax", ("dim", "_stacklevel", "dtype")),
-    "log_softmax": ("LogSoftmax", ("dim", "_stacklevel", "dtype")),
-}
 _FUNCTION_ONLY = frozenset({"training", "_stacklevel", "dtype"})
 _RESHAPES = frozenset({"view", "reshape", "flatten"})
 _PASS_THROUGH = frozenset({"contiguous", "clone", "detach", "float", "to", "cpu", "type_as"})
@@ -229,16 +208,18 @@ def _created_badly(cls: type, reader: SourceReader, error: BaseException) -> Cod
     )
 
 
-def shape_hints(model: nn.Module) -> tuple[list[int | None], list[int | None]]:
-    """Input channels and flat sizes the model's first layers suggest."""
-    channels: list[int | None] = []
-    flat: list[int | None] = []
+def shape_hints(model: nn.Module) -> list[tuple[int, int]]:
+    """(input rank, size) pairs the model's first sized layer of each rank suggests."""
+    hints: dict[int, int] = {}
     for module in model.modules():
-        if isinstance(module, (nn.Conv2d, nn.BatchNorm2d)) and not channels:
-            channels.append(getattr(module, "in_channels", None) or module.num_features)
-        if isinstance(module, nn.Linear) and not flat:
-            flat.append(module.in_features)
-    return channels, flat
+        spec = REGISTRY.get(registry_name(type(module).__name__) or "")
+        if spec is None or not spec.inferred:
+            continue
+        size = getattr(module, spec.inferred[0], None)
+        if isinstance(size, int) and not isinstance(size, bool):
+            for rank in spec.ranks:
+                hints.setdefault(rank, size)
+    return list(hints.items())
 
 
 # --- tracing ---------------------------------------------------------------------
@@ -454,8 +435,9 @@ class _Tracer:
         line = self.line()
         text = self.reader.line_text(line) if line else _display(func)
         source = args[0] if args else None
-        if name in _FUNCTIONAL:
-            block, names = _FUNCTIONAL[name]
+        aliases = functional_aliases()
+        if name in aliases:
+            block, names = aliases[name]
             given = dict(zip(names, args[1:], strict=False))
             given.update(kwargs)
             given = {
@@ -479,7 +461,7 @@ class _Tracer:
         if out.shape == source.shape:
             return  # reshaping to the same shape does nothing
         if out.dim() == 2 and out.shape[0] == BATCH and source.shape[0] == BATCH:
-            self._add(LayerCall("Flatten", (), {}, line, text), None)
+            self._add(LayerCall(FLATTEN, (), {}, line, text), None)
             return
         if out.dim() and out.shape[0] == BATCH:
             raise TraceMisfit(

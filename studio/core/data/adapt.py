@@ -45,9 +45,25 @@ def check_input_shape(input_shape: tuple[int, ...], native_shape: tuple[int, int
                 w=w,
             )
         return
+    if len(input_shape) == 2:
+        c, h, w = native_shape
+        if input_shape[0] * input_shape[1] != c * h * w:
+            raise DatasetError(
+                "The network takes signals of {channels}×{length} values, but these images have "
+                "{size} ({c}×{h}×{w}); choose a channels×length of {size} values (like "
+                "{c},{hw}), or use a (channels, height, width) input.",
+                channels=input_shape[0],
+                length=input_shape[1],
+                size=c * h * w,
+                c=c,
+                h=h,
+                w=w,
+                hw=h * w,
+            )
+        return
     raise DatasetError(
-        "The network's input shape {shape} does not fit images; use (channels, height, width) "
-        "or a flat (features,) input.",
+        "The network's input shape {shape} does not fit images; use (channels, height, width), "
+        "(channels, length) or a flat (features,) input.",
         shape=tuple(input_shape),
     )
 
@@ -61,7 +77,8 @@ def adapt_images(
     Size: a target larger by an even margin on both sides is reached by zero
     padding (MNIST 28→32 for LeNet-5, as in the paper); anything else is resized
     (bilinear, antialiased). A flat (F,) input gets the images flattened when F
-    is C·H·W. The result stays uint8.
+    is C·H·W, and a (C, L) signal input gets them reshaped when C·L is C·H·W. The
+    result stays uint8.
     """
     native = tuple(images.shape[1:])
     check_input_shape(input_shape, native)  # type: ignore[arg-type]
@@ -75,6 +92,13 @@ def adapt_images(
             "to fit the network's input."
         )
         return images.reshape(images.shape[0], -1), notes
+    if len(input_shape) == 2:
+        c, h, w = native
+        notes.append(
+            f"{title} images ({c}×{h}×{w}) were read as signals of {input_shape[0]}×"
+            f"{input_shape[1]} values to fit the network's input."
+        )
+        return images.reshape(images.shape[0], *input_shape), notes
 
     channels, height, width = input_shape
     if channels < images.shape[1]:  # colour -> gray first: less to resize

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from studio.core.data import image_folder, sample
+import studio.core.data.image_folder as image_folder
+import studio.core.data.sample as sample
 from studio.core.data.base import DatasetInfo, LoadedData
 from studio.core.data.paths import bundled_sample_path, default_data_root
 from studio.core.data.torchvision_sets import SETS, load_torchvision_set

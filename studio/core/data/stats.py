@@ -11,7 +11,8 @@ MIN_STD = 1e-6
 def channel_stats(
     images: torch.Tensor, chunk: int = CHUNK
 ) -> tuple[tuple[float, ...], tuple[float, ...]]:
-    """Mean and std per channel on the 0..1 scale; one value for flat (N, F) inputs.
+    """Mean and std per channel on the 0..1 scale; one value for flat (N, F) inputs
+    and (N, C, L) signals.
 
     Sums run in float64 over chunks of ``chunk`` images, so CIFAR-10 needs about
     25 MB at a time rather than a 600 MB float copy. A constant channel gets std 1.0 so
@@ -19,10 +20,10 @@ def channel_stats(
     """
     if images.ndim == 4:
         channels, dims = images.shape[1], (0, 2, 3)
-    elif images.ndim == 2:
-        channels, dims = 1, (0, 1)
+    elif images.ndim in (2, 3):  # flat vectors and (C, L) signals: one value for all
+        channels, dims = 1, tuple(range(images.ndim))
     else:
-        raise ValueError(f"expected (N, C, H, W) or (N, F) images, got {tuple(images.shape)}")
+        raise ValueError(f"expected (N, C, H, W), (N, C, L) or (N, F), got {tuple(images.shape)}")
     total = torch.zeros(channels, dtype=torch.float64)
     squares = torch.zeros(channels, dtype=torch.float64)
     count = 0

@@ -11,7 +11,8 @@ Kept apart from the loop so the exported script can mirror them line by line:
 - losses: ``cross_entropy`` on raw scores, ``nll`` on log-probabilities (chosen
   automatically when the network ends in LogSoftmax), ``mse`` between the network's
   output and one-hot targets (on probabilities when the network ends in Softmax).
-- init (Conv2d and Linear only; biases become 0 except for ``default``): ``kaiming``
+- init (blocks the registry marks ``init``: convolutions and Linear; biases become 0
+  except for ``default``): ``kaiming``
   (normal, fan-in, for ReLU), ``xavier`` (uniform), ``normal`` (mean 0, std 0.01).
 """
 
@@ -26,6 +27,7 @@ from torch.nn import functional as nnf
 
 from studio.core.errors import TrainingError
 from studio.core.project import TrainingConfig
+from studio.core.registry import REGISTRY
 
 LossFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
@@ -126,7 +128,8 @@ def make_loss(name: str, num_classes: int) -> LossFn:
 
 
 def init_weights(model: nn.Module, name: str) -> None:
-    """Re-initialise every Conv2d and Linear layer; ``default`` keeps torch's own init."""
+    """Re-initialise the weights of every block the registry marks ``init`` (convolutions,
+    Linear); ``default`` keeps torch's own init."""
     if name == "default":
         return
     if name not in ("kaiming", "xavier", "normal"):
@@ -135,9 +138,10 @@ def init_weights(model: nn.Module, name: str) -> None:
             "or normal.",
             name=name,
         )
+    kinds = initialised_classes()
     with torch.no_grad():
         for module in model.modules():
-            if not isinstance(module, (nn.Conv2d, nn.Linear)):
+            if not isinstance(module, kinds):
                 continue
             if name == "kaiming":
                 nn.init.kaiming_normal_(module.weight, nonlinearity="relu")
@@ -149,13 +153,18 @@ def init_weights(model: nn.Module, name: str) -> None:
                 nn.init.zeros_(module.bias)
 
 
+def initialised_classes() -> tuple[type[nn.Module], ...]:
+    """The torch classes whose weights an initialisation other than ``default`` sets."""
+    return tuple(getattr(nn, spec.torch_class) for spec in REGISTRY.values() if spec.init)
+
+
 def resolve_device(name: str | None) -> torch.device:
     """``auto`` picks CUDA, then Apple MPS, then the CPU; a named device must exist."""
     text = (name or "auto").strip().lower()
     if text == "auto":
         if torch.cuda.is_available():
             return torch.device("cuda")
-        if _mps_available():
+        if mps_available():
             return torch.device("mps")
         return torch.device("cpu")
     try:
@@ -177,7 +186,7 @@ def resolve_device(name: str | None) -> torch.device:
             )
         return device
     if device.type == "mps":
-        if not _mps_available():
+        if not mps_available():
             raise TrainingError(
                 "The device 'mps' is not available on this computer (it needs an Apple GPU); "
                 "choose auto or cpu."
@@ -188,7 +197,7 @@ def resolve_device(name: str | None) -> torch.device:
     )
 
 
-def _mps_available() -> bool:
+def mps_available() -> bool:
     backend = getattr(torch.backends, "mps", None)
     return bool(backend and backend.is_available())
 

@@ -45,6 +45,11 @@ def capture_feature_maps(model: nn.Sequential, x: torch.Tensor) -> dict[int, np.
 
 def _shrink(t: torch.Tensor) -> torch.Tensor:
     """Keep a map small: the first channels, pooled to at most MAX_SIDE a side."""
+    if t.ndim == 2:  # a signal: the first channels, averaged to at most MAX_SIDE long
+        t = t[:MAX_CHANNELS]
+        if t.shape[1] > MAX_SIDE:
+            t = nnf.adaptive_avg_pool1d(t.float(), MAX_SIDE)
+        return t.clone()
     if t.ndim == 3:
         t = t[:MAX_CHANNELS]
         h, w = t.shape[1:]

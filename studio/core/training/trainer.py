@@ -760,7 +760,7 @@ class Trainer:
         x = normalise(image.unsqueeze(0).to(run.device), data.mean, data.std)
         maps = capture_feature_maps(run.model, x)
         picture = image.to(torch.float32).div(255.0)
-        if picture.ndim == 1 and math.prod(data.native_shape) == picture.numel():
+        if picture.ndim != 3 and math.prod(data.native_shape) == picture.numel():
             picture = picture.reshape(data.native_shape)
         self._emit(FeatureMaps(self._epoch, self._global_step, index, picture.numpy(), maps))
 
@@ -857,7 +857,7 @@ class Trainer:
         if torch.cuda.is_available():
             torch.cuda.empty_cache()
         mps = getattr(torch, "mps", None)
-        if mps is not None and factories._mps_available():
+        if mps is not None and factories.mps_available():
             with contextlib.suppress(Exception):
                 mps.empty_cache()
 

@@ -1,0 +1,40 @@
+"""One layer of a network: a registry type and its editable parameters."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from studio.core.errors import ArchitectureError
+from studio.core.registry import get_spec
+
+_uids = itertools.count(1)
+
+
+@dataclass
+class Block:
+    """One layer: a registry type and its editable parameters (never the inferred ones)."""
+
+    type: str
+    params: dict[str, Any] = field(default_factory=dict)
+    uid: int = field(default_factory=lambda: next(_uids), compare=False)
+
+    @classmethod
+    def create(cls, block_type: str, **params: Any) -> Block:
+        """A block with the registry's defaults, overridden by ``params``."""
+        spec = get_spec(block_type)
+        unknown = set(params) - {p.name for p in spec.params}
+        if unknown:
+            raise ArchitectureError(
+                "{block} has no parameter {names}.",
+                block=block_type,
+                names=", ".join(sorted(unknown)),
+            )
+        return cls(block_type, {**spec.defaults(), **params})
+
+    def copy(self) -> Block:
+        return Block(self.type, dict(self.params))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.type, "params": dict(self.params)}
