@@ -50,11 +50,8 @@ class Setting:
         return all(getattr(config, key) in values for key, values in self.enabled_when.items())
 
 
-def _choices(*items: tuple[str, str] | tuple[str, str, str]) -> tuple[Choice, ...]:
-    return tuple(
-        Choice(item[0], Message(item[1]), Message(item[2]) if len(item) > 2 else None)
-        for item in items
-    )
+def _choices(*items: Choice) -> tuple[Choice, ...]:
+    return items
 
 
 _SGD = {"optimizer": ("sgd",)}
@@ -68,19 +65,31 @@ SETTINGS: tuple[Setting, ...] = (
         "choice",
         Message("Dataset"),
         choices=_choices(
-            (
+            Choice(
                 "mnist-sample",
-                "MNIST sample",
-                "The bundled sample: 5,000 handwritten digits, 10 classes",
+                Message("MNIST sample"),
+                Message("The bundled sample: 5,000 handwritten digits, 10 classes"),
             ),
-            ("mnist", "MNIST", "70,000 handwritten digits, downloaded on first use"),
-            ("fashion-mnist", "Fashion-MNIST", "70,000 clothing images, downloaded on first use"),
-            (
+            Choice(
+                "mnist",
+                Message("MNIST"),
+                Message("70,000 handwritten digits, downloaded on first use"),
+            ),
+            Choice(
+                "fashion-mnist",
+                Message("Fashion-MNIST"),
+                Message("70,000 clothing images, downloaded on first use"),
+            ),
+            Choice(
                 "cifar10",
-                "CIFAR-10",
-                "60,000 small colour photos in 10 classes, downloaded on first use",
+                Message("CIFAR-10"),
+                Message("60,000 small colour photos in 10 classes, downloaded on first use"),
             ),
-            ("image-folder", "Image folder…", "Your own images, one sub-folder per class"),
+            Choice(
+                "image-folder",
+                Message("Image folder…"),
+                Message("Your own images, one sub-folder per class"),
+            ),
         ),
     ),
     Setting(
@@ -113,11 +122,11 @@ SETTINGS: tuple[Setting, ...] = (
         "choice",
         Message("Optimizer"),
         choices=_choices(
-            ("sgd", "SGD"),
-            ("adam", "Adam"),
-            ("adamw", "AdamW"),
-            ("rmsprop", "RMSprop"),
-            ("adagrad", "Adagrad"),
+            Choice("sgd", Message("SGD")),
+            Choice("adam", Message("Adam")),
+            Choice("adamw", Message("AdamW")),
+            Choice("rmsprop", Message("RMSprop")),
+            Choice("adagrad", Message("Adagrad")),
         ),
     ),
     Setting(
@@ -162,10 +171,14 @@ SETTINGS: tuple[Setting, ...] = (
         "choice",
         Message("Schedule"),
         choices=_choices(
-            ("none", "Constant", "The same learning rate all along"),
-            ("step", "Step", "Multiply the rate by gamma every few epochs"),
-            ("cosine", "Cosine", "Anneal the rate to 0 along a cosine"),
-            ("onecycle", "One-cycle", "Warm up to the peak rate, then anneal (OneCycleLR)"),
+            Choice("none", Message("Constant"), Message("The same learning rate all along")),
+            Choice("step", Message("Step"), Message("Multiply the rate by gamma every few epochs")),
+            Choice("cosine", Message("Cosine"), Message("Anneal the rate to 0 along a cosine")),
+            Choice(
+                "onecycle",
+                Message("One-cycle"),
+                Message("Warm up to the peak rate, then anneal (OneCycleLR)"),
+            ),
         ),
     ),
     Setting(
@@ -194,10 +207,14 @@ SETTINGS: tuple[Setting, ...] = (
         "choice",
         Message("Loss"),
         choices=_choices(
-            ("auto", "Automatic", "Cross-entropy, or NLL after LogSoftmax"),
-            ("cross_entropy", "Cross-entropy"),
-            ("nll", "NLL", "Negative log-likelihood, for a network ending in LogSoftmax"),
-            ("mse", "MSE", "Mean squared error against one-hot targets"),
+            Choice("auto", Message("Automatic"), Message("Cross-entropy, or NLL after LogSoftmax")),
+            Choice("cross_entropy", Message("Cross-entropy")),
+            Choice(
+                "nll",
+                Message("NLL"),
+                Message("Negative log-likelihood, for a network ending in LogSoftmax"),
+            ),
+            Choice("mse", Message("MSE"), Message("Mean squared error against one-hot targets")),
         ),
     ),
     Setting(
@@ -224,10 +241,10 @@ SETTINGS: tuple[Setting, ...] = (
         "choice",
         Message("Weight init"),
         choices=_choices(
-            ("default", "Default", "PyTorch's default initialisation"),
-            ("kaiming", "Kaiming"),
-            ("xavier", "Xavier"),
-            ("normal", "Normal", "Normal with mean 0 and std 0.01"),
+            Choice("default", Message("Default"), Message("PyTorch's default initialisation")),
+            Choice("kaiming", Message("Kaiming")),
+            Choice("xavier", Message("Xavier")),
+            Choice("normal", Message("Normal"), Message("Normal with mean 0 and std 0.01")),
         ),
     ),
     Setting(
@@ -246,7 +263,8 @@ SETTINGS: tuple[Setting, ...] = (
         Message("Device"),
         open_choices=True,
         choices=_choices(
-            ("auto", "Automatic", "A GPU if there is one, else the CPU"), ("cpu", "CPU")
+            Choice("auto", Message("Automatic"), Message("A GPU if there is one, else the CPU")),
+            Choice("cpu", Message("CPU")),
         ),
     ),
 )
