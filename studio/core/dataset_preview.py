@@ -32,7 +32,7 @@ class DatasetPreview:
     """(H, W, C) uint8 thumbnails with their class name."""
 
 
-def preview_dataset(config: DatasetConfig, max_samples: int = 6) -> DatasetPreview:
+def preview_dataset(config: DatasetConfig, max_samples: int = 5) -> DatasetPreview:
     """Describe ``config``'s data; raises ``DatasetError`` when it cannot be used."""
     info = describe_dataset(config)
     preview = DatasetPreview(info.title, list(info.classes))

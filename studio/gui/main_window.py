@@ -120,7 +120,6 @@ class MainWindow(QMainWindow):
         column.addWidget(self.lock_label)
         column.addWidget(self.layer_stack, 1)
         column.addWidget(self.shape_summary)
-        self.palette_widget.setMinimumWidth(130)
         network.setMinimumWidth(300)
         self.property_editor.setMinimumWidth(220)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)

@@ -97,6 +97,7 @@ class ClassAccuracyView(DashboardView):
             curve = style.add_curve(self.curve_plot, style.class_colour(index, count), None, 1.8)
             self.class_curves.append(curve)
             self.legend.addItem(curve, name)
+        self.legend.setColumnCount(2 if count > 5 else 1)  # ten classes in five short rows
         ticks = [(float(i), name) for i, name in enumerate(classes)]
         self.bar_plot.getAxis("bottom").setTicks([ticks])
         self.bar_plot.setXRange(-0.6, count - 0.4, padding=0)

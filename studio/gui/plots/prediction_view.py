@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -112,10 +113,11 @@ class PredictionView(DashboardView):
         refresh.setAccessibleName(self.tr("Refresh the predictions"))
         refresh.clicked.connect(self.refresh_gallery)
         gallery_box = QGroupBox(self.tr("Validation images, mistakes first"))
-        top = QHBoxLayout()
-        top.addWidget(self.gallery_summary, 1)
+        top = QHBoxLayout()  # the summary wraps on its own row, so it is never clipped
+        top.addStretch(1)
         top.addWidget(refresh)
         left = QVBoxLayout(gallery_box)
+        left.addWidget(self.gallery_summary)
         left.addLayout(top)
         left.addWidget(self.gallery, 1)
 
@@ -151,6 +153,15 @@ class PredictionView(DashboardView):
         )
         self.probability_plot.addItem(self.probability_bars)
         self.probability_widget.setMinimumHeight(180)
+        self.probability_placeholder = QLabel(
+            self.tr("The class probabilities of your image appear here.")
+        )
+        self.probability_placeholder.setObjectName("probabilityPlaceholder")
+        self.probability_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.probability_placeholder.setWordWrap(True)
+        self.probability_stack = QStackedWidget()
+        self.probability_stack.addWidget(self.probability_placeholder)
+        self.probability_stack.addWidget(self.probability_widget)
 
         own_box = QGroupBox(self.tr("Try your own image"))
         buttons = QHBoxLayout()
@@ -170,7 +181,7 @@ class PredictionView(DashboardView):
         right.addLayout(pictures)
         right.addLayout(buttons)
         right.addWidget(self.result)
-        right.addWidget(self.probability_widget, 1)
+        right.addWidget(self.probability_stack, 1)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(gallery_box)
@@ -358,7 +369,9 @@ class PredictionView(DashboardView):
         if probabilities is None:
             self.probability_bars.setOpts(x0=np.zeros(0), y=np.zeros(0), width=np.zeros(0))
             self.own_probabilities = None
+            self.probability_stack.setCurrentWidget(self.probability_placeholder)
             return
+        self.probability_stack.setCurrentWidget(self.probability_widget)
         count = probabilities.shape[0]
         classes = self.state.validation.classes if self.state.validation else []
         names = [classes[i] if i < len(classes) else str(i) for i in range(count)]

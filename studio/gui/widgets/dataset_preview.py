@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from studio.core.errors import StudioError
 from studio.gui.i18n import error_text
@@ -68,6 +68,7 @@ class DatasetPreviewWidget(QWidget):
         layout.addWidget(self.summary)
         self.samples = QWidget(self)
         self.samples.setObjectName("datasetSamples")
+        self.samples.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self._samples_row = QHBoxLayout(self.samples)
         self._samples_row.setContentsMargins(0, 0, 0, 0)
         self._samples_row.setSpacing(2)

@@ -53,6 +53,8 @@ class BlockPalette(QTreeWidget):
                     | Qt.ItemFlag.ItemIsDragEnabled
                 )
         self.expandAll()
+        # Never narrower than the longest block name ("AdaptiveAvgPool2d", "BatchNorm2d").
+        self.setMinimumWidth(self.sizeHintForColumn(0) + 2 * self.frameWidth() + 6)
         # "activated" is a double-click, or Enter, or a single click where the platform
         # activates on one; itemDoubleClicked as well would add a double-clicked block twice.
         self.itemActivated.connect(self._on_activated)

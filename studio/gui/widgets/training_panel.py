@@ -93,6 +93,10 @@ class TrainingPanel(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(content)
+        # It scrolls up and down only: never narrower than its widest row, so nothing is cut.
+        scroll.setMinimumWidth(
+            content.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 2
+        )
         return scroll
 
     def _build_group(self, section: str, title: str) -> QGroupBox:
