@@ -87,7 +87,10 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.code_panel, self.tr("&Code"))
         self.tabs.addTab(self.session.dashboard, self.tr("Training &views"))
         self.setCentralWidget(self.tabs)
-        self.resize(1400, 860)
+        room = self.screen().availableGeometry() if self.screen() else None
+        self.resize(
+            min(1400, room.width()) if room else 1400, min(860, room.height()) if room else 860
+        )
         self.resizeDocks(
             [self.palette_dock, self.training_dock], [170, 330], Qt.Orientation.Horizontal
         )
