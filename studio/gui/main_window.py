@@ -142,6 +142,11 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
+        self._build_file_menu()
+        self._build_edit_menu()
+        self._build_view_and_later_menus()
+
+    def _build_file_menu(self) -> None:
         keys = QKeySequence.StandardKey
         menu = self.menuBar().addMenu(self.tr("&File"))
         new_menu = menu.addMenu(self.tr("&New"))
@@ -192,6 +197,8 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction(self._action(self.tr("&Quit"), self.close, keys.Quit))
 
+    def _build_edit_menu(self) -> None:
+        keys = QKeySequence.StandardKey
         edit = self.menuBar().addMenu(self.tr("&Edit"))
         undo = self.document.undo_stack.createUndoAction(self, self.tr("&Undo"))
         undo.setShortcut(keys.Undo)
@@ -212,6 +219,7 @@ class MainWindow(QMainWindow):
         edit.addAction(self._action(self.tr("&Remove layer"), self.remove_layer, keys.Delete))
         edit.addAction(self._action(self.tr("Apply &fix"), self.apply_current_fix, "Ctrl+."))
 
+    def _build_view_and_later_menus(self) -> None:
         view = self.menuBar().addMenu(self.tr("&View"))
         for dock, name in (
             (self.palette_dock, "viewBlocksAction"),

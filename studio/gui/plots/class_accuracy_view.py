@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
 from studio.gui.plots import style
 from studio.gui.plots.state import DashboardState
@@ -64,7 +65,10 @@ class ClassAccuracyView(DashboardView):
             labelTextColor=style.FOREGROUND, labelTextSize=f"{style.TEXT_PT}pt", verSpacing=-4
         )
         self.legend.setMaximumWidth(LEGEND_WIDTH)
+        # As tall as its rows, at the top of its cell: spread over the cell it was not compact.
+        self.legend.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.graphics.addItem(self.legend, row=1, col=1)
+        self.graphics.ci.layout.setAlignment(self.legend, Qt.AlignmentFlag.AlignTop)
         self.graphics.ci.layout.setColumnStretchFactor(0, 1)
         self.graphics.ci.layout.setRowStretchFactor(0, 1)
         self.graphics.ci.layout.setRowStretchFactor(1, 1)

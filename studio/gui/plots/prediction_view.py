@@ -138,30 +138,7 @@ class PredictionView(DashboardView):
         self.result = QLabel()
         self.result.setWordWrap(True)
         self.result.setAccessibleName(self.tr("Prediction for your image"))
-        self.probability_widget = pg.PlotWidget(background=style.BACKGROUND)
-        self.probability_widget.setObjectName("probabilityPlot")
-        self.probability_widget.setAccessibleName(self.tr("Class probabilities of your image"))
-        self.probability_plot: pg.PlotItem = self.probability_widget.getPlotItem()
-        style.style_plot(self.probability_plot, "", self.tr("Class"), self.tr("Probability (%)"))
-        self.probability_plot.invertY(True)
-        self.probability_plot.setXRange(0, 100, padding=0.02)
-        self.probability_plot.setMouseEnabled(x=False, y=False)
-        self.probability_plot.hideButtons()
-        self.probability_plot.showGrid(x=True, y=False, alpha=style.GRID_ALPHA)
-        self.probability_bars = pg.BarGraphItem(
-            x0=np.zeros(0), y=np.zeros(0), height=0.7, width=np.zeros(0)
-        )
-        self.probability_plot.addItem(self.probability_bars)
-        self.probability_widget.setMinimumHeight(180)
-        self.probability_placeholder = QLabel(
-            self.tr("The class probabilities of your image appear here.")
-        )
-        self.probability_placeholder.setObjectName("probabilityPlaceholder")
-        self.probability_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.probability_placeholder.setWordWrap(True)
-        self.probability_stack = QStackedWidget()
-        self.probability_stack.addWidget(self.probability_placeholder)
-        self.probability_stack.addWidget(self.probability_widget)
+        self._build_probability_plot()
 
         own_box = QGroupBox(self.tr("Try your own image"))
         buttons = QHBoxLayout()
@@ -197,6 +174,33 @@ class PredictionView(DashboardView):
         self.own_probabilities: np.ndarray | None = None
         self._own_note = ""
         self.validation_changed()
+
+    def _build_probability_plot(self) -> None:
+        """The bar chart of the person's image, behind a placeholder until there is one."""
+        self.probability_widget = pg.PlotWidget(background=style.BACKGROUND)
+        self.probability_widget.setObjectName("probabilityPlot")
+        self.probability_widget.setAccessibleName(self.tr("Class probabilities of your image"))
+        self.probability_plot: pg.PlotItem = self.probability_widget.getPlotItem()
+        style.style_plot(self.probability_plot, "", self.tr("Class"), self.tr("Probability (%)"))
+        self.probability_plot.invertY(True)
+        self.probability_plot.setXRange(0, 100, padding=0.02)
+        self.probability_plot.setMouseEnabled(x=False, y=False)
+        self.probability_plot.hideButtons()
+        self.probability_plot.showGrid(x=True, y=False, alpha=style.GRID_ALPHA)
+        self.probability_bars = pg.BarGraphItem(
+            x0=np.zeros(0), y=np.zeros(0), height=0.7, width=np.zeros(0)
+        )
+        self.probability_plot.addItem(self.probability_bars)
+        self.probability_widget.setMinimumHeight(180)
+        self.probability_placeholder = QLabel(
+            self.tr("The class probabilities of your image appear here.")
+        )
+        self.probability_placeholder.setObjectName("probabilityPlaceholder")
+        self.probability_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.probability_placeholder.setWordWrap(True)
+        self.probability_stack = QStackedWidget()
+        self.probability_stack.addWidget(self.probability_placeholder)
+        self.probability_stack.addWidget(self.probability_widget)
 
     # --- the gallery ----------------------------------------------------------------
 
