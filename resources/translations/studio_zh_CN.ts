@@ -714,6 +714,10 @@ The bundled MNIST sample is from the MNIST database (LeCun, Cortes, Burges), CC 
         <translation>网络看到的是：</translation>
     </message>
     <message>
+        <source>The class probabilities of your image appear here.</source>
+        <translation>你的图像属于各类别的概率会显示在这里。</translation>
+    </message>
+    <message>
         <source>The validation images are not loaded yet.</source>
         <translation>验证图像尚未加载。</translation>
     </message>
