@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from studio.core.project import Project
 from studio.core.settings import SETTINGS
-from studio.core.training.events import BatchProgress
+from studio.core.training.events import BatchProgress, EpochEnded
 from tests.gui.test_main_window import double_click_block
 
 
@@ -242,6 +243,12 @@ def test_window_fits_a_laptop_screen_and_train_shows_the_live_views(window, qtbo
     assert window.size() == size
 
     progress = window.findChild(QProgressBar, "trainingProgress")
+    with qtbot.waitSignal(  # one epoch, so that there is a trained model to probe later
+        window.session.controller.event,
+        timeout=120_000,
+        check_params_cb=lambda e: isinstance(e, EpochEnded),
+    ):
+        pass
     qtbot.mouseClick(window.findChild(QPushButton, "pauseButton"), Qt.MouseButton.LeftButton)
     assert progress.format().startswith("Paused")
     assert "paused" in window.statusBar().currentMessage()
@@ -250,6 +257,24 @@ def test_window_fits_a_laptop_screen_and_train_shows_the_live_views(window, qtbo
     status = window.findChild(QLabel, "trainingStatus").text()
     assert progress.format() == "Stopped"
     assert status.startswith("Stopped:") and status != progress.format()
+
+    dashboard.tabs.setCurrentWidget(dashboard.feature_view)  # probe the trained model
+    probe = dashboard.feature_view.probe_spin
+    focus(qtbot, probe)
+    qtbot.keyClick(probe, Qt.Key.Key_Up)
+    caption = dashboard.feature_view.caption
+    qtbot.waitUntil(lambda: "step" in caption.text(), timeout=10_000)
+    assert "epoch 0, step 0" not in caption.text()
+    assert re.search(r"epoch [1-9]\d*, step [1-9]", caption.text())
+
+
+def test_probability_chart_shows_a_placeholder_before_any_image(window):
+    dashboard = window.session.dashboard
+    window.tabs.setCurrentWidget(dashboard)
+    dashboard.tabs.setCurrentWidget(dashboard.prediction_view)
+    placeholder = window.findChild(QLabel, "probabilityPlaceholder")
+    assert placeholder.isVisible()
+    assert not dashboard.prediction_view.probability_widget.isVisible()
 
 
 @pytest.mark.parametrize("key", ["lenet5", "lenet-mnist"])
