@@ -173,7 +173,7 @@ def registry_texts() -> tuple[list[str], list[str]]:
     for spec in BLOCKS:
         blocks.append(spec.help)
         for param in spec.params:
-            blocks += [param.help, param.null_label]
+            blocks += [param.help, param.null_label, param.short]
     templates = [text for t in TEMPLATES.values() for text in (t.title, t.description)]
     return _unique(blocks), _unique(templates)
 

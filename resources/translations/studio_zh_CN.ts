@@ -41,29 +41,6 @@
     </message>
 </context>
 <context>
-    <name>ArchitectureModel</name>
-    <message>
-        <source>{v} ch</source>
-        <translation>{v} 通道</translation>
-    </message>
-    <message>
-        <source>stride {v}</source>
-        <translation>步幅 {v}</translation>
-    </message>
-    <message>
-        <source>pad {v}</source>
-        <translation>填充 {v}</translation>
-    </message>
-    <message>
-        <source>{v} out</source>
-        <translation>{v} 输出</translation>
-    </message>
-    <message>
-        <source>{v}×{v} out</source>
-        <translation>输出 {v}×{v}</translation>
-    </message>
-</context>
-<context>
     <name>BlockPalette</name>
     <message>
         <source>Block palette</source>
@@ -1258,16 +1235,32 @@ true: {true}</source>
         <translation>滤波器数量（输出通道数）。</translation>
     </message>
     <message>
+        <source>{v} ch</source>
+        <translation>{v} 通道</translation>
+    </message>
+    <message>
         <source>Side of the square window.</source>
         <translation>正方形窗口的边长。</translation>
+    </message>
+    <message>
+        <source>{v}×{v}</source>
+        <translation>{v}×{v}</translation>
     </message>
     <message>
         <source>Step between filter positions.</source>
         <translation>滤波器每次移动的步长。</translation>
     </message>
     <message>
+        <source>stride {v}</source>
+        <translation>步幅 {v}</translation>
+    </message>
+    <message>
         <source>Zeros added on each border.</source>
         <translation>每条边上补零的圈数。</translation>
+    </message>
+    <message>
+        <source>pad {v}</source>
+        <translation>填充 {v}</translation>
     </message>
     <message>
         <source>Spacing between kernel elements.</source>
@@ -1276,6 +1269,30 @@ true: {true}</source>
     <message>
         <source>Learn an additive bias per filter.</source>
         <translation>为每个滤波器学习一个加性偏置。</translation>
+    </message>
+    <message>
+        <source>1-D convolution: slides learned filters along the signal, one output channel per filter.</source>
+        <translation>一维卷积：让学习到的滤波器沿信号滑动，每个滤波器输出一个通道。</translation>
+    </message>
+    <message>
+        <source>Length of the window.</source>
+        <translation>窗口的长度。</translation>
+    </message>
+    <message>
+        <source>k{v}</source>
+        <translation>窗口 {v}</translation>
+    </message>
+    <message>
+        <source>Transposed 2-D convolution: learned upsampling, the reverse of a strided convolution.</source>
+        <translation>二维转置卷积：可学习的上采样，是带步幅卷积的逆过程。</translation>
+    </message>
+    <message>
+        <source>Step between filter positions in the output.</source>
+        <translation>滤波器在输出中每次移动的步长。</translation>
+    </message>
+    <message>
+        <source>Extra rows and columns added on one side of the output.</source>
+        <translation>在输出的一侧额外添加的行数和列数。</translation>
     </message>
     <message>
         <source>Max pooling: keeps the largest value in each window, shrinking height and width.</source>
@@ -1294,12 +1311,56 @@ true: {true}</source>
         <translation>平均池化：对每个窗口取平均值，缩小高和宽。</translation>
     </message>
     <message>
+        <source>1-D max pooling: keeps the largest value in each window, shrinking the length.</source>
+        <translation>一维最大池化：保留每个窗口中的最大值，缩短长度。</translation>
+    </message>
+    <message>
+        <source>1-D average pooling: averages each window, shrinking the length.</source>
+        <translation>一维平均池化：对每个窗口取平均，缩短长度。</translation>
+    </message>
+    <message>
         <source>Averages each channel down to a fixed output size, whatever the input size.</source>
         <translation>无论输入多大，都把每个通道平均池化到固定的输出大小。</translation>
     </message>
     <message>
         <source>Output height and width.</source>
         <translation>输出的高和宽。</translation>
+    </message>
+    <message>
+        <source>{v}×{v} out</source>
+        <translation>输出 {v}×{v}</translation>
+    </message>
+    <message>
+        <source>Enlarges each channel by a scale factor or to a fixed size, repeating (nearest) or blending (bilinear) neighbouring values.</source>
+        <translation>按缩放倍数或到固定尺寸放大每个通道，方式是重复（nearest）或混合（bilinear）相邻的值。</translation>
+    </message>
+    <message>
+        <source>How many times larger each side gets; empty to use the size instead.</source>
+        <translation>每条边放大的倍数；留空则改用尺寸。</translation>
+    </message>
+    <message>
+        <source>use size</source>
+        <translation>使用尺寸</translation>
+    </message>
+    <message>
+        <source>×{v}</source>
+        <translation>×{v}</translation>
+    </message>
+    <message>
+        <source>Output length of each side; empty to use the scale factor instead.</source>
+        <translation>输出中每条边的长度；留空则改用缩放倍数。</translation>
+    </message>
+    <message>
+        <source>use scale</source>
+        <translation>使用倍数</translation>
+    </message>
+    <message>
+        <source>→{v}</source>
+        <translation>→{v}</translation>
+    </message>
+    <message>
+        <source>How new values are made: copied from the nearest value, or blended from the neighbours (images only).</source>
+        <translation>新值的生成方式：复制最近的值，或由相邻值混合而成（仅限图像）。</translation>
     </message>
     <message>
         <source>Rectified linear unit: keeps positive values, sets negatives to zero.</source>
@@ -1334,6 +1395,10 @@ true: {true}</source>
         <translation>输出的数量。</translation>
     </message>
     <message>
+        <source>{v} out</source>
+        <translation>{v} 输出</translation>
+    </message>
+    <message>
         <source>Learn an additive bias per output.</source>
         <translation>为每个输出学习一个加性偏置。</translation>
     </message>
@@ -1350,8 +1415,8 @@ true: {true}</source>
         <translation>滑动统计量（running mean/var）的更新速度。</translation>
     </message>
     <message>
-        <source>Normalises each feature of a flat vector over the batch.</source>
-        <translation>在批次上对一维向量的每个特征做归一化。</translation>
+        <source>Normalises each feature of a flat vector, or each channel of a signal, over the batch.</source>
+        <translation>在批次上对一维向量的每个特征或信号的每个通道做归一化。</translation>
     </message>
     <message>
         <source>Randomly zeroes elements during training, which reduces over-fitting.</source>
@@ -1360,6 +1425,10 @@ true: {true}</source>
     <message>
         <source>Probability of zeroing each element during training.</source>
         <translation>训练时每个元素被置零的概率。</translation>
+    </message>
+    <message>
+        <source>p={v}</source>
+        <translation>p={v}</translation>
     </message>
     <message>
         <source>Randomly zeroes whole channels during training.</source>
@@ -1467,10 +1536,6 @@ true: {true}</source>
         <translation>批大小</translation>
     </message>
     <message>
-        <source>BatchNorm1d needs a flat vector, but gets a {shape} tensor. Use BatchNorm2d here, or put a Flatten before it.</source>
-        <translation>BatchNorm1d 需要一维向量，但它收到的是 {shape} 的张量。请在这里改用 BatchNorm2d，或在它前面加一个 Flatten。</translation>
-    </message>
-    <message>
         <source>CIFAR-10</source>
         <translation>CIFAR-10</translation>
     </message>
@@ -1497,10 +1562,6 @@ true: {true}</source>
     <message>
         <source>Could not read the image folder {path} ({reason}); check its permissions.</source>
         <translation>无法读取图像文件夹 {path}（{reason}）；请检查它的权限。</translation>
-    </message>
-    <message>
-        <source>Could not read the shape {text!r}; write it like 1,28,28 or 784.</source>
-        <translation>无法识别形状 {text!r}；请写成 1,28,28 或 784 这样的形式。</translation>
     </message>
     <message>
         <source>Could not read {file} in {folder} ({reason}); check the file&apos;s permissions.</source>
@@ -1783,10 +1844,6 @@ true: {true}</source>
         <translation>删除第 {index} 层</translation>
     </message>
     <message>
-        <source>Replace it with BatchNorm2d</source>
-        <translation>替换为 BatchNorm2d</translation>
-    </message>
-    <message>
         <source>Running line {line} of {name} failed ({kind}: {error}). Fix the file, then import it again.</source>
         <translation>运行 {name} 的第 {line} 行失败（{kind}: {error}）。请修正该文件，然后重新导入。</translation>
     </message>
@@ -1927,10 +1984,6 @@ true: {true}</source>
         <translation>导入已取消。</translation>
     </message>
     <message>
-        <source>The input shape must be channels,height,width (like 1,28,28) or a feature count (like 784), with whole numbers from 1 to 65536; got {shape}.</source>
-        <translation>输入形状必须写成“通道,高,宽”（如 1,28,28）或特征数量（如 784），且都是 1 到 65536 之间的整数；实际为 {shape}。</translation>
-    </message>
-    <message>
         <source>The loss became {what} {where}. The learning rate ({lr}) is probably too high; try {suggested}.</source>
         <translation>损失变成了 {what}（{where}）。学习率（{lr}）可能太高了；试试 {suggested}。</translation>
     </message>
@@ -1985,10 +2038,6 @@ true: {true}</source>
     <message>
         <source>The network&apos;s input has {channels} channels, but images have 1 (grayscale) or 3 (colour); set the input channels to 1 or 3.</source>
         <translation>网络的输入有 {channels} 个通道，但图像只有 1 个（灰度）或 3 个（彩色）通道；请把输入通道数设为 1 或 3。</translation>
-    </message>
-    <message>
-        <source>The network&apos;s input shape {shape} does not fit images; use (channels, height, width) or a flat (features,) input.</source>
-        <translation>网络的输入形状 {shape} 不适用于图像；请使用 (通道, 高, 宽) 或一维 (特征数,) 输入。</translation>
     </message>
     <message>
         <source>The network&apos;s input size {height}×{width} is empty; give it at least 1×1 pixels.</source>
@@ -2139,6 +2188,14 @@ true: {true}</source>
         <translation>未知的模块类型 {name!r}。已知类型：{known}。</translation>
     </message>
     <message>
+        <source>Upsample needs a signal (channels × length) or an image (channels × height × width), but gets a flat vector of {n} values. Move it before the Flatten.</source>
+        <translation>Upsample 需要信号（通道 × 长度）或图像（通道 × 高 × 宽）作为输入，但它收到的是含 {n} 个值的一维向量。请把它移到 Flatten 之前。</translation>
+    </message>
+    <message>
+        <source>Upsample needs either a scale factor or a size, not both and not neither. Clear one of them.</source>
+        <translation>Upsample 需要缩放倍数或尺寸二者之一，不能都给也不能都不给。请清空其中一个。</translation>
+    </message>
+    <message>
         <source>Validation share</source>
         <translation>验证集比例</translation>
     </message>
@@ -2179,6 +2236,10 @@ true: {true}</source>
         <translation>灰度</translation>
     </message>
     <message>
+        <source>output_padding must be smaller than the stride or the dilation ({limit}). Lower output_padding.</source>
+        <translation>output_padding 必须小于步幅或膨胀系数（{limit}）。请减小 output_padding。</translation>
+    </message>
+    <message>
         <source>the GPU {name}</source>
         <translation>GPU {name}</translation>
     </message>
@@ -2195,8 +2256,16 @@ true: {true}</source>
         <translation>{block} 没有参数 {names}。</translation>
     </message>
     <message>
+        <source>{block} needs a signal-shaped input (channels × length), but gets a {shape} tensor. Use a block for this shape instead, or remove it.</source>
+        <translation>{block} 需要信号形状的输入（通道 × 长度），但它收到的是 {shape} 的张量。请改用适合这种形状的模块，或删除它。</translation>
+    </message>
+    <message>
         <source>{block} needs an image-shaped input (channels × height × width), but gets a flat vector of {n} values. Move it before the Flatten, or remove it.</source>
         <translation>{block} 需要图像形状的输入（通道 × 高 × 宽），但它收到的是含 {n} 个值的一维向量。请把它移到 Flatten 之前，或删除它。</translation>
+    </message>
+    <message>
+        <source>{block} needs an image-shaped input (channels × height × width), but gets a {shape} signal. Use its 1-D form, or remove it.</source>
+        <translation>{block} 需要图像形状的输入（通道 × 高 × 宽），但它收到的是 {shape} 的信号。请改用它的一维版本，或删除它。</translation>
     </message>
     <message>
         <source>{block} padding can be at most half the kernel size ({half}). Lower the padding.</source>
@@ -2311,6 +2380,10 @@ true: {true}</source>
         <translation>{name} 必须是数字，而不是 {value}。</translation>
     </message>
     <message>
+        <source>{name} must be one of {choices}, not {value}.</source>
+        <translation>{name} 必须是 {choices} 之一，而不是 {value}。</translation>
+    </message>
+    <message>
         <source>{output} is also an input of this command ({source}); writing there would destroy it. Choose another output file.</source>
         <translation>{output} 也是这条命令的输入（{source}），写入它会毁掉输入文件。请选择其他输出文件。</translation>
     </message>
@@ -2357,6 +2430,38 @@ true: {true}</source>
     <message>
         <source>A GPU if there is one, else the CPU</source>
         <translation>有 GPU 时用 GPU，否则用 CPU</translation>
+    </message>
+    <message>
+        <source>BatchNorm1d needs a flat vector or a signal (channels × length), but gets a {shape} tensor. Use BatchNorm2d here, or put a Flatten before it.</source>
+        <translation>BatchNorm1d 需要一维向量或信号（通道 × 长度），但它收到的是 {shape} 的张量。请在这里改用 BatchNorm2d，或在它前面加一个 Flatten。</translation>
+    </message>
+    <message>
+        <source>Bilinear upsampling needs an image (channels × height × width), but gets a {shape} signal. Use the nearest mode.</source>
+        <translation>双线性上采样需要图像（通道 × 高 × 宽），但它收到的是 {shape} 的信号。请改用 nearest 模式。</translation>
+    </message>
+    <message>
+        <source>Could not read the shape {text!r}; write it like 1,28,28, 1,784 or 784.</source>
+        <translation>无法识别形状 {text!r}；请写成 1,28,28、1,784 或 784 这样的形式。</translation>
+    </message>
+    <message>
+        <source>Replace it with {block}</source>
+        <translation>替换为 {block}</translation>
+    </message>
+    <message>
+        <source>The input shape must be channels,height,width (like 1,28,28), channels,length (like 1,784) or a feature count (like 784), with whole numbers from 1 to 65536; got {shape}.</source>
+        <translation>输入形状必须写成“通道,高,宽”（如 1,28,28）、“通道,长度”（如 1,784）或特征数量（如 784），且都是 1 到 65536 之间的整数；实际为 {shape}。</translation>
+    </message>
+    <message>
+        <source>The kernel of length {k} is longer than its input of length {n} (with padding {p}). Use a smaller kernel, add padding, or remove a pooling layer before it.</source>
+        <translation>长度为 {k} 的窗口比它长度为 {n} 的输入还长（填充为 {p}）。请使用更小的窗口、增加填充，或删除它前面的一个池化层。</translation>
+    </message>
+    <message>
+        <source>The network takes signals of {channels}×{length} values, but these images have {size} ({c}×{h}×{w}); choose a channels×length of {size} values (like {c},{hw}), or use a (channels, height, width) input.</source>
+        <translation>网络接收 {channels}×{length} 个值的信号，但这些图像有 {size} 个值（{c}×{h}×{w}）；请选择总共 {size} 个值的“通道×长度”（如 {c},{hw}），或使用 (通道, 高, 宽) 输入。</translation>
+    </message>
+    <message>
+        <source>The network&apos;s input shape {shape} does not fit images; use (channels, height, width), (channels, length) or a flat (features,) input.</source>
+        <translation>网络的输入形状 {shape} 不适用于图像；请使用 (通道, 高, 宽)、(通道, 长度) 或一维 (特征数,) 输入。</translation>
     </message>
     <message>
         <source>{name} has an invalid architecture: {detail}</source>

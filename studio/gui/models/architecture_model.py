@@ -13,10 +13,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QAbstractListModel,
     QByteArray,
-    QCoreApplication,
     QMimeData,
     QModelIndex,
     QPersistentModelIndex,
@@ -43,29 +41,20 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 def block_summary(block: Any) -> str:
-    """The key parameters of a block in a few words, e.g. ``6 ch · 5×5 · pad 2``."""
+    """The key parameters of a block in a few words, e.g. ``6 ch · 5×5 · pad 2``.
+
+    Each parameter's card label comes from the registry (``ParamSpec.short``).
+    """
     spec = get_spec(block.type)
     parts = []
     for name in spec.key_params:
+        pspec = spec.param(name)
         value = block.params.get(name)
-        if value is None or (value == spec.param(name).torch_default and name != "kernel_size"):
+        if value is None or (value == pspec.torch_default and not pspec.shown_at_default):
             continue
-        short = _SHORT.get(name)
-        text = QCoreApplication.translate(SUMMARY_CONTEXT, short) if short else f"{name}={{v}}"
+        text = block_text(pspec.short) if pspec.short else f"{name}={{v}}"
         parts.append(text.format(v=value))
     return " · ".join(parts)
-
-
-SUMMARY_CONTEXT = "ArchitectureModel"
-_SHORT = {
-    "out_channels": QT_TRANSLATE_NOOP("ArchitectureModel", "{v} ch"),
-    "kernel_size": "{v}×{v}",
-    "stride": QT_TRANSLATE_NOOP("ArchitectureModel", "stride {v}"),
-    "padding": QT_TRANSLATE_NOOP("ArchitectureModel", "pad {v}"),
-    "out_features": QT_TRANSLATE_NOOP("ArchitectureModel", "{v} out"),
-    "p": "p={v}",
-    "output_size": QT_TRANSLATE_NOOP("ArchitectureModel", "{v}×{v} out"),
-}
 
 
 class ArchitectureModel(QAbstractListModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QByteArray, QMimeData, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem
 
-from studio.core.registry import BLOCKS, CATEGORIES
+from studio.core.registry import CATEGORIES, REGISTRY
 from studio.gui.i18n import block_text
 from studio.gui.models.architecture_model import BLOCK_MIME
 
@@ -41,7 +41,7 @@ class BlockPalette(QTreeWidget):
             font = group.font(0)
             font.setBold(True)
             group.setFont(0, font)
-            for spec in BLOCKS:
+            for spec in REGISTRY.values():
                 if spec.category != category:
                     continue
                 item = QTreeWidgetItem(group, [spec.type])
@@ -53,7 +53,7 @@ class BlockPalette(QTreeWidget):
                     | Qt.ItemFlag.ItemIsDragEnabled
                 )
         self.expandAll()
-        # Never narrower than the longest block name ("AdaptiveAvgPool2d", "BatchNorm2d").
+        # Never narrower than the longest block name ("AdaptiveAvgPool2d", "ConvTranspose2d").
         self.setMinimumWidth(self.sizeHintForColumn(0) + 2 * self.frameWidth() + 6)
         # "activated" is a double-click, or Enter, or a single click where the platform
         # activates on one; itemDoubleClicked as well would add a double-clicked block twice.

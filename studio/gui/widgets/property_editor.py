@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
+    QComboBox,
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
@@ -171,13 +172,31 @@ class PropertyEditor(QWidget):
                 )
             )
             return spin
+        if pspec.kind == "choice":
+            combo = QComboBox(self)
+            combo.addItems(list(pspec.choices))  # torch's own words (nearest, bilinear)
+            combo.currentTextChanged.connect(lambda text, n=name: self._edit(n, text))
+            return combo
+        return self._float_editor(pspec)
+
+    def _float_editor(self, pspec: ParamSpec) -> QDoubleSpinBox:
+        name = pspec.name
         spin = QDoubleSpinBox(self)
         spin.setDecimals(6 if (pspec.maximum or 1) <= 1 else 3)
-        spin.setRange(pspec.minimum or 0.0, pspec.maximum or 1e9)
+        low = pspec.minimum or 0.0
+        if pspec.nullable:  # one step below the minimum stands for "empty"
+            spin.setRange(max(0.0, low - 0.01) if low > 0 else low - 1.0, pspec.maximum or 1e9)
+            spin.setSpecialValueText(block_text(pspec.null_label) or self.tr("default"))
+        else:
+            spin.setRange(low, pspec.maximum or 1e9)
         spin.setSingleStep(0.05 if (pspec.maximum or 1) <= 1 else 1.0)
         spin.setStepType(QAbstractSpinBox.StepType.AdaptiveDecimalStepType)
         spin.setKeyboardTracking(False)
-        spin.valueChanged.connect(lambda value, n=name: self._edit(n, float(value)))
+        spin.valueChanged.connect(
+            lambda value, n=name, s=pspec, box=spin: self._edit(
+                n, None if s.nullable and value <= box.minimum() else float(value)
+            )
+        )
         return spin
 
     # --- syncing from the model -----------------------------------------------------
@@ -211,7 +230,10 @@ class PropertyEditor(QWidget):
                     value = block.params.get(name)
                     editor.setValue(editor.minimum() if value is None else int(value))
                 elif isinstance(editor, QDoubleSpinBox):
-                    editor.setValue(float(block.params.get(name, 0.0)))
+                    value = block.params.get(name)
+                    editor.setValue(editor.minimum() if value is None else float(value))
+                elif isinstance(editor, QComboBox):
+                    editor.setCurrentText(str(block.params.get(name, "")))
                 editor.setEnabled(not self._doc.locked)
         diags = report.diagnostics_at(row)
         self._show_problem(diags[0] if diags else None, layer)
