@@ -14,12 +14,15 @@ A model file's ``resume`` dict holds (all optional but ``epoch``):
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import warnings
+from dataclasses import dataclass, field
 from typing import Any
 
 import torch
 
+from studio.core.errors import TrainingError
 from studio.core.project import TrainingConfig
 
 _SCHEDULER_GROUP_KEYS = ("initial_lr", "max_lr", "min_lr", "max_momentum", "base_momentum")
@@ -83,3 +86,83 @@ def fast_forward(scheduler: torch.optim.lr_scheduler.LRScheduler, steps: int) ->
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # torch deprecates step(epoch); it is the direct way
         scheduler.step(steps)
+
+
+# --- restoring a run -------------------------------------------------------------------
+
+
+@dataclass
+class Snapshot:
+    """Weights and resume state at one moment, all on the CPU."""
+
+    epoch: int
+    val_accuracy: float | None
+    state_dict: dict[str, torch.Tensor]
+    resume: dict[str, Any]
+
+
+@dataclass
+class Restored:
+    """Where a resumed run starts: its epoch and step, history, loss curve and best so far."""
+
+    first_epoch: int = 1
+    global_step: int = 0
+    history: list[dict[str, Any]] = field(default_factory=list)
+    loss_curve: list[list[float]] = field(default_factory=list)
+    best: Snapshot | None = None
+
+
+def restore(model: torch.nn.Module, source: Any, notes: list[str]) -> Restored:
+    """Load a model file's weights into ``model`` and read where its run stopped.
+
+    ``source`` is a ``ModelFile`` (``state_dict``, ``resume``, ``metrics``,
+    ``loss_curve``) or ``None`` for a fresh run.
+    """
+    if source is None:
+        return Restored()
+    load_weights(model, source.state_dict)
+    resume = source.resume
+    if not resume:
+        notes.append(
+            "The model file has no training state, so only its weights are used; "
+            "training starts at epoch 1."
+        )
+        return Restored()
+    first_epoch = int(resume.get("epoch", 0)) + 1
+    global_step = int(resume.get("global_step", 0))
+    history = [
+        copy.deepcopy(h)
+        for h in source.metrics
+        if isinstance(h, dict) and int(h.get("epoch", 0)) < first_epoch
+    ]
+    notes.append(f"Resuming after epoch {first_epoch - 1}.")
+    entry = next((h for h in history if h.get("epoch") == first_epoch - 1), None)
+    best = Snapshot(
+        epoch=first_epoch - 1,
+        val_accuracy=entry.get("val_accuracy") if entry else None,
+        state_dict=to_cpu(source.state_dict),
+        resume=to_cpu(resume),
+    )
+    curve = [list(p) for p in source.loss_curve if p[0] <= global_step]
+    return Restored(first_epoch, global_step, history, curve, best)
+
+
+def restore_rng(resume: dict[str, Any], generator: torch.Generator) -> None:
+    rng = resume.get("rng")
+    if not isinstance(rng, dict):
+        return
+    with contextlib.suppress(TypeError, RuntimeError, ValueError):
+        if isinstance(rng.get("torch"), torch.Tensor):
+            torch.set_rng_state(rng["torch"])
+        if isinstance(rng.get("shuffle"), torch.Tensor):
+            generator.set_state(rng["shuffle"])
+
+
+def load_weights(model: torch.nn.Module, state_dict: dict[str, torch.Tensor]) -> None:
+    try:
+        model.load_state_dict(state_dict)
+    except RuntimeError:
+        raise TrainingError(
+            "The weights in the model file do not fit this network; resume with the project "
+            "they were trained with."
+        ) from None

@@ -12,33 +12,24 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import gc
 import logging
 import math
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import torch
 
 from studio.core.data.base import LoadedData
-from studio.core.data.batches import BatchLoader, normalise
-from studio.core.errors import ArchitectureError, DatasetError, StudioError, TrainingError
+from studio.core.data.batches import normalise
+from studio.core.errors import StudioError, TrainingError
 from studio.core.io.model_file import ModelFile
-from studio.core.memory import check_fits
 from studio.core.project import Project
-from studio.core.registry import format_shape
-from studio.core.shapes import analyse, resolve_loss
-from studio.core.training import factories
-from studio.core.training.checkpoint import (
-    fast_forward,
-    reset_hyperparameters,
-    schedule_plan,
-    to_cpu,
-)
+from studio.core.training import failures
+from studio.core.training.checkpoint import Snapshot, to_cpu
 from studio.core.training.events import (
     BatchProgress,
     EpochEnded,
@@ -52,14 +43,12 @@ from studio.core.training.events import (
 )
 from studio.core.training.metrics import accuracy, per_class_dict
 from studio.core.training.probe import capture_feature_maps
+from studio.core.training.setup import Request, Run, prepare
 
 log = logging.getLogger(__name__)
 
 Observer = Callable[[Event], None]
 
-EVAL_MEMORY_BUDGET = 128 * 1024 * 1024
-"""Activation bytes one validation batch may use; sets the (large) evaluation batch size."""
-MAX_EVAL_BATCH = 2048
 MAX_CURVE_POINTS = 4000
 """Training-loss points a model file keeps (~100 KB): plenty for a curve of any run."""
 
@@ -75,38 +64,6 @@ class TrainingResult:
     history: list[dict[str, Any]]
     seconds: float
     error: StudioError | None = None
-
-
-@dataclass
-class _Snapshot:
-    """Weights and resume state at one moment, all on the CPU."""
-
-    epoch: int
-    val_accuracy: float | None
-    state_dict: dict[str, torch.Tensor]
-    resume: dict[str, Any]
-
-
-@dataclass
-class _Run:
-    """Everything ``_prepare`` builds for the loop."""
-
-    data: LoadedData
-    device: torch.device
-    model: torch.nn.Sequential
-    optimizer: torch.optim.Optimizer
-    scheduler: torch.optim.lr_scheduler.LRScheduler | None
-    loss_name: str
-    loss_fn: factories.LossFn
-    train_loader: BatchLoader
-    val_loader: BatchLoader
-    generator: torch.Generator
-    first_epoch: int
-    end_epoch: int
-    steps_per_epoch: int
-    total_steps: int
-    plan: dict[str, Any]
-    notes: list[str] = field(default_factory=list)
 
 
 class Trainer:
@@ -160,13 +117,13 @@ class Trainer:
         self._lock = threading.RLock()
         self._started = False
 
-        self._run: _Run | None = None
+        self._run: Run | None = None
         self._model: torch.nn.Sequential | None = None
         self._history: list[dict[str, Any]] = []
         self._loss_curve: list[list[float]] = []
         """[global step, training loss, learning rate] at each progress report, thinned to
         at most MAX_CURVE_POINTS, so a model file can replay its training-loss curve."""
-        self._best: _Snapshot | None = None
+        self._best: Snapshot | None = None
         self._epoch = 0
         self._epochs_done = 0
         self._global_step = 0
@@ -292,7 +249,7 @@ class Trainer:
             log.info("training failed: %s", exc.message)
         except Exception as exc:
             reason = "failed"
-            if _is_out_of_memory(exc):
+            if failures.is_out_of_memory(exc):
                 log.warning("out of memory", exc_info=True)
                 error = self._out_of_memory_error()
             else:
@@ -343,218 +300,29 @@ class Trainer:
         if self._stop.is_set():
             raise _StoppedWhilePreparing
 
-    def _prepare(self) -> _Run:
-        """Load and check the data and network, then build model, optimizer and schedule."""
-        cfg = self._project.training
-        arch = self._project.architecture
-        device = factories.resolve_device(self._device_name or cfg.device)
-        # before loading data or allocating: a network a file merely claims may not fit
-        check_fits(analyse(arch), cfg.batch_size, device, training=True)
-        data = self._data
-        self._stop_if_asked()
-        if data is None:
-            from studio.core.data import load_dataset
-
-            data = load_dataset(
-                self._project.dataset,
-                arch.input_shape,
-                download=self._download,
-                root=self._data_root,
-                checkpoint=self._stop_if_asked,
-            )
-        self._stop_if_asked()
-        self._data = data
-        _check_data(data, arch.input_shape)
-        report = analyse(arch, cfg.loss, data.num_classes)
-        if report.errors:
-            first = report.errors[0]
-            if first.index < 0:
-                raise ArchitectureError("{message}", message=first.message)
-            raise ArchitectureError(
-                "Layer {index} ({block}): {message}",
-                index=first.index,
-                block=arch[first.index].type,
-                message=first.message,
-            )
-        loss_name = resolve_loss(cfg.loss, arch.blocks)
-        notes = list(data.notes)
-        if cfg.loss == "auto" and loss_name == "nll":
-            notes.append(
-                "The network ends in LogSoftmax, so the loss is negative log-likelihood (NLL)."
-            )
-        if loss_name == "mse":
-            notes.append(
-                "The loss is the mean squared error between the network's outputs and one-hot "
-                "targets."
-            )
-        self._stop_if_asked()
-
-        torch.manual_seed(cfg.seed)
-        model = arch.build()
-        factories.init_weights(model, cfg.init)
-        generator = torch.Generator().manual_seed(cfg.seed)
-
-        resume = self._resume_from.resume if self._resume_from else None
-        first_epoch, global_step = 1, 0
-        if self._resume_from is not None:
-            _load_weights(model, self._resume_from.state_dict)
-            if resume:
-                first_epoch = int(resume.get("epoch", 0)) + 1
-                global_step = int(resume.get("global_step", 0))
-                self._history = [
-                    copy.deepcopy(h)
-                    for h in self._resume_from.metrics
-                    if isinstance(h, dict) and int(h.get("epoch", 0)) < first_epoch
-                ]
-                self._loss_curve = [
-                    list(p) for p in self._resume_from.loss_curve if p[0] <= global_step
-                ]
-                notes.append(f"Resuming after epoch {first_epoch - 1}.")
-            else:
-                notes.append(
-                    "The model file has no training state, so only its weights are used; "
-                    "training starts at epoch 1."
-                )
-        if len(arch.input_shape) == 3:
-            # Channels-last weights let oneDNN (and cuDNN) pick faster convolution kernels:
-            # LeNet on 2 CPU cores trains ~8 % faster. Linear-only networks are unaffected.
-            model.to(device, memory_format=torch.channels_last)
-        else:
-            model.to(device)
-
-        n_train = int(data.train_images.shape[0])
-        batch = cfg.batch_size
-        train_loader = BatchLoader(
-            data.train_images,
-            data.train_labels,
-            batch,
-            shuffle=True,
-            generator=generator,
-            device=device,
-            mean=data.mean,
-            std=data.std,
-            augment_crop=self._project.dataset.augment_crop,
-            augment_flip=self._project.dataset.augment_flip,
-            # a last batch of one sample breaks BatchNorm in training mode
-            drop_last=n_train % batch == 1,
+    def _prepare(self) -> Run:
+        request = Request(
+            data=self._data,
+            resume_from=self._resume_from,
+            epochs=self._epochs,
+            device=self._device_name,
+            download=self._download,
+            data_root=self._data_root,
         )
-        val_loader = BatchLoader(
-            data.val_images,
-            data.val_labels,
-            _eval_batch_size(report.activation_bytes, batch),
-            shuffle=False,
-            device=device,
-            mean=data.mean,
-            std=data.std,
-        )
-        steps_per_epoch = len(train_loader)
-
-        if self._epochs is not None:
-            epochs = self._epochs
-        elif resume and int(resume.get("end_epoch", 0)) >= first_epoch:
-            epochs = int(resume["end_epoch"]) - first_epoch + 1
-        else:
-            epochs = cfg.epochs
-        end_epoch = first_epoch + epochs - 1
-
-        optimizer, scheduler, total = self._build_optimization(
-            model, steps_per_epoch, global_step, epochs, end_epoch, generator, notes
-        )
-        self._global_step = global_step
-        self._epochs_done = first_epoch - 1
-        self._model = model
-        if self._resume_from is not None and resume:
-            done = first_epoch - 1
-            entry = next((h for h in self._history if h.get("epoch") == done), None)
-            self._best = _Snapshot(
-                epoch=done,
-                val_accuracy=entry.get("val_accuracy") if entry else None,
-                state_dict=to_cpu(self._resume_from.state_dict),
-                resume=to_cpu(resume),
-            )
-        return _Run(
-            data=data,
-            device=device,
-            model=model,
-            optimizer=optimizer,
-            scheduler=scheduler,
-            loss_name=loss_name,
-            loss_fn=factories.make_loss(loss_name, data.num_classes),
-            train_loader=train_loader,
-            val_loader=val_loader,
-            generator=generator,
-            first_epoch=first_epoch,
-            end_epoch=end_epoch,
-            steps_per_epoch=steps_per_epoch,
-            total_steps=total,
-            plan=schedule_plan(cfg, steps_per_epoch, total),
-            notes=notes,
-        )
-
-    def _build_optimization(
-        self,
-        model: torch.nn.Module,
-        steps_per_epoch: int,
-        global_step: int,
-        epochs: int,
-        end_epoch: int,
-        generator: torch.Generator,
-        notes: list[str],
-    ) -> tuple[torch.optim.Optimizer, torch.optim.lr_scheduler.LRScheduler | None, int]:
-        """Optimizer and schedule; a resumed run continues them exactly when the plan is
-        unchanged, else keeps the optimizer's moments and fast-forwards a new schedule."""
-        cfg = self._project.training
-        resume = (self._resume_from.resume if self._resume_from else None) or {}
-        saved_plan = resume.get("plan")
-        if isinstance(saved_plan, dict) and isinstance(saved_plan.get("total_steps"), int):
-            total = saved_plan["total_steps"]
-            unchanged = saved_plan == schedule_plan(cfg, steps_per_epoch, total)
-            if unchanged and resume.get("end_epoch") == end_epoch:
-                optimizer = factories.make_optimizer(model.parameters(), cfg)
-                scheduler = factories.make_scheduler(optimizer, cfg, steps_per_epoch, total)
-                try:
-                    optimizer.load_state_dict(resume["optimizer"])
-                    if scheduler is not None:
-                        scheduler.load_state_dict(resume["scheduler"])
-                except (ValueError, KeyError, TypeError, RuntimeError, IndexError):
-                    log.warning("could not restore the saved run exactly", exc_info=True)
-                else:
-                    _restore_rng(resume, generator)
-                    return optimizer, scheduler, total
-        total = global_step + epochs * steps_per_epoch
-        optimizer = factories.make_optimizer(model.parameters(), cfg)
-        state = resume.get("optimizer")
-        if isinstance(state, dict):
-            same_kind = (
-                isinstance(saved_plan, dict) and saved_plan.get("optimizer") == cfg.optimizer
-            )
-            restored = False
-            if same_kind:
-                try:
-                    optimizer.load_state_dict(state)
-                    restored = True
-                except (ValueError, KeyError, TypeError, RuntimeError, IndexError):
-                    log.warning("could not restore the optimizer state", exc_info=True)
-                    optimizer = factories.make_optimizer(model.parameters(), cfg)
-            if restored:
-                reset_hyperparameters(optimizer)
-            else:
-                notes.append(
-                    "The optimizer's saved state does not fit it now, so it starts afresh."
-                )
-        scheduler = factories.make_scheduler(optimizer, cfg, steps_per_epoch, total)
-        if scheduler is not None and global_step:
-            fast_forward(scheduler, min(global_step, total))
-            notes.append(
-                "The learning-rate schedule was planned again for this run's settings and epochs."
-            )
-        if resume:
-            _restore_rng(resume, generator)
-        return optimizer, scheduler, total
+        run = prepare(self._project, request, self._stop_if_asked)
+        restored = run.restored
+        self._data = run.data
+        if restored.best is not None:
+            self._history, self._loss_curve = restored.history, restored.loss_curve
+            self._best = restored.best
+        self._global_step = restored.global_step
+        self._epochs_done = run.first_epoch - 1
+        self._model = run.model
+        return run
 
     # --- the loop ------------------------------------------------------------------
 
-    def _train(self, run: _Run) -> str:
+    def _train(self, run: Run) -> str:
         """Epochs of training and validation; returns ``completed`` or ``stopped``."""
         model, optimizer, scheduler, loss_fn = run.model, run.optimizer, run.scheduler, run.loss_fn
         interval = self.progress_interval
@@ -628,7 +396,7 @@ class Trainer:
         return "completed"
 
     def _report(
-        self, run: _Run, losses: list[torch.Tensor], window_from: int, rate: float, step: int
+        self, run: Run, losses: list[torch.Tensor], window_from: int, rate: float, step: int
     ) -> None:
         """Read the losses since the last report with one sync; stop on a non-finite one."""
         window = torch.stack(losses[window_from:])
@@ -660,7 +428,7 @@ class Trainer:
         if len(self._loss_curve) > MAX_CURVE_POINTS:
             self._loss_curve = self._loss_curve[::2]  # keeps the whole run, half as dense
 
-    def _evaluate(self, run: _Run) -> tuple[float, torch.Tensor, np.ndarray]:
+    def _evaluate(self, run: Run) -> tuple[float, torch.Tensor, np.ndarray]:
         """Mean validation loss, the K×K confusion matrix (counted on the device) and the
         predicted class of every validation sample, in order (one copy to the CPU)."""
         model, k = run.model, run.data.num_classes
@@ -686,7 +454,7 @@ class Trainer:
 
     def _end_epoch(
         self,
-        run: _Run,
+        run: Run,
         epoch: int,
         train_loss: float,
         train_acc: float,
@@ -739,7 +507,7 @@ class Trainer:
 
     # --- pause and feature maps ----------------------------------------------------
 
-    def _wait_while_paused(self, run: _Run) -> None:
+    def _wait_while_paused(self, run: Run) -> None:
         """Block on an Event (no busy wait); serve feature-map requests meanwhile."""
         start = time.perf_counter()
         self._emit(TrainingPaused(self._epoch, self._global_step))
@@ -752,7 +520,7 @@ class Trainer:
         if not self._stop.is_set():
             self._emit(TrainingResumed(self._epoch, self._global_step))
 
-    def _emit_feature_maps(self, run: _Run) -> None:
+    def _emit_feature_maps(self, run: Run) -> None:
         self._maps_requested.clear()
         data = run.data
         index = min(max(0, self._probe_index), data.val_images.shape[0] - 1)
@@ -766,12 +534,12 @@ class Trainer:
 
     # --- snapshots and failures ----------------------------------------------------
 
-    def _snapshot(self) -> _Snapshot:
+    def _snapshot(self) -> Snapshot:
         run = self._run
         with self._lock:
             if run is None:
                 weights = to_cpu(self._model.state_dict()) if self._model else {}
-                return _Snapshot(self._epochs_done, None, weights, {})
+                return Snapshot(self._epochs_done, None, weights, {})
             return self._snapshot_of(
                 run.model, run.optimizer, run.scheduler, run.generator, self._epochs_done + 1
             )
@@ -783,7 +551,7 @@ class Trainer:
         scheduler: torch.optim.lr_scheduler.LRScheduler | None,
         generator: torch.Generator,
         next_epoch: int,
-    ) -> _Snapshot:
+    ) -> Snapshot:
         """Weights plus the resume dict for continuing at ``next_epoch``."""
         done = next_epoch - 1
         entry = next((h for h in self._history if h.get("epoch") == done), None)
@@ -798,7 +566,7 @@ class Trainer:
             "scheduler": to_cpu(scheduler.state_dict()) if scheduler is not None else None,
             "rng": {"torch": torch.get_rng_state(), "shuffle": generator.get_state()},
         }
-        return _Snapshot(
+        return Snapshot(
             epoch=done,
             val_accuracy=entry["val_accuracy"] if entry else None,
             state_dict=to_cpu(model.state_dict()),
@@ -806,60 +574,17 @@ class Trainer:
         )
 
     def _non_finite_error(self, value: float, epoch: int, step: int | None) -> TrainingError:
-        cfg = self._project.training
-        what = "NaN" if math.isnan(value) else "infinite"
-        where = (
-            f"at step {step} of epoch {epoch}" if step else f"in the validation of epoch {epoch}"
-        )
-        lr = factories.format_number(cfg.lr)
-        suggestion = factories.suggest_lr(cfg.optimizer, cfg.lr)
-        if suggestion < cfg.lr and cfg.lr > factories.USUAL_LR.get(cfg.optimizer, 0.001):
-            advice = "The learning rate ({lr}) is probably too high; try {suggested}."
-        else:
-            advice = (
-                "Try a lower learning rate than {lr} (for example {suggested}), or add "
-                "BatchNorm layers."
-            )
-        return TrainingError(
-            "The loss became {what} {where}. " + advice,
-            what=what,
-            where=where,
-            lr=lr,
-            suggested=factories.format_number(suggestion),
-        )
+        return failures.non_finite_error(self._project.training, value, epoch, step)
 
     def _out_of_memory_error(self) -> TrainingError:
-        run = self._run
+        device = self._run.device if self._run else torch.device("cpu")
         batch = self._project.training.batch_size
-        device = run.device if run else torch.device("cpu")
-        where = "The computer" if device.type == "cpu" else f"The GPU ({device})"
-        if batch > 1:
-            advice = "Try batch size {half}, or a smaller network."
-        else:
-            advice = "Try a smaller network or smaller input images."
-        return TrainingError(
-            "{where} ran out of memory at step {step} of epoch {epoch} with batch size "
-            "{batch}. " + advice,
-            where=where,
-            step=self._step_in_epoch + 1,
-            epoch=max(self._epoch, 1),
-            batch=batch,
-            half=max(1, batch // 2),
+        return failures.out_of_memory_error(
+            batch, device, self._step_in_epoch + 1, max(self._epoch, 1)
         )
 
     def _release_memory(self) -> None:
-        """After a failure: drop gradients and cached device memory so the program goes on."""
-        run = self._run
-        if run is not None:
-            with contextlib.suppress(Exception):
-                run.optimizer.zero_grad(set_to_none=True)
-        gc.collect()
-        if torch.cuda.is_available():
-            torch.cuda.empty_cache()
-        mps = getattr(torch, "mps", None)
-        if mps is not None and factories.mps_available():
-            with contextlib.suppress(Exception):
-                mps.empty_cache()
+        failures.release_memory(self._run.optimizer if self._run is not None else None)
 
 
 # --- helpers -------------------------------------------------------------------------
@@ -869,60 +594,5 @@ class _StoppedWhilePreparing(Exception):
     """Stop arrived before the first batch; the run ends as "stopped" with nothing trained."""
 
 
-def _check_data(data: LoadedData, input_shape: tuple[int, ...]) -> None:
-    if data.train_images.shape[0] == 0:
-        raise DatasetError(
-            "The training split has no images; add images or lower the validation fraction."
-        )
-    if data.val_images.shape[0] == 0:
-        raise DatasetError(
-            "The validation split has no images; raise the validation fraction or add images."
-        )
-    if tuple(data.sample_shape) != tuple(input_shape):
-        raise DatasetError(
-            "The data has samples of shape {data}, but the network takes {net}; reload the data "
-            "for this network.",
-            data=format_shape(tuple(data.sample_shape)),
-            net=format_shape(tuple(input_shape)),
-        )
-
-
-def _restore_rng(resume: dict[str, Any], generator: torch.Generator) -> None:
-    rng = resume.get("rng")
-    if not isinstance(rng, dict):
-        return
-    with contextlib.suppress(TypeError, RuntimeError, ValueError):
-        if isinstance(rng.get("torch"), torch.Tensor):
-            torch.set_rng_state(rng["torch"])
-        if isinstance(rng.get("shuffle"), torch.Tensor):
-            generator.set_state(rng["shuffle"])
-
-
-def _load_weights(model: torch.nn.Module, state_dict: dict[str, torch.Tensor]) -> None:
-    try:
-        model.load_state_dict(state_dict)
-    except RuntimeError:
-        raise TrainingError(
-            "The weights in the model file do not fit this network; resume with the project "
-            "they were trained with."
-        ) from None
-
-
-def _eval_batch_size(activation_bytes: int, train_batch: int) -> int:
-    """As large as the memory budget allows: fewer, larger batches evaluate faster."""
-    fit = EVAL_MEMORY_BUDGET // max(1, activation_bytes)
-    return int(max(train_batch, min(MAX_EVAL_BATCH, fit)))
-
-
 def _current_lr(optimizer: torch.optim.Optimizer) -> float:
     return float(optimizer.param_groups[0]["lr"])
-
-
-def _is_out_of_memory(exc: BaseException) -> bool:
-    oom = getattr(torch, "OutOfMemoryError", None)
-    if oom is not None and isinstance(exc, oom):
-        return True
-    text = str(exc).lower()
-    return isinstance(exc, RuntimeError) and (
-        "out of memory" in text or "can't allocate memory" in text
-    )
