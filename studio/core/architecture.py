@@ -1,15 +1,17 @@
 """An input shape plus an ordered list of blocks, with change events.
 
-The architecture is plain Python. Views adapt it by listening to its events
-(``inserting``/``inserted``, ``removing``/``removed``, ``moving``/``moved``,
-``changed``, ``reset``), the way napari's Qt list models listen to its event lists.
+The architecture is plain Python. Views adapt it by listening to its typed events
+(``Inserting``/``Inserted``, ``Removing``/``Removed``, ``Moving``/``Moved``,
+``ParamChanged``, ``Resetting``/``Reset`` in ``studio.core.events``), the way
+napari's Qt list models listen to its event lists.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from studio.core import events
 from studio.core.block import Block
 from studio.core.errors import ArchitectureError, Message
 from studio.core.registry import ANY_RANK, Shape, get_spec
@@ -20,29 +22,22 @@ __all__ = ["MAX_LAYERS", "Architecture", "Block", "parse_shape"]
 MAX_LAYERS = 10_000
 
 
-Event = tuple[str, Mapping[str, Any]]
-Listener = Callable[[str, Mapping[str, Any]], None]
-
-
 class Architecture:
     """The network being edited: ``input_shape`` and ``blocks``, with events on change."""
 
     def __init__(self, input_shape: Iterable[int], blocks: Iterable[Block] = ()) -> None:
         self._input_shape: Shape = _check_input_shape(input_shape)
         self._blocks: list[Block] = list(blocks)
-        self._listeners: list[Listener] = []
+        self._events = events.Emitter()
 
     # --- observation -------------------------------------------------------------
 
-    def subscribe(self, listener: Listener) -> None:
-        self._listeners.append(listener)
+    def subscribe(self, listener: events.Listener) -> None:
+        """Call ``listener`` with every ``studio.core.events`` event of this network."""
+        self._events.subscribe(listener)
 
-    def unsubscribe(self, listener: Listener) -> None:
-        self._listeners.remove(listener)
-
-    def _emit(self, kind: str, **info: Any) -> None:
-        for listener in list(self._listeners):
-            listener(kind, info)
+    def unsubscribe(self, listener: events.Listener) -> None:
+        self._events.unsubscribe(listener)
 
     # --- reading -----------------------------------------------------------------
 
@@ -75,27 +70,27 @@ class Architecture:
         if len(self._blocks) >= MAX_LAYERS:
             raise ArchitectureError("A network can have at most {n} layers.", n=MAX_LAYERS)
         index = max(0, min(index, len(self._blocks)))
-        self._emit("inserting", index=index)
+        self._events.emit(events.Inserting(index))
         self._blocks.insert(index, block)
-        self._emit("inserted", index=index, block=block)
+        self._events.emit(events.Inserted(index, block))
 
     def append(self, block: Block) -> None:
         self.insert(len(self._blocks), block)
 
     def remove(self, index: int) -> Block:
-        self._emit("removing", index=index)
+        self._events.emit(events.Removing(index))
         block = self._blocks.pop(index)
-        self._emit("removed", index=index, block=block)
+        self._events.emit(events.Removed(index, block))
         return block
 
     def move(self, source: int, destination: int) -> None:
         """Move the block at ``source`` so that it ends up at index ``destination``."""
         if source == destination:
             return
-        self._emit("moving", source=source, destination=destination)
+        self._events.emit(events.Moving(source, destination))
         block = self._blocks.pop(source)
         self._blocks.insert(destination, block)
-        self._emit("moved", source=source, destination=destination)
+        self._events.emit(events.Moved(source, destination))
 
     def set_param(self, index: int, name: str, value: Any) -> None:
         block = self._blocks[index]
@@ -103,17 +98,19 @@ class Architecture:
         problem = spec.problem(value)
         if problem is not None:
             raise ArchitectureError(problem.template, **problem.args)
+        old = block.params.get(name)
         block.params[name] = spec.coerce(value)
-        self._emit("changed", index=index, name=name)
+        self._events.emit(events.ParamChanged(index, name, old, block.params[name]))
 
     def set_input_shape(self, shape: Iterable[int]) -> None:
-        self._input_shape = _check_input_shape(shape)
-        self._emit("reset")
+        self.replace_all(shape, self._blocks)
 
     def replace_all(self, input_shape: Iterable[int], blocks: Iterable[Block]) -> None:
-        self._input_shape = _check_input_shape(input_shape)
-        self._blocks = list(blocks)
-        self._emit("reset")
+        new_shape, old_shape = _check_input_shape(input_shape), self._input_shape
+        new_blocks = list(blocks)
+        self._events.emit(events.Resetting(old_shape, new_shape))
+        self._input_shape, self._blocks = new_shape, new_blocks
+        self._events.emit(events.Reset(old_shape, new_shape))
 
     # --- building ----------------------------------------------------------------
 

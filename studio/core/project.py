@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from studio.core import events
 from studio.core.architecture import Architecture
 from studio.core.errors import FileFormatError
 from studio.core.settings import allowed_range, choice_values, closed_choices
@@ -59,6 +60,27 @@ class Project:
     training: TrainingConfig = field(default_factory=TrainingConfig)
     name: str = "Untitled"
     description: str = ""
+    _events: events.Emitter = field(
+        default_factory=events.Emitter, init=False, repr=False, compare=False
+    )
+
+    def subscribe(self, listener: events.Listener) -> None:
+        """Call ``listener`` with a ``SettingChanged`` for every ``set_setting``."""
+        self._events.subscribe(listener)
+
+    def unsubscribe(self, listener: events.Listener) -> None:
+        self._events.unsubscribe(listener)
+
+    def set_setting(self, section: str, key: str, value: Any) -> None:
+        """Change one dataset or training setting and tell the listeners (old and new)."""
+        if section not in ("dataset", "training"):
+            raise KeyError(section)
+        target = getattr(self, section)
+        if key not in {f.name for f in fields(target)}:
+            raise KeyError(key)
+        old = getattr(target, key)
+        setattr(target, key, value)
+        self._events.emit(events.SettingChanged(section, key, old, value))
 
     def to_dict(self) -> dict[str, Any]:
         return {

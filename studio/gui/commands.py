@@ -90,21 +90,15 @@ class SetInputShape(QUndoCommand):
 
 
 class SetSetting(QUndoCommand):
-    """A dataset or training setting; ``apply`` tells the document to refresh its views."""
+    """A dataset or training setting; views follow the project's ``SettingChanged`` event."""
 
-    def __init__(
-        self, project: Project, section: str, key: str, value: Any, text: str, apply: Any
-    ) -> None:
+    def __init__(self, project: Project, section: str, key: str, value: Any, text: str) -> None:
         super().__init__(text)
-        self._target = getattr(project, section)
-        self._key, self._new = key, value
-        self._old = getattr(self._target, key)
-        self._apply = apply
+        self._project, self._section, self._key = project, section, key
+        self._old, self._new = getattr(getattr(project, section), key), value
 
     def redo(self) -> None:
-        setattr(self._target, self._key, self._new)
-        self._apply()
+        self._project.set_setting(self._section, self._key, self._new)
 
     def undo(self) -> None:
-        setattr(self._target, self._key, self._old)
-        self._apply()
+        self._project.set_setting(self._section, self._key, self._old)

@@ -16,7 +16,7 @@ from studio.core.architecture import Block
 from studio.core.errors import StudioError
 from studio.core.io.project_file import load_project, save_project
 from studio.core.project import Project
-from studio.core.shapes import Fix
+from studio.core.shapes import Fix, apply_fix
 from studio.core.templates import default_project
 from studio.gui import commands
 from studio.gui.i18n import fix_text, translate_message
@@ -49,6 +49,7 @@ class ProjectDocument(QObject):
         self.model = ArchitectureModel(self.project.architecture, self)
         self.model.moveRequested.connect(self.move_block)
         self.model.insertRequested.connect(self.insert_block)
+        self.project.subscribe(self._on_project_event)
         self.locked = False
 
     @property
@@ -57,7 +58,12 @@ class ProjectDocument(QObject):
 
     # --- files ----------------------------------------------------------------------
 
+    def _on_project_event(self, event: Any) -> None:
+        self.settingsChanged.emit()
+
     def replace_project(self, project: Project, path: Path | None) -> None:
+        self.project.unsubscribe(self._on_project_event)
+        project.subscribe(self._on_project_event)
         self.project = project
         self.path = path
         self.undo_stack.clear()
@@ -140,7 +146,6 @@ class ProjectDocument(QObject):
                 key,
                 value,
                 self.tr("Change %1").replace("%1", setting_name(section, key)),
-                self.settingsChanged.emit,
             )
         )
 
@@ -149,27 +154,23 @@ class ProjectDocument(QObject):
         text = fix_text(fix)
         self.undo_stack.beginMacro(self.tr("Fix: %s") % text)
         try:
-            for action in fix.actions:
-                if action.kind == "insert":
-                    block = Block.create(action.block_type, **dict(action.params))
-                    self._push(commands.InsertBlock(self.architecture, action.index, block, text))
-                elif action.kind == "remove":
-                    self._push(commands.RemoveBlock(self.architecture, action.index, text))
-                elif action.kind == "set":
-                    self._push(
-                        commands.SetParam(
-                            self.architecture, action.index, action.name, action.value, text
-                        )
-                    )
-                elif action.kind == "replace":
-                    self._push(commands.RemoveBlock(self.architecture, action.index, text))
-                    self._push(
-                        commands.InsertBlock(
-                            self.architecture,
-                            action.index,
-                            Block.create(action.block_type),
-                            text,
-                        )
-                    )
+            apply_fix(_UndoableEdits(self, text), fix)
         finally:
             self.undo_stack.endMacro()
+
+
+class _UndoableEdits:
+    """The fix target that turns each edit of a fix into an undo command."""
+
+    def __init__(self, document: ProjectDocument, text: str) -> None:
+        self._doc, self._text = document, text
+
+    def insert(self, index: int, block: Block) -> None:
+        self._doc._push(commands.InsertBlock(self._doc.architecture, index, block, self._text))
+
+    def remove(self, index: int) -> None:
+        self._doc._push(commands.RemoveBlock(self._doc.architecture, index, self._text))
+
+    def set_param(self, index: int, name: str, value: Any) -> None:
+        arch = self._doc.architecture
+        self._doc._push(commands.SetParam(arch, index, name, value, self._text))

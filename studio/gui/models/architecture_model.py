@@ -9,7 +9,6 @@ as undo commands.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import (
@@ -22,6 +21,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from studio.core import events
 from studio.core.architecture import Architecture
 from studio.core.registry import format_shape, get_spec
 from studio.core.shapes import Report, analyse
@@ -55,6 +55,10 @@ def block_summary(block: Any) -> str:
         text = block_text(pspec.short) if pspec.short else f"{name}={{v}}"
         parts.append(text.format(v=value))
     return " · ".join(parts)
+
+
+_BEFORE = (events.Inserting, events.Removing, events.Moving, events.Resetting)
+"""Events before a change: the report is refreshed after it."""
 
 
 class ArchitectureModel(QAbstractListModel):
@@ -101,25 +105,30 @@ class ArchitectureModel(QAbstractListModel):
             self.dataChanged.emit(self.index(0), self.index(self.rowCount() - 1))
         self.reportChanged.emit()
 
-    def _on_event(self, kind: str, info: Mapping[str, Any]) -> None:
+    def _on_event(self, event: events.ArchitectureEvent) -> None:
+        """Turn the architecture's typed events into Qt's begin/end calls."""
         root = QModelIndex()
-        if kind == "inserting":
-            self.beginInsertRows(root, info["index"], info["index"])
-        elif kind == "inserted":
-            self.endInsertRows()
-        elif kind == "removing":
-            self.beginRemoveRows(root, info["index"], info["index"])
-        elif kind == "removed":
-            self.endRemoveRows()
-        elif kind == "moving":
-            src, dst = info["source"], info["destination"]
-            self.beginMoveRows(root, src, src, root, dst + 1 if dst > src else dst)
-        elif kind == "moved":
-            self.endMoveRows()
-        elif kind == "reset":
-            self.beginResetModel()
-            self.endResetModel()
-        if kind in ("inserted", "removed", "moved", "changed", "reset"):
+        match event:
+            case events.Inserting(index=index):
+                self.beginInsertRows(root, index, index)
+            case events.Removing(index=index):
+                self.beginRemoveRows(root, index, index)
+            case events.Moving(source=src, destination=dst):
+                # Qt counts the destination before the move: below the source it is one more.
+                self.beginMoveRows(root, src, src, root, dst + 1 if dst > src else dst)
+            case events.Resetting():
+                self.beginResetModel()
+            case events.Inserted():
+                self.endInsertRows()
+            case events.Removed():
+                self.endRemoveRows()
+            case events.Moved():
+                self.endMoveRows()
+            case events.Reset():
+                self.endResetModel()
+        if not isinstance(
+            event, (events.Inserting, events.Removing, events.Moving, events.Resetting)
+        ):
             self.refresh_report()
 
     # --- Qt model interface -------------------------------------------------------
