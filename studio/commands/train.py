@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from studio.commands.common import load_project_or_model
+from studio.core.clock import format_clock
 from studio.core.errors import FileFormatError
 from studio.core.io.atomic import write_atomic
 from studio.core.io.model_file import ModelFile, load_model, save_model
@@ -262,7 +263,7 @@ class ProgressPrinter:
     def _draw(self, e: BatchProgress) -> None:
         filled = int(BAR_WIDTH * e.step / max(1, e.steps_per_epoch))
         bar = "#" * filled + "-" * (BAR_WIDTH - filled)
-        eta = _clock(e.eta_seconds) if math.isfinite(e.eta_seconds) else "?"
+        eta = format_clock(e.eta_seconds) if math.isfinite(e.eta_seconds) else "?"
         text = (
             f"epoch {e.epoch}/{self.end_epoch} [{bar}] {e.step}/{e.steps_per_epoch}  "
             f"loss {e.loss:.4f}  {e.samples_per_second:,.0f} samples/s  ETA {eta}"
@@ -277,13 +278,6 @@ class ProgressPrinter:
             self.err.write("\r" + " " * self._bar_len + "\r")
             self.err.flush()
             self._bar_len = 0
-
-
-def _clock(seconds: float) -> str:
-    whole = max(0, round(seconds))
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 @contextlib.contextmanager

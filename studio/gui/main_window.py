@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from studio.core.errors import StudioError
 from studio.core.project import Project
 from studio.core.templates import TEMPLATES, blank_project, get_template, template_size
-from studio.gui import dialogs
+from studio.gui import colours, dialogs
 from studio.gui.document import ProjectDocument
 from studio.gui.i18n import CHINESE, ENGLISH, LANGUAGE_KEY, SYSTEM, error_text, template_text
 from studio.gui.project_files import ProjectFiles
@@ -118,9 +118,7 @@ class MainWindow(QMainWindow):
         )
         self.lock_label.setObjectName("lockBanner")
         self.lock_label.setWordWrap(True)
-        self.lock_label.setStyleSheet(
-            "background: #fff3cd; color: #664d03; padding: 4px; border-radius: 3px"
-        )
+        self.lock_label.setStyleSheet(colours.NOTICE_STYLE)
         self.lock_label.hide()
         column.addWidget(self.lock_label)
         column.addWidget(self.layer_stack, 1)

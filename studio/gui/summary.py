@@ -6,6 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from studio.core.shapes import Fix
+from studio.gui import colours
 from studio.gui.i18n import diagnostic_text, fix_text, translate_message
 
 
@@ -89,7 +90,7 @@ class ShapeSummary(QWidget):
             self.problem.setStyleSheet("")
         elif first is None:
             self.problem.setText(self.tr("✔ Every layer fits."))
-            self.problem.setStyleSheet("color: #2e7d32")
+            self.problem.setStyleSheet(colours.text_style(colours.OK))
         else:
             where = (
                 self.tr("Layer %1").replace("%1", str(first.index))
@@ -104,7 +105,9 @@ class ShapeSummary(QWidget):
                 prefix
                 + self.tr("%1: %2").replace("%1", where).replace("%2", diagnostic_text(first))
             )
-            self.problem.setStyleSheet("color: #d62728" if report.errors else "color: #b8860b")
+            self.problem.setStyleSheet(
+                colours.text_style(colours.ERROR if report.errors else colours.WARNING)
+            )
         self.fix_button.setVisible(self._fix is not None)
         if self._fix is not None:
             self.fix_button.setText(fix_text(self._fix))
@@ -130,7 +133,7 @@ class ShapeSummary(QWidget):
             .replace("%1", shape)
             .replace("%2", title)
         )
-        self.suggestion.setStyleSheet("color: #b8860b")
+        self.suggestion.setStyleSheet(colours.text_style(colours.WARNING))
         self.suggestion_button.setText(self.tr("Use %1").replace("%1", title))
 
     def _use_suggested_dataset(self) -> None:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.core.clock import format_clock
 from studio.core.errors import StudioError
 from studio.core.training import events as training_events
 from studio.core.training.events import (
@@ -58,13 +59,6 @@ FEATURE_MAPS_EVERY_S = 2.0
 """While the feature maps are on screen during training, ask for fresh ones this often."""
 _PAUSED = getattr(training_events, "TrainingPaused", ())
 _RESUMED = getattr(training_events, "TrainingResumed", ())
-
-
-def _clock(seconds: float) -> str:
-    seconds = max(0, round(seconds))
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 class TrainingDashboard(QWidget):
@@ -415,7 +409,7 @@ class TrainingDashboard(QWidget):
                 number=run.label,
                 reason=self._reason(done.reason),
                 epochs=done.epochs_done,
-                time=_clock(done.seconds),
+                time=format_clock(done.seconds),
             )
             if done.best_epoch is not None and done.best_val_accuracy is not None:
                 value = 100 * (
@@ -444,7 +438,7 @@ class TrainingDashboard(QWidget):
             )
             parts.append(self.tr("loss {loss:.4f}").format(loss=batch.loss))
             parts.append(self.tr("{rate:,.0f} samples/s").format(rate=batch.samples_per_second))
-            parts.append(self.tr("{time} left").format(time=_clock(batch.eta_seconds)))
+            parts.append(self.tr("{time} left").format(time=format_clock(batch.eta_seconds)))
         if run.epochs:
             last = run.epochs[-1]
             parts.append(

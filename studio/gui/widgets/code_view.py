@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.core.errors import Message, StudioError
+from studio.gui import colours
 from studio.gui.document import ProjectDocument
 from studio.gui.i18n import error_text
 
@@ -149,7 +150,7 @@ class CodePanel(QWidget):
         block = self.editor.document().findBlockByNumber(line) if line is not None else None
         if block is not None and block.isValid():
             selection = QTextEdit.ExtraSelection()
-            selection.format.setBackground(QColor("#f8d7da"))
+            selection.format.setBackground(QColor(colours.ERROR_BACKGROUND))
             selection.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
             selection.cursor = QTextCursor(block)
             selections.append(selection)

@@ -16,6 +16,7 @@ from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from studio.core.errors import StudioError
+from studio.gui import colours
 from studio.gui.i18n import error_text
 
 MAX_CLASSES_LISTED = 6
@@ -76,7 +77,7 @@ class DatasetPreviewWidget(QWidget):
         self.problem = QLabel(self)
         self.problem.setObjectName("datasetProblem")
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #d62728")
+        self.problem.setStyleSheet(colours.text_style(colours.ERROR))
         self.problem.hide()
         layout.addWidget(self.problem)
         self._relay = _Relay(self)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
 )
 
+from studio.gui import colours
 from studio.gui.i18n import diagnostic_text
 from studio.gui.models.architecture_model import (
     DiagnosticsRole,
@@ -21,18 +22,8 @@ from studio.gui.models.architecture_model import (
     TypeRole,
 )
 
-CATEGORY_COLOURS = {
-    "convolution": "#4c78a8",
-    "pooling": "#72b7b2",
-    "activation": "#e45756",
-    "linear": "#f58518",
-    "normalization": "#54a24b",
-    "regularization": "#b279a2",
-    "reshape": "#9d755d",
-    "output": "#eeca3b",
-}
-ERROR_COLOUR = QColor("#d62728")
-WARNING_COLOUR = QColor("#e69f00")
+ERROR_COLOUR = QColor(colours.ERROR)
+WARNING_COLOUR = QColor(colours.WARNING)
 
 
 class LayerCardDelegate(QStyledItemDelegate):
@@ -68,7 +59,7 @@ class LayerCardDelegate(QStyledItemDelegate):
         block_type = index.data(TypeRole)
         stripe = QRect(rect.left(), rect.top(), 6, rect.height())
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(CATEGORY_COLOURS.get(get_spec(block_type).category, "#888")))
+        painter.setBrush(colours.category_colour(get_spec(block_type).category))
         painter.drawRoundedRect(stripe, 3, 3)
 
         text_colour = palette.text().color()
@@ -115,8 +106,6 @@ class LayerStackView(QListView):
     """Cards in order; drag to reorder, Delete removes, Ctrl+D duplicates."""
 
     deleteRequested = Signal(int)
-    duplicateRequested = Signal(int)
-    moveRequested = Signal(int, int)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from studio.core.errors import StudioError
 from studio.core.registry import ParamSpec, format_shape, get_spec
 from studio.core.shapes import Fix
+from studio.gui import colours
 from studio.gui.document import ProjectDocument
 from studio.gui.i18n import block_text, diagnostic_text, error_text, fix_text
 
@@ -73,7 +74,7 @@ class PropertyEditor(QWidget):
         input_form.addRow(self.tr("Shape (C,H,W)"), self.input_shape_edit)
         self.input_error = QLabel(input_box)
         self.input_error.setWordWrap(True)
-        self.input_error.setStyleSheet("color: #d62728")
+        self.input_error.setStyleSheet(colours.text_style(colours.ERROR))
         self.input_error.hide()
         input_form.addRow(self.input_error)
         layout.addWidget(input_box)
@@ -270,8 +271,8 @@ class PropertyEditor(QWidget):
             self.problem_label.setStyleSheet("")
             self.problem_label.setText(text)
         else:
-            colour = "#d62728" if diag.severity == "error" else "#b8860b"
-            self.problem_label.setStyleSheet(f"color: {colour}")
+            colour = colours.severity_colour(diag.severity)
+            self.problem_label.setStyleSheet(colours.text_style(colour))
             self.problem_label.setText(diagnostic_text(diag))
         self.fix_button.setVisible(self._fix is not None)
         if self._fix is not None:

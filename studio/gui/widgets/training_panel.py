@@ -27,19 +27,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.core.clock import format_clock
 from studio.core.settings import SETTINGS, Setting
 from studio.gui.document import ProjectDocument
 from studio.gui.widgets.dataset_preview import DatasetPreviewWidget
 from studio.gui.widgets.property_editor import signals_blocked
 from studio.gui.widgets.setting_editors import label_text, make_editor
 from studio.gui.widgets.steady_label import SteadyLabel
-
-
-def _fmt_seconds(seconds: float) -> str:
-    seconds = max(0, round(seconds))
-    minutes, secs = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 class _Bound:
@@ -280,7 +274,7 @@ class TrainingPanel(QWidget):
             .replace("%2", str(self._epochs))
             .replace("%3", str(step))
             .replace("%4", str(self._steps))
-            .replace("%5", _fmt_seconds(eta))
+            .replace("%5", format_clock(eta))
         )
         if self.pause_button.isChecked():
             self._progress_text = text
