@@ -277,6 +277,10 @@
         <translation>特征</translation>
     </message>
     <message>
+        <source>Position</source>
+        <translation>位置</translation>
+    </message>
+    <message>
         <source>The feature maps appear during training.</source>
         <translation>训练时会显示特征图。</translation>
     </message>
@@ -311,6 +315,10 @@
     <message>
         <source>{label}: {count} channels, one tile each, coloured {scale} ({where}).</source>
         <translation>{label}：{count} 个通道，每个通道一个小图，着色方式：{scale}（{where}）。</translation>
+    </message>
+    <message>
+        <source>{label}: {count} channels along {length} positions, one line each ({where}).</source>
+        <translation>{label}：{count} 个通道，每个通道沿 {length} 个位置画一条线（{where}）。</translation>
     </message>
     <message>
         <source>Your own image, from the Predictions tab.</source>

@@ -169,3 +169,23 @@ def test_a_signal_network_trains_in_its_exported_script(tmp_path: Path, monkeypa
     assert len(epochs) == 1
     model = project.architecture.build()
     model.load_state_dict(load_weights(weights, project))
+
+
+def test_the_app_trains_a_signal_network_on_images_read_as_signals():
+    from studio.core.training.events import EpochEnded, FeatureMaps
+    from studio.core.training.trainer import Trainer
+
+    project = Project(architecture=signal_net(), name="signals")
+    project.training = dataclasses.replace(project.training, batch_size=128)
+    trainer = Trainer(project, epochs=1, download=False)
+    seen: list = []
+    trainer.add_observer(seen.append)
+    trainer.request_feature_maps(0)
+    result = trainer.run()
+    assert result.reason == "completed", result.error
+    assert trainer.data.train_images.shape[1:] == (1, 784)
+    assert any("read as signals of 1×784" in note for note in trainer.data.notes)
+    maps = next(e for e in seen if isinstance(e, FeatureMaps))
+    assert maps.maps[0].shape == (4, 64)  # a Conv1d map: channels × (length pooled to 64)
+    assert maps.image.shape == (1, 28, 28)  # the probe is shown as the image it came from
+    assert any(isinstance(e, EpochEnded) for e in seen)

@@ -290,3 +290,22 @@ def test_png_and_csv_exports_write_files(dashboard, run, tmp_path):
     assert float(rows[-1]["val_loss"]) == pytest.approx(ends[-1].val_loss, rel=1e-5)
     assert float(rows[-1]["accuracy_4"]) == pytest.approx(ends[-1].per_class_accuracy["4"])
     assert not list(tmp_path.glob(".*.tmp"))  # atomic writes leave no temporary files
+
+
+def test_a_one_dimensional_map_draws_one_line_per_channel(dashboard):
+    rng = np.random.default_rng(1)
+    signal = rng.random((4, 50), dtype=np.float32)
+    image = rng.random((1, 28, 28), dtype=np.float32)
+    _feed(
+        dashboard, [FeatureMaps(1, 10, 0, image, {0: signal, 2: rng.random(8, dtype=np.float32)})]
+    )
+    view = dashboard.feature_view
+    view.set_layer(0)
+    assert view.stack.currentWidget() is view.line_graphics
+    assert view.tile_count() == 4 and len(view.lines) == 4
+    for line, channel in zip(view.lines, signal, strict=True):
+        x, y = line.getData()
+        assert len(x) == 50 and np.allclose(y, channel)
+    assert "4 channels along 50 positions" in view.caption.text()
+    view.set_layer(2)  # a flat layer after it: bars again, the lines stay behind
+    assert view.stack.currentWidget() is view.bar_graphics

@@ -92,9 +92,14 @@ class FeatureMapView(DashboardView):
         style.style_plot(self.bar_plot, "", self.tr("Activation"), self.tr("Feature"))
         self.bars = pg.BarGraphItem(x=np.zeros(0), height=np.zeros(0), width=0.8, brush=style.TRAIN)
         self.bar_plot.addItem(self.bars)
+        self.line_graphics = style.new_graphics()
+        self.line_plot: pg.PlotItem = self.line_graphics.addPlot()
+        style.style_plot(self.line_plot, "", self.tr("Activation"), self.tr("Position"))
+        self.lines: list[pg.PlotDataItem] = []
         self.stack = QStackedWidget()
         self.stack.addWidget(self.map_graphics)
         self.stack.addWidget(self.bar_graphics)
+        self.stack.addWidget(self.line_graphics)
 
         self.caption = QLabel(self.tr("The feature maps appear during training."))
         self.caption.setWordWrap(True)
@@ -223,9 +228,7 @@ class FeatureMapView(DashboardView):
         if event is None or layer is None or layer not in event.maps:
             return
         activation = np.asarray(event.maps[layer], dtype=np.float32)
-        if activation.ndim == 2:
-            activation = activation[:, None, :]
-        elif activation.ndim not in (1, 3):
+        if activation.ndim not in (1, 2, 3):
             activation = activation.reshape(-1)
         self._activation = activation
         label = self._layer_label(layer, activation)
@@ -234,6 +237,9 @@ class FeatureMapView(DashboardView):
             if event.global_step > 0
             else self.tr("the trained model")
         )
+        if activation.ndim == 2:
+            self._draw_signal(activation, label, where, event.probe_index)
+            return
         if activation.ndim == 1:
             self.stack.setCurrentWidget(self.bar_graphics)
             x = np.arange(activation.shape[0], dtype=np.float64)
@@ -269,6 +275,31 @@ class FeatureMapView(DashboardView):
             )
             + " "
             + self._probe_text(event.probe_index)
+        )
+
+    def _draw_signal(self, activation: np.ndarray, label: str, where: str, probe: int) -> None:
+        """A 1-D map (channels × length): one line per channel, coloured along the map's scale."""
+        self.stack.setCurrentWidget(self.line_graphics)
+        for line in self.lines:
+            self.line_plot.removeItem(line)
+        lut = style.colour_lut(COLOUR_MAP)
+        count, length = activation.shape
+        x = np.arange(length, dtype=np.float64)
+        self.lines = []
+        for channel in range(count):
+            r, g, b = lut[int(255 * (channel + 1) / (count + 1))][:3]
+            pen = pg.mkPen(color=(int(r), int(g), int(b)), width=1.5)
+            self.lines.append(
+                self.line_plot.plot(x, activation[channel].astype(np.float64), pen=pen)
+            )
+        self.line_plot.setTitle(label, color=style.FOREGROUND, size=f"{style.TEXT_PT}pt")
+        self.line_plot.autoRange()
+        self.caption.setText(
+            self.tr(
+                "{label}: {count} channels along {length} positions, one line each ({where})."
+            ).format(label=label, count=count, length=length, where=where)
+            + " "
+            + self._probe_text(probe)
         )
 
     def _probe_text(self, index: int) -> str:
