@@ -838,14 +838,6 @@ true: {true}</source>
         <translation>输入形状</translation>
     </message>
     <message>
-        <source>Channels,height,width of one sample (like 1,28,28), or a feature count.</source>
-        <translation>单个样本的通道数、高、宽（如 1,28,28），或特征数量。</translation>
-    </message>
-    <message>
-        <source>Shape (C,H,W)</source>
-        <translation>形状 (C,H,W)</translation>
-    </message>
-    <message>
         <source>Layer</source>
         <translation>层</translation>
     </message>
@@ -860,6 +852,14 @@ true: {true}</source>
     <message>
         <source>Inferred from the layer before; not editable.</source>
         <translation>由前一层推断得出，不可编辑。</translation>
+    </message>
+    <message>
+        <source>Channels,height,width of one sample (like 1,28,28), channels,length of a signal (like 1,784), or a feature count (like 784).</source>
+        <translation>单个样本的“通道,高,宽”（如 1,28,28）、信号的“通道,长度”（如 1,784），或特征数量（如 784）。</translation>
+    </message>
+    <message>
+        <source>Shape</source>
+        <translation>形状</translation>
     </message>
     <message>
         <source>default</source>
@@ -1804,10 +1804,6 @@ true: {true}</source>
         <translation>Nesterov 动量要求动量大于 0；请设置动量（通常为 0.9），或关闭 Nesterov。</translation>
     </message>
     <message>
-        <source>No common input size fits this network.{detail} Give the size with --input-shape C,H,W (or N for flat input).</source>
-        <translation>没有常见的输入大小适合这个网络。{detail} 请用 --input-shape C,H,W（一维输入用 N）指定大小。</translation>
-    </message>
-    <message>
         <source>No image folder is chosen; choose a folder with one sub-folder of images per class.</source>
         <translation>尚未选择图像文件夹；请选择一个每个类别各有一个图像子文件夹的文件夹。</translation>
     </message>
@@ -2450,6 +2446,10 @@ true: {true}</source>
     <message>
         <source>Could not read the shape {text!r}; write it like 1,28,28, 1,784 or 784.</source>
         <translation>无法识别形状 {text!r}；请写成 1,28,28、1,784 或 784 这样的形式。</translation>
+    </message>
+    <message>
+        <source>No common input size fits this network.{detail} Give the size with --input-shape C,H,W (or C,L for signals, N for flat input).</source>
+        <translation>没有常见的输入大小适合这个网络。{detail} 请用 --input-shape C,H,W（信号用 C,L，一维输入用 N）指定大小。</translation>
     </message>
     <message>
         <source>Replace it with {block}</source>

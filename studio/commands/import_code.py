@@ -28,9 +28,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("code", metavar="CODE.py", help="a Python file with the network")
     parser.add_argument(
         "--input-shape",
-        metavar="C,H,W|N",
-        help="the input of one sample: channels,height,width (like 1,28,28) or a feature "
-        "count (like 784); inferred when only one common size fits",
+        metavar="C,H,W|C,L|N",
+        help="the input of one sample: channels,height,width (like 1,28,28), channels,length "
+        "(like 1,784) or a feature count (like 784); inferred when only one common size fits",
     )
     parser.add_argument(
         "--trust",

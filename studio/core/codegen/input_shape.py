@@ -122,7 +122,7 @@ def choose(
             detail = f" With input {describe(worst[0])}: {worst[1].message}"
         raise CodeImportError(
             "No common input size fits this network.{detail} Give the size with --input-shape "
-            "C,H,W (or N for flat input).",
+            "C,H,W (or C,L for signals, N for flat input).",
             detail=detail,
         )
     images = [s for s in fits if len(s) > 1]

@@ -68,10 +68,13 @@ class PropertyEditor(QWidget):
         self.input_shape_edit.setObjectName("inputShapeEdit")
         self.input_shape_edit.setAccessibleName(self.tr("Input shape"))
         self.input_shape_edit.setToolTip(
-            self.tr("Channels,height,width of one sample (like 1,28,28), or a feature count.")
+            self.tr(
+                "Channels,height,width of one sample (like 1,28,28), channels,length of a "
+                "signal (like 1,784), or a feature count (like 784)."
+            )
         )
         self.input_shape_edit.editingFinished.connect(self._on_input_shape)
-        input_form.addRow(self.tr("Shape (C,H,W)"), self.input_shape_edit)
+        input_form.addRow(self.tr("Shape"), self.input_shape_edit)
         self.input_error = QLabel(input_box)
         self.input_error.setWordWrap(True)
         self.input_error.setStyleSheet(colours.text_style(colours.ERROR))
