@@ -189,3 +189,32 @@ def test_the_app_trains_a_signal_network_on_images_read_as_signals():
     assert maps.maps[0].shape == (4, 64)  # a Conv1d map: channels × (length pooled to 64)
     assert maps.image.shape == (1, 28, 28)  # the probe is shown as the image it came from
     assert any(isinstance(e, EpochEnded) for e in seen)
+
+
+SIGNAL_CLASS = """
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv1d(1, 4, 5)
+        self.up = nn.Upsample(scale_factor=2)
+        self.fc = nn.Linear(4 * 22, 10)
+
+    def forward(self, x):
+        x = F.max_pool1d(F.relu(self.conv(x)), 2)
+        x = F.avg_pool1d(self.up(x), kernel_size=2)
+        return self.fc(x.flatten(1))
+"""
+
+
+def test_a_traced_class_reads_functional_1d_pooling_as_registry_blocks():
+    """``F.max_pool1d`` and ``F.avg_pool1d`` come from the entries' functional aliases."""
+    result = import_code(SIGNAL_CLASS, trust=True, input_shape=(1, 48))
+    assert [b.type for b in result.architecture] == [
+        "Conv1d", "ReLU", "MaxPool1d", "Upsample", "AvgPool1d", "Flatten", "Linear",
+    ]  # fmt: skip
+    assert result.architecture[2].params["kernel_size"] == 2
+    assert result.architecture[3].params["scale_factor"] == 2.0
