@@ -110,3 +110,14 @@ def test_core_templates_are_found():
     blocks, templates = tool.registry_texts()
     assert "Side of the square window." in blocks
     assert "LeNet for MNIST" in templates
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_one_placeholder_style_named_fields(language):
+    """Every text uses ``{name}`` fields, as the core templates do: no %1, %s or bare {}."""
+    other = [
+        (context, source)
+        for context, source, _ in translations(language)
+        if re.search(r"%\d+|%s|\{\}", source)
+    ]
+    assert other == []

@@ -211,16 +211,16 @@
         <translation>正在读取数据集…</translation>
     </message>
     <message>
-        <source>%1 classes: %2</source>
-        <translation>%1 个类别：%2</translation>
+        <source>{count} classes: {names}</source>
+        <translation>{count} 个类别：{names}</translation>
+    </message>
+    <message>
+        <source>· {count} images</source>
+        <translation>· 共 {count} 张图像</translation>
     </message>
     <message>
         <source>(downloaded on first use)</source>
         <translation>（首次使用时下载）</translation>
-    </message>
-    <message>
-        <source>· %1 images</source>
-        <translation>· 共 %1 张图像</translation>
     </message>
 </context>
 <context>
@@ -351,8 +351,8 @@
 <context>
     <name>LayerCardDelegate</name>
     <message>
-        <source>%1 params</source>
-        <translation>%1 个参数</translation>
+        <source>{count} params</source>
+        <translation>{count} 个参数</translation>
     </message>
 </context>
 <context>
@@ -544,8 +544,24 @@
         <translation>关于 Sequential Studio(&amp;A)</translation>
     </message>
     <message>
-        <source>%1 · %2 parameters</source>
-        <translation>%1 · %2 个参数</translation>
+        <source>{shape} · {params} parameters</source>
+        <translation>{shape} · {params} 个参数</translation>
+    </message>
+    <message>
+        <source>{name} has unsaved changes. Save them first?</source>
+        <translation>{name} 有未保存的更改。要先保存吗？</translation>
+    </message>
+    <message>
+        <source>{name} already exists. Replace it?</source>
+        <translation>{name} 已存在。要替换它吗？</translation>
+    </message>
+    <message>
+        <source>Sequential Studio {version}
+Build, train and export PyTorch nn.Sequential networks.
+The bundled MNIST sample is from the MNIST database (LeCun, Cortes, Burges), CC BY-SA 3.0.</source>
+        <translation>Sequential Studio {version}
+搭建、训练并导出 PyTorch nn.Sequential 网络。
+内置的 MNIST 样本取自 MNIST 数据库（LeCun、Cortes、Burges），采用 CC BY-SA 3.0 许可。</translation>
     </message>
     <message>
         <source>System default</source>
@@ -556,16 +572,8 @@
         <translation>未保存的更改</translation>
     </message>
     <message>
-        <source>%1 has unsaved changes. Save them first?</source>
-        <translation>%1 有未保存的更改。要先保存吗？</translation>
-    </message>
-    <message>
         <source>Replace file</source>
         <translation>替换文件</translation>
-    </message>
-    <message>
-        <source>%1 already exists. Replace it?</source>
-        <translation>%1 已存在。要替换它吗？</translation>
     </message>
     <message>
         <source>Untitled</source>
@@ -618,14 +626,6 @@
     <message>
         <source>About Sequential Studio</source>
         <translation>关于 Sequential Studio</translation>
-    </message>
-    <message>
-        <source>Sequential Studio %1
-Build, train and export PyTorch nn.Sequential networks.
-The bundled MNIST sample is from the MNIST database (LeCun, Cortes, Burges), CC BY-SA 3.0.</source>
-        <translation>Sequential Studio %1
-搭建、训练并导出 PyTorch nn.Sequential 网络。
-内置的 MNIST 样本取自 MNIST 数据库（LeCun、Cortes、Burges），采用 CC BY-SA 3.0 许可。</translation>
     </message>
     <message>
         <source>Language</source>
@@ -780,47 +780,43 @@ true: {true}</source>
 <context>
     <name>ProjectDocument</name>
     <message>
-        <source>Add %s</source>
-        <translation>添加 %s</translation>
+        <source>Add {block}</source>
+        <translation>添加 {block}</translation>
     </message>
     <message>
-        <source>Remove %s</source>
-        <translation>删除 %s</translation>
+        <source>Remove {block}</source>
+        <translation>删除 {block}</translation>
     </message>
     <message>
-        <source>Duplicate %s</source>
-        <translation>复制 %s</translation>
+        <source>Duplicate {block}</source>
+        <translation>复制 {block}</translation>
     </message>
     <message>
-        <source>Move %s</source>
-        <translation>移动 %s</translation>
+        <source>Move {block}</source>
+        <translation>移动 {block}</translation>
     </message>
     <message>
-        <source>Change %s</source>
-        <translation>更改 %s</translation>
+        <source>Change {name}</source>
+        <translation>更改{name}</translation>
     </message>
     <message>
         <source>Change input shape</source>
         <translation>更改输入形状</translation>
     </message>
     <message>
-        <source>Change %1</source>
-        <translation>更改%1</translation>
-    </message>
-    <message>
-        <source>Fix: %s</source>
-        <translation>修复：%s</translation>
+        <source>Fix: {fix}</source>
+        <translation>修复：{fix}</translation>
     </message>
 </context>
 <context>
     <name>ProjectFiles</name>
     <message>
-        <source>Restored %1 with its dataset and training settings.</source>
-        <translation>已恢复 %1 及其数据集和训练设置。</translation>
+        <source>Restored {name} with its dataset and training settings.</source>
+        <translation>已恢复 {name} 及其数据集和训练设置。</translation>
     </message>
     <message>
-        <source>Wrote %1</source>
-        <translation>已写入 %1</translation>
+        <source>Wrote {path}</source>
+        <translation>已写入 {path}</translation>
     </message>
 </context>
 <context>
@@ -846,8 +842,20 @@ true: {true}</source>
         <translation>选择一个层以编辑其参数。</translation>
     </message>
     <message>
-        <source>Layer %1: %2</source>
-        <translation>第 %1 层：%2</translation>
+        <source>Layer {index}: {block}</source>
+        <translation>第 {index} 层：{block}</translation>
+    </message>
+    <message>
+        <source>? (the input {shape} is not flat)</source>
+        <translation>?（输入 {shape} 不是一维的）</translation>
+    </message>
+    <message>
+        <source>A Flatten before this layer would give it {count} features.</source>
+        <translation>在这一层前加一个 Flatten，它将得到 {count} 个特征。</translation>
+    </message>
+    <message>
+        <source>Output {shape}, {params} parameters</source>
+        <translation>输出 {shape}，{params} 个参数</translation>
     </message>
     <message>
         <source>Inferred from the layer before; not editable.</source>
@@ -864,18 +872,6 @@ true: {true}</source>
     <message>
         <source>default</source>
         <translation>默认</translation>
-    </message>
-    <message>
-        <source>? (the input %1 is not flat)</source>
-        <translation>?（输入 %1 不是一维的）</translation>
-    </message>
-    <message>
-        <source>A Flatten before this layer would give it %1 features.</source>
-        <translation>在这一层前加一个 Flatten，它将得到 %1 个特征。</translation>
-    </message>
-    <message>
-        <source>Output %1, %2 parameters</source>
-        <translation>输出 %1，%2 个参数</translation>
     </message>
 </context>
 <context>
@@ -920,8 +916,8 @@ true: {true}</source>
         <translation>网络概要</translation>
     </message>
     <message>
-        <source>%1 layers · %2 parameters (%3) · %4 MACs and %5 activations per sample</source>
-        <translation>%1 层 · %2 个参数（%3）· 每个样本 %4 次乘加 (MACs)，激活值 %5</translation>
+        <source>{layers} layers · {params} parameters ({size}) · {macs} MACs and {activations} activations per sample</source>
+        <translation>{layers} 层 · {params} 个参数（{size}）· 每个样本 {macs} 次乘加 (MACs)，激活值 {activations}</translation>
     </message>
     <message>
         <source>Drag a block here, or double-click one.</source>
@@ -932,28 +928,28 @@ true: {true}</source>
         <translation>✔ 每一层的形状都匹配。</translation>
     </message>
     <message>
-        <source>Layer %1</source>
-        <translation>第 %1 层</translation>
+        <source>Layer {index}</source>
+        <translation>第 {index} 层</translation>
+    </message>
+    <message>
+        <source>✖ {count} problem(s). </source>
+        <translation>✖ {count} 个问题。</translation>
+    </message>
+    <message>
+        <source>{where}: {problem}</source>
+        <translation>{where}：{problem}</translation>
+    </message>
+    <message>
+        <source>⚠ The input is {shape}, which {dataset} gives as it is.</source>
+        <translation>⚠ 输入为 {shape}，{dataset} 的图像正好是这个形状。</translation>
+    </message>
+    <message>
+        <source>Use {dataset}</source>
+        <translation>使用 {dataset}</translation>
     </message>
     <message>
         <source>Input</source>
         <translation>输入</translation>
-    </message>
-    <message>
-        <source>✖ %1 problem(s). </source>
-        <translation>✖ %1 个问题。</translation>
-    </message>
-    <message>
-        <source>%1: %2</source>
-        <translation>%1：%2</translation>
-    </message>
-    <message>
-        <source>⚠ The input is %1, which %2 gives as it is.</source>
-        <translation>⚠ 输入为 %1，%2 的图像正好是这个形状。</translation>
-    </message>
-    <message>
-        <source>Use %1</source>
-        <translation>使用 %1</translation>
     </message>
 </context>
 <context>
@@ -1162,8 +1158,16 @@ true: {true}</source>
         <translation>继续(&amp;R)</translation>
     </message>
     <message>
-        <source>Paused: %1</source>
-        <translation>已暂停：%1</translation>
+        <source>Paused: {progress}</source>
+        <translation>已暂停：{progress}</translation>
+    </message>
+    <message>
+        <source>Epoch {epoch} of {epochs}</source>
+        <translation>第 {epoch}/{epochs} 轮</translation>
+    </message>
+    <message>
+        <source>Epoch {epoch} of {epochs}, batch {batch} of {batches}, {left} left</source>
+        <translation>第 {epoch}/{epochs} 轮，第 {batch}/{batches} 批，剩余 {left}</translation>
     </message>
     <message>
         <source>Training is paused. Press Resume to go on.</source>
@@ -1172,14 +1176,6 @@ true: {true}</source>
     <message>
         <source>Training resumed.</source>
         <translation>训练已继续。</translation>
-    </message>
-    <message>
-        <source>Epoch %1 of %2</source>
-        <translation>第 %1/%2 轮</translation>
-    </message>
-    <message>
-        <source>Epoch %1 of %2, batch %3 of %4, %5 left</source>
-        <translation>第 %1/%2 轮，第 %3/%4 批，剩余 %5</translation>
     </message>
     <message>
         <source>Finished</source>
@@ -1197,28 +1193,28 @@ true: {true}</source>
 <context>
     <name>TrainingSession</name>
     <message>
-        <source>The network cannot be trained yet. Layer %1: %2</source>
-        <translation>网络还不能训练。第 %1 层：%2</translation>
+        <source>The network cannot be trained yet. Layer {index}: {problem}</source>
+        <translation>网络还不能训练。第 {index} 层：{problem}</translation>
     </message>
     <message>
         <source>Loading data…</source>
         <translation>正在加载数据…</translation>
     </message>
     <message>
-        <source>%1 samples/s</source>
-        <translation>%1 样本/秒</translation>
+        <source>{rate} samples/s</source>
+        <translation>{rate} 样本/秒</translation>
     </message>
     <message>
-        <source>Epoch %1: validation accuracy %2 %, loss %3</source>
-        <translation>第 %1 轮：验证准确率 %2%，损失 %3</translation>
+        <source>Epoch {epoch}: validation accuracy {accuracy} %, loss {loss}</source>
+        <translation>第 {epoch} 轮：验证准确率 {accuracy}%，损失 {loss}</translation>
     </message>
     <message>
-        <source>Finished: best validation accuracy %1 % at epoch %2</source>
-        <translation>已完成：最佳验证准确率 %1%（第 %2 轮）</translation>
+        <source>Finished: best validation accuracy {accuracy} % at epoch {epoch}</source>
+        <translation>已完成：最佳验证准确率 {accuracy}%（第 {epoch} 轮）</translation>
     </message>
     <message>
-        <source>Stopped: best validation accuracy %1 % at epoch %2</source>
-        <translation>已停止：最佳验证准确率 %1%（第 %2 轮）</translation>
+        <source>Stopped: best validation accuracy {accuracy} % at epoch {epoch}</source>
+        <translation>已停止：最佳验证准确率 {accuracy}%（第 {epoch} 轮）</translation>
     </message>
     <message>
         <source>Training failed.</source>
@@ -1228,8 +1224,8 @@ true: {true}</source>
 <context>
     <name>app</name>
     <message>
-        <source>Something went wrong (%1). Your work is still open; details are in %2.</source>
-        <translation>出现了问题（%1）。你的工作仍然打开着；详细信息见 %2。</translation>
+        <source>Something went wrong ({error}). Your work is still open; details are in {log}.</source>
+        <translation>出现了问题（{error}）。你的工作仍然打开着；详细信息见 {log}。</translation>
     </message>
 </context>
 <context>
@@ -1470,8 +1466,8 @@ true: {true}</source>
         <translation>要运行这个文件吗？</translation>
     </message>
     <message>
-        <source>%1 defines its network as a class, which can only be imported by running the file. Run it only if you trust where it came from. Run it now?</source>
-        <translation>%1 以类的形式定义网络，只有运行该文件才能导入。请只在信任其来源时运行。现在运行吗？</translation>
+        <source>{file} defines its network as a class, which can only be imported by running the file. Run it only if you trust where it came from. Run it now?</source>
+        <translation>{file} 以类的形式定义网络，只有运行该文件才能导入。请只在信任其来源时运行。现在运行吗？</translation>
     </message>
     <message>
         <source>Input size</source>
@@ -2719,8 +2715,8 @@ true: {true}</source>
         <translation>恢复未保存的工作？</translation>
     </message>
     <message>
-        <source>Sequential Studio closed unexpectedly while %1 had unsaved changes. Restore them? No deletes the copy; Cancel keeps it for the next start.</source>
-        <translation>Sequential Studio 在 %1 有未保存的更改时意外关闭。要恢复这些更改吗？选择“否”会删除该副本；选择“取消”则保留到下次启动。</translation>
+        <source>Sequential Studio closed unexpectedly while {name} had unsaved changes. Restore them? No deletes the copy; Cancel keeps it for the next start.</source>
+        <translation>Sequential Studio 在 {name} 有未保存的更改时意外关闭。要恢复这些更改吗？选择“否”会删除该副本；选择“取消”则保留到下次启动。</translation>
     </message>
 </context>
 <context>

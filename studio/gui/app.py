@@ -145,10 +145,9 @@ def install_excepthook(window) -> None:
             window,
             "Sequential Studio",
             QCoreApplication.translate(
-                "app", "Something went wrong (%1). Your work is still open; details are in %2."
-            )
-            .replace("%1", f"{kind.__name__}: {value}")
-            .replace("%2", str(log_file_path())),
+                "app",
+                "Something went wrong ({error}). Your work is still open; details are in {log}.",
+            ).format(error=f"{kind.__name__}: {value}", log=log_file_path()),
         )
 
     sys.excepthook = hook

@@ -56,9 +56,9 @@ def confirm_trust(parent: QWidget, filename: str) -> bool:
         QCoreApplication.translate("dialogs", "Run this file?"),
         QCoreApplication.translate(
             "dialogs",
-            "%1 defines its network as a class, which can only be imported by running the file. "
-            "Run it only if you trust where it came from. Run it now?",
-        ).replace("%1", filename),
+            "{file} defines its network as a class, which can only be imported by running the "
+            "file. Run it only if you trust where it came from. Run it now?",
+        ).format(file=filename),
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
         QMessageBox.StandardButton.No,
     )

@@ -95,20 +95,27 @@ class ProjectDocument(QObject):
     def insert_block(self, index: int, block_type: str) -> None:
         block = Block.create(block_type)
         self._push(
-            commands.InsertBlock(self.architecture, index, block, self.tr("Add %s") % block_type)
+            commands.InsertBlock(
+                self.architecture, index, block, self.tr("Add {block}").format(block=block_type)
+            )
         )
 
     def remove_block(self, index: int) -> None:
         block_type = self.architecture[index].type
         self._push(
-            commands.RemoveBlock(self.architecture, index, self.tr("Remove %s") % block_type)
+            commands.RemoveBlock(
+                self.architecture, index, self.tr("Remove {block}").format(block=block_type)
+            )
         )
 
     def duplicate_block(self, index: int) -> None:
         block = self.architecture[index].copy()
         self._push(
             commands.InsertBlock(
-                self.architecture, index + 1, block, self.tr("Duplicate %s") % block.type
+                self.architecture,
+                index + 1,
+                block,
+                self.tr("Duplicate {block}").format(block=block.type),
             )
         )
 
@@ -118,7 +125,10 @@ class ProjectDocument(QObject):
         block_type = self.architecture[source].type
         self._push(
             commands.MoveBlock(
-                self.architecture, source, destination, self.tr("Move %s") % block_type
+                self.architecture,
+                source,
+                destination,
+                self.tr("Move {block}").format(block=block_type),
             )
         )
 
@@ -126,7 +136,9 @@ class ProjectDocument(QObject):
         if self.architecture[index].params.get(name) == value:
             return
         self._push(
-            commands.SetParam(self.architecture, index, name, value, self.tr("Change %s") % name)
+            commands.SetParam(
+                self.architecture, index, name, value, self.tr("Change {name}").format(name=name)
+            )
         )
 
     def set_input_shape(self, shape: tuple[int, ...]) -> None:
@@ -145,14 +157,14 @@ class ProjectDocument(QObject):
                 section,
                 key,
                 value,
-                self.tr("Change %1").replace("%1", setting_name(section, key)),
+                self.tr("Change {name}").format(name=setting_name(section, key)),
             )
         )
 
     def apply_fix(self, fix: Fix) -> None:
         """A fix's edits become one undo step (a macro of ordinary commands)."""
         text = fix_text(fix)
-        self.undo_stack.beginMacro(self.tr("Fix: %s") % text)
+        self.undo_stack.beginMacro(self.tr("Fix: {fix}").format(fix=text))
         try:
             apply_fix(_UndoableEdits(self, text), fix)
         finally:

@@ -248,9 +248,9 @@ class MainWindow(QMainWindow):
     def _template_size_text(self, name: str) -> str:
         shape, params = template_size(name)
         return (
-            self.tr("%1 · %2 parameters")
-            .replace("%1", "×".join(map(str, shape)))
-            .replace("%2", f"{params:,}")
+            self.tr("{shape} · {params} parameters").format(
+                shape="×".join(map(str, shape)), params=f"{params:,}"
+            )
         )
 
     def _build_language_menu(self, menu: Any) -> None:
@@ -342,8 +342,8 @@ class MainWindow(QMainWindow):
         answer = QMessageBox.question(
             self,
             self.tr("Unsaved changes"),
-            self.tr("%1 has unsaved changes. Save them first?").replace(
-                "%1", self.document.display_name
+            self.tr("{name} has unsaved changes. Save them first?").format(
+                name=self.document.display_name
             ),
             QMessageBox.StandardButton.Save
             | QMessageBox.StandardButton.Discard
@@ -357,7 +357,7 @@ class MainWindow(QMainWindow):
         answer = QMessageBox.question(
             self,
             self.tr("Replace file"),
-            self.tr("%1 already exists. Replace it?").replace("%1", Path(path).name),
+            self.tr("{name} already exists. Replace it?").format(name=Path(path).name),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
         )
         return answer == QMessageBox.StandardButton.Yes
@@ -534,10 +534,10 @@ class MainWindow(QMainWindow):
             self,
             self.tr("About Sequential Studio"),
             self.tr(
-                "Sequential Studio %1\nBuild, train and export PyTorch nn.Sequential networks.\n"
-                "The bundled MNIST sample is from the MNIST database (LeCun, Cortes, Burges), "
-                "CC BY-SA 3.0."
-            ).replace("%1", __version__),
+                "Sequential Studio {version}\nBuild, train and export PyTorch nn.Sequential "
+                "networks.\nThe bundled MNIST sample is from the MNIST database (LeCun, Cortes, "
+                "Burges), CC BY-SA 3.0."
+            ).format(version=__version__),
         )
 
     # --- settings -------------------------------------------------------------------

@@ -117,8 +117,8 @@ class ProjectFiles(QObject):
         if imported.restored:
             texts.insert(
                 0,
-                self.tr("Restored %1 with its dataset and training settings.").replace(
-                    "%1", imported.project.name
+                self.tr("Restored {name} with its dataset and training settings.").format(
+                    name=imported.project.name
                 ),
             )
         if texts:
@@ -141,4 +141,4 @@ class ProjectFiles(QObject):
         self._wrote(path)
 
     def _wrote(self, path: str) -> None:
-        self.statusShown.emit(self.tr("Wrote %1").replace("%1", path), STATUS_MS)
+        self.statusShown.emit(self.tr("Wrote {path}").format(path=path), STATUS_MS)

@@ -217,9 +217,9 @@ def ask_restore(parent: QWidget | None, name: str) -> str:
         QCoreApplication.translate("recovery", "Recover unsaved work?"),
         QCoreApplication.translate(
             "recovery",
-            "Sequential Studio closed unexpectedly while %1 had unsaved changes. Restore them? "
-            "No deletes the copy; Cancel keeps it for the next start.",
-        ).replace("%1", name),
+            "Sequential Studio closed unexpectedly while {name} had unsaved changes. Restore "
+            "them? No deletes the copy; Cancel keeps it for the next start.",
+        ).format(name=name),
         buttons.Yes | buttons.No | buttons.Cancel,
         buttons.Yes,
     )

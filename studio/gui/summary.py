@@ -73,12 +73,16 @@ class ShapeSummary(QWidget):
         report = self._doc.model.report
         params = report.total_params
         self.label.setText(
-            self.tr("%1 layers · %2 parameters (%3) · %4 MACs and %5 activations per sample")
-            .replace("%1", str(len(report.layers)))
-            .replace("%2", f"{params:,}")
-            .replace("%3", human_bytes(params * 4))
-            .replace("%4", human_count(report.total_macs))
-            .replace("%5", human_bytes(report.activation_bytes))
+            self.tr(
+                "{layers} layers · {params} parameters ({size}) · {macs} MACs and "
+                "{activations} activations per sample"
+            ).format(
+                layers=len(report.layers),
+                params=f"{params:,}",
+                size=human_bytes(params * 4),
+                macs=human_count(report.total_macs),
+                activations=human_bytes(report.activation_bytes),
+            )
         )
         self._refresh_suggestion()
         problems = report.errors or report.warnings
@@ -93,17 +97,19 @@ class ShapeSummary(QWidget):
             self.problem.setStyleSheet(colours.text_style(colours.OK))
         else:
             where = (
-                self.tr("Layer %1").replace("%1", str(first.index))
+                self.tr("Layer {index}").format(index=first.index)
                 if first.index >= 0
                 else self.tr("Input")
             )
             count = len(report.errors)
             prefix = (
-                self.tr("✖ %1 problem(s). ").replace("%1", str(count)) if report.errors else "⚠ "
+                self.tr("✖ {count} problem(s). ").format(count=count) if report.errors else "⚠ "
             )
             self.problem.setText(
                 prefix
-                + self.tr("%1: %2").replace("%1", where).replace("%2", diagnostic_text(first))
+                + self.tr("{where}: {problem}").format(
+                    where=where, problem=diagnostic_text(first)
+                )
             )
             self.problem.setStyleSheet(
                 colours.text_style(colours.ERROR if report.errors else colours.WARNING)
@@ -129,12 +135,12 @@ class ShapeSummary(QWidget):
         )
         shape = "×".join(str(n) for n in project.architecture.input_shape)
         self.suggestion.setText(
-            self.tr("⚠ The input is %1, which %2 gives as it is.")
-            .replace("%1", shape)
-            .replace("%2", title)
+            self.tr("⚠ The input is {shape}, which {dataset} gives as it is.").format(
+                shape=shape, dataset=title
+            )
         )
         self.suggestion.setStyleSheet(colours.text_style(colours.WARNING))
-        self.suggestion_button.setText(self.tr("Use %1").replace("%1", title))
+        self.suggestion_button.setText(self.tr("Use {dataset}").format(dataset=title))
 
     def _use_suggested_dataset(self) -> None:
         if self._suggested is not None:

@@ -128,9 +128,9 @@ class TrainingSession(QObject):
         if not report.ok:
             first = report.errors[0]
             self.messageRaised.emit(
-                self.tr("The network cannot be trained yet. Layer %1: %2")
-                .replace("%1", str(first.index))
-                .replace("%2", diagnostic_text(first))
+                self.tr("The network cannot be trained yet. Layer {index}: {problem}").format(
+                    index=first.index, problem=diagnostic_text(first)
+                )
             )
             return False
         resume = None
@@ -171,14 +171,15 @@ class TrainingSession(QObject):
                 event.epoch, event.step, event.eta_seconds, event.samples_per_second
             )
             self.speed_label.setText(
-                self.tr("%1 samples/s").replace("%1", f"{event.samples_per_second:,.0f}")
+                self.tr("{rate} samples/s").format(rate=f"{event.samples_per_second:,.0f}")
             )
         elif isinstance(event, EpochEnded):
             self._panel.progress_label.setText(
-                self.tr("Epoch %1: validation accuracy %2 %, loss %3")
-                .replace("%1", str(event.epoch))
-                .replace("%2", f"{100 * event.val_accuracy:.1f}")
-                .replace("%3", f"{event.val_loss:.4f}")
+                self.tr("Epoch {epoch}: validation accuracy {accuracy} %, loss {loss}").format(
+                    epoch=event.epoch,
+                    accuracy=f"{100 * event.val_accuracy:.1f}",
+                    loss=f"{event.val_loss:.4f}",
+                )
             )
         elif isinstance(event, TrainingFailed):
             self._failure = event.message
@@ -187,16 +188,21 @@ class TrainingSession(QObject):
             )
         elif isinstance(event, TrainingFinished):
             outcome = event.reason if event.reason in ("completed", "stopped") else "failed"
+            best = event.best_val_accuracy
+            values = {
+                "accuracy": f"{100 * best:.1f}" if best is not None else "–",
+                "epoch": event.best_epoch or "–",
+            }
             if outcome == "completed":
-                text = self.tr("Finished: best validation accuracy %1 % at epoch %2")
+                text = self.tr(
+                    "Finished: best validation accuracy {accuracy} % at epoch {epoch}"
+                ).format(**values)
             elif event.reason == "stopped":
-                text = self.tr("Stopped: best validation accuracy %1 % at epoch %2")
+                text = self.tr(
+                    "Stopped: best validation accuracy {accuracy} % at epoch {epoch}"
+                ).format(**values)
             else:
                 text = self._failure or self.tr("Training failed.")
-            best = event.best_val_accuracy
-            text = text.replace("%1", f"{100 * best:.1f}" if best is not None else "–").replace(
-                "%2", str(event.best_epoch or "–")
-            )
             self._panel.show_finished(outcome, text)
 
     def _on_finished(self) -> None:

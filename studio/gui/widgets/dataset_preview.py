@@ -124,11 +124,11 @@ class DatasetPreviewWidget(QWidget):
             )
         if len(classes) > MAX_CLASSES_LISTED:
             listed += ", …"
-        text = self.tr("%1 classes: %2").replace("%1", str(len(classes))).replace("%2", listed)
+        text = self.tr("{count} classes: {names}").format(count=len(classes), names=listed)
         if preview.counts is None:
             text += " " + self.tr("(downloaded on first use)")
         else:
-            text += " " + self.tr("· %1 images").replace("%1", f"{sum(preview.counts):,}")
+            text += " " + self.tr("· {count} images").format(count=f"{sum(preview.counts):,}")
         return text
 
     def _clear_samples(self) -> None:

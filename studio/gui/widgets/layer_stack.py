@@ -89,7 +89,7 @@ class LayerCardDelegate(QStyledItemDelegate):
         painter.drawText(
             QRect(rect.right() - 120, top + 20, 114, 18),
             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-            self.tr("%1 params").replace("%1", f"{params:,}") if params else "",
+            self.tr("{count} params").format(count=f"{params:,}") if params else "",
         )
         if diags:
             first = diags[0]

@@ -218,7 +218,7 @@ class PropertyEditor(QWidget):
             self._show_problem(None)
             return
         self.layer_box.setTitle(
-            self.tr("Layer %1: %2").replace("%1", str(row)).replace("%2", block.type)
+            self.tr("Layer {index}: {block}").format(index=row, block=block.type)
         )
         report = self._doc.model.report
         layer = report.layers[row] if row < len(report.layers) else None
@@ -251,11 +251,11 @@ class PropertyEditor(QWidget):
             for size in shape:
                 flat *= size
             label.setText(
-                self.tr("? (the input %1 is not flat)").replace("%1", format_shape(shape))
+                self.tr("? (the input {shape} is not flat)").format(shape=format_shape(shape))
             )
             label.setToolTip(
-                self.tr("A Flatten before this layer would give it %1 features.").replace(
-                    "%1", f"{flat:,}"
+                self.tr("A Flatten before this layer would give it {count} features.").format(
+                    count=f"{flat:,}"
                 )
             )
         else:
@@ -267,9 +267,9 @@ class PropertyEditor(QWidget):
             text = ""
             if layer is not None and layer.output_shape:
                 text = (
-                    self.tr("Output %1, %2 parameters")
-                    .replace("%1", format_shape(layer.output_shape))
-                    .replace("%2", f"{layer.params:,}")
+                    self.tr("Output {shape}, {params} parameters").format(
+                        shape=format_shape(layer.output_shape), params=f"{layer.params:,}"
+                    )
                 )
             self.problem_label.setStyleSheet("")
             self.problem_label.setText(text)

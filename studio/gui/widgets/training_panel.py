@@ -241,7 +241,9 @@ class TrainingPanel(QWidget):
         self.pause_button.setText(self.tr("&Resume") if paused else self.tr("&Pause"))
         if paused:
             self._progress_text = self.progress.format()
-            self.progress.setFormat(self.tr("Paused: %1").replace("%1", self._progress_text))
+            self.progress.setFormat(
+                self.tr("Paused: {progress}").format(progress=self._progress_text)
+            )
             self.statusMessage.emit(self.tr("Training is paused. Press Resume to go on."))
         else:
             self.progress.setFormat(self._progress_text or self.progress.format())
@@ -256,7 +258,7 @@ class TrainingPanel(QWidget):
         self.progress.setRange(0, total)
         self.progress.setValue(0)
         self.progress.setFormat(
-            self.tr("Epoch %1 of %2").replace("%1", str(first_epoch)).replace("%2", str(epochs))
+            self.tr("Epoch {epoch} of {epochs}").format(epoch=first_epoch, epochs=epochs)
         )
 
     def show_batch(self, epoch: int, step: int, eta: float, samples_per_second: float) -> None:
@@ -268,17 +270,16 @@ class TrainingPanel(QWidget):
         self.progress.setUpdatesEnabled(False)
         self.progress.setValue(min(done, self.progress.maximum()))
         self.progress.setUpdatesEnabled(True)
-        text = (
-            self.tr("Epoch %1 of %2, batch %3 of %4, %5 left")
-            .replace("%1", str(epoch))
-            .replace("%2", str(self._epochs))
-            .replace("%3", str(step))
-            .replace("%4", str(self._steps))
-            .replace("%5", format_clock(eta))
+        text = self.tr("Epoch {epoch} of {epochs}, batch {batch} of {batches}, {left} left").format(
+            epoch=epoch,
+            epochs=self._epochs,
+            batch=step,
+            batches=self._steps,
+            left=format_clock(eta),
         )
         if self.pause_button.isChecked():
             self._progress_text = text
-            text = self.tr("Paused: %1").replace("%1", text)
+            text = self.tr("Paused: {progress}").format(progress=text)
         self.progress.setFormat(text)
 
     def show_finished(self, outcome: str, text: str) -> None:
