@@ -309,3 +309,12 @@ def test_a_one_dimensional_map_draws_one_line_per_channel(dashboard):
     assert "4 channels along 50 positions" in view.caption.text()
     view.set_layer(2)  # a flat layer after it: bars again, the lines stay behind
     assert view.stack.currentWidget() is view.bar_graphics
+
+
+def test_a_signal_sample_is_shown_as_the_image_it_was_read_from():
+    from studio.gui.plots.imaging import to_display
+
+    image = np.arange(784, dtype=np.uint8).reshape(28, 28)
+    assert np.array_equal(to_display(image.reshape(1, 784), (1, 28, 28)), image)
+    assert np.array_equal(to_display(image.reshape(-1), (1, 28, 28)), image)
+    assert to_display(image.reshape(1, 784)).shape == (1, 784)  # no image shape: a strip

@@ -15,22 +15,22 @@ GAP_RGB = (40, 40, 40)
 def to_display(image: np.ndarray, shape: tuple[int, ...] | None = None) -> np.ndarray:
     """A sample as a displayable uint8 array: (H, W) gray or (H, W, 3) colour.
 
-    ``image`` is (C, H, W) or flat (F,) (reshaped with ``shape`` when it fits,
-    else shown as a near-square block). Float images are taken on the 0..1 scale.
+    ``image`` is (C, H, W), a (C, L) signal or flat (F,); the last two are reshaped
+    with ``shape`` when it fits, else a flat one is shown as a near-square block.
+    Float images are taken on the 0..1 scale.
     """
     array = np.asarray(image)
     if array.dtype != np.uint8:
         array = np.clip(np.nan_to_num(array.astype(np.float32)) * 255.0 + 0.5, 0, 255).astype(
             np.uint8
         )
+    if array.ndim <= 2 and shape is not None and len(shape) == 3 and math.prod(shape) == array.size:
+        array = array.reshape(shape)  # a flat vector or a (C, L) signal read from an image
     if array.ndim == 1:
-        if shape is not None and len(shape) == 3 and math.prod(shape) == array.size:
-            array = array.reshape(shape)
-        else:
-            side = math.ceil(math.sqrt(array.size))
-            padded = np.zeros(side * side, dtype=np.uint8)
-            padded[: array.size] = array
-            return padded.reshape(side, side)
+        side = math.ceil(math.sqrt(array.size))
+        padded = np.zeros(side * side, dtype=np.uint8)
+        padded[: array.size] = array
+        return padded.reshape(side, side)
     if array.ndim == 2:
         return np.ascontiguousarray(array)
     if array.shape[0] == 3:
