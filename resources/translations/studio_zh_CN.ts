@@ -2400,6 +2400,10 @@ true: {true}</source>
         <translation>{path} 不是普通文件（而是设备、管道或套接字），因此不是{kind}。</translation>
     </message>
     <message>
+        <source>{path} is not a regular file (it is a device, pipe or socket), so it is not an image.</source>
+        <translation>{path} 不是普通文件（而是设备、管道或套接字），因此不是图像。</translation>
+    </message>
+    <message>
         <source>{path} is too large to be a Python file with a network.</source>
         <translation>{path} 太大了，不像是定义网络的 Python 文件。</translation>
     </message>
