@@ -349,6 +349,7 @@ def _conv(block: str, dims: int, help_text: str, twins: Mapping[int, str]) -> Bl
 
 def _pool(block: str, dims: int, help_text: str, twins: Mapping[int, str]) -> BlockSpec:
     """Max and average pooling over one or two sides; ``F.max_pool2d`` imports as one."""
+    function = block.replace("Pool", "_pool").lower()  # MaxPool2d -> max_pool2d
     arguments = ("kernel_size", "stride", "padding")
     if block.startswith("Max"):
         arguments += ("dilation", "ceil_mode", "return_indices")
@@ -367,7 +368,7 @@ def _pool(block: str, dims: int, help_text: str, twins: Mapping[int, str]) -> Bl
         twins=twins,
         count_rule=rules.no_params,
         reshapes=True,
-        functional={block[:-2].lower().replace("pool", "_pool") + block[-2:].lower(): arguments},
+        functional={function: arguments},
     )
 
 
