@@ -87,15 +87,7 @@ class FeatureMapView(DashboardView):
         self.map_box.addItem(self.map_image)
         self.map_graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
 
-        self.bar_graphics = style.new_graphics()
-        self.bar_plot: pg.PlotItem = self.bar_graphics.addPlot()
-        style.style_plot(self.bar_plot, "", self.tr("Activation"), self.tr("Feature"))
-        self.bars = pg.BarGraphItem(x=np.zeros(0), height=np.zeros(0), width=0.8, brush=style.TRAIN)
-        self.bar_plot.addItem(self.bars)
-        self.line_graphics = style.new_graphics()
-        self.line_plot: pg.PlotItem = self.line_graphics.addPlot()
-        style.style_plot(self.line_plot, "", self.tr("Activation"), self.tr("Position"))
-        self.lines: list[pg.PlotDataItem] = []
+        self._make_plots()
         self.stack = QStackedWidget()
         self.stack.addWidget(self.map_graphics)
         self.stack.addWidget(self.bar_graphics)
@@ -122,6 +114,18 @@ class FeatureMapView(DashboardView):
         self._activation: np.ndarray | None = None
         self._grid = (0, 0)
         self._tile_shape = (0, 0)
+
+    def _make_plots(self) -> None:
+        """Bars for a flat layer, one line per channel for a 1-D (channels × length) layer."""
+        self.bar_graphics = style.new_graphics()
+        self.bar_plot: pg.PlotItem = self.bar_graphics.addPlot()
+        style.style_plot(self.bar_plot, "", self.tr("Activation"), self.tr("Feature"))
+        self.bars = pg.BarGraphItem(x=np.zeros(0), height=np.zeros(0), width=0.8, brush=style.TRAIN)
+        self.bar_plot.addItem(self.bars)
+        self.line_graphics = style.new_graphics()
+        self.line_plot: pg.PlotItem = self.line_graphics.addPlot()
+        style.style_plot(self.line_plot, "", self.tr("Activation"), self.tr("Position"))
+        self.lines: list[pg.PlotDataItem] = []
 
     # --- public -------------------------------------------------------------------
 
