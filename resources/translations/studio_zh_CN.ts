@@ -893,6 +893,10 @@ true: {true}</source>
         <translation> · {epochs} 轮</translation>
     </message>
     <message>
+        <source> · {epochs} epoch</source>
+        <translation> · {epochs} 轮</translation>
+    </message>
+    <message>
         <source> · best {value:.1f}&#xa0;%</source>
         <translation> · 最佳 {value:.1f}%</translation>
     </message>
@@ -1045,6 +1049,10 @@ true: {true}</source>
     <message>
         <source>Run {number} stopped: {message}</source>
         <translation>运行 {number} 已停止：{message}</translation>
+    </message>
+    <message>
+        <source>Run {number} {reason} after {epochs} epoch in {time}.</source>
+        <translation>运行 {number} {reason}：共 {epochs} 轮，用时 {time}。</translation>
     </message>
     <message>
         <source>Run {number} {reason} after {epochs} epochs in {time}.</source>

@@ -318,3 +318,13 @@ def test_a_signal_sample_is_shown_as_the_image_it_was_read_from():
     assert np.array_equal(to_display(image.reshape(1, 784), (1, 28, 28)), image)
     assert np.array_equal(to_display(image.reshape(-1), (1, 28, 28)), image)
     assert to_display(image.reshape(1, 784)).shape == (1, 784)  # no image shape: a strip
+
+
+def test_a_one_epoch_run_reads_epoch_not_epochs(dashboard):
+    one = synthetic_run(epochs=1, steps_per_epoch=STEPS, report_every=EVERY, n_val=50)
+    _feed(dashboard, one.events)
+    listed = dashboard.runs_panel.list.item(0).text()
+    assert " · 1 epoch" in listed and "1 epochs" not in listed
+    two = synthetic_run(epochs=2, steps_per_epoch=STEPS, report_every=EVERY, n_val=50, seed=3)
+    _feed(dashboard, two.events)
+    assert " · 2 epochs" in dashboard.runs_panel.list.item(1).text()
