@@ -2781,5 +2781,13 @@ true: {true}</source>
         <source>PyTorch&apos;s MNIST example network with Dropout2d, Dropout and LogSoftmax (21,840 parameters).</source>
         <translation>PyTorch 官方 MNIST 示例网络，含 Dropout2d、Dropout 和 LogSoftmax（21,840 个参数）。</translation>
     </message>
+    <message>
+        <source>MNIST as signals</source>
+        <translation>把 MNIST 当作信号</translation>
+    </message>
+    <message>
+        <source>Digits read as 1×784 signals: Conv1d, BatchNorm1d, MaxPool1d and AvgPool1d (12,650 parameters).</source>
+        <translation>把数字读成 1×784 的信号：Conv1d、BatchNorm1d、MaxPool1d 和 AvgPool1d（12,650 个参数）。</translation>
+    </message>
 </context>
 </TS>

@@ -128,6 +128,28 @@ def _mnist_dropout() -> Project:
     )
 
 
+def _mnist_signal() -> Project:
+    return Project(
+        Architecture(
+            (1, 784),
+            [
+                B("Conv1d", out_channels=16, kernel_size=5, stride=2),
+                B("BatchNorm1d"),
+                B("ReLU"),
+                B("MaxPool1d", kernel_size=4),
+                B("Conv1d", out_channels=32, kernel_size=5),
+                B("ReLU"),
+                B("AvgPool1d", kernel_size=3),
+                B("Flatten"),
+                B("Linear", out_features=10),
+            ],
+        ),
+        DatasetConfig("mnist-sample"),
+        name="MNIST as signals",
+        description="Each digit read row by row as one signal of 784 values, with 1-D layers.",
+    )
+
+
 TEMPLATES: dict[str, Template] = {
     t.name: t
     for t in (
@@ -164,6 +186,13 @@ TEMPLATES: dict[str, Template] = {
             "PyTorch's MNIST example network with Dropout2d, Dropout and LogSoftmax (21,840 "
             "parameters).",
             _mnist_dropout,
+        ),
+        Template(
+            "mnist-signal",
+            "MNIST as signals",
+            "Digits read as 1×784 signals: Conv1d, BatchNorm1d, MaxPool1d and AvgPool1d "
+            "(12,650 parameters).",
+            _mnist_signal,
         ),
     )
 }

@@ -164,7 +164,7 @@ def test_only_the_projects_dataset_and_settings_are_written(tmp_path: Path) -> N
     assert "F.one_hot" in mse and "scheduler" not in mse
 
 
-@pytest.mark.parametrize("name", ["lenet5", "mnist-dropout"])
+@pytest.mark.parametrize("name", ["lenet5", "mnist-dropout", "mnist-signal"])
 def test_sample_templates_train_and_weights_load_into_the_app(
     name: str, tmp_path: Path, monkeypatch, capsys
 ) -> None:

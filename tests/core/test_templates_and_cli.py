@@ -21,6 +21,7 @@ EXPECTED_TOTALS = {
     "cifar10-sequential": 145_578,
     "mlp-fashion": 203_530,
     "mnist-dropout": 21_840,
+    "mnist-signal": 12_650,
 }
 
 
