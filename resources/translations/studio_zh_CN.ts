@@ -2272,10 +2272,6 @@ true: {true}</source>
         <translation>{block} 需要图像形状的输入（通道 × 高 × 宽），但它收到的是含 {n} 个值的一维向量。请把它移到 Flatten 之前，或删除它。</translation>
     </message>
     <message>
-        <source>{block} needs an image-shaped input (channels × height × width), but gets a {shape} signal. Use its 1-D form, or remove it.</source>
-        <translation>{block} 需要图像形状的输入（通道 × 高 × 宽），但它收到的是 {shape} 的信号。请改用它的一维版本，或删除它。</translation>
-    </message>
-    <message>
         <source>{block} padding can be at most half the kernel size ({half}). Lower the padding.</source>
         <translation>{block} 的填充最多只能是窗口大小的一半（{half}）。请减小填充。</translation>
     </message>
@@ -2478,6 +2474,10 @@ true: {true}</source>
     <message>
         <source>The network&apos;s input shape {shape} does not fit images; use (channels, height, width), (channels, length) or a flat (features,) input.</source>
         <translation>网络的输入形状 {shape} 不适用于图像；请使用 (通道, 高, 宽)、(通道, 长度) 或一维 (特征数,) 输入。</translation>
+    </message>
+    <message>
+        <source>{block} needs an image-shaped input (channels × height × width), but gets a {shape} signal. Use a 1-D block instead, or remove it.</source>
+        <translation>{block} 需要图像形状的输入（通道 × 高 × 宽），但它收到的是 {shape} 的信号。请改用一维模块，或删除它。</translation>
     </message>
     <message>
         <source>{name} has an invalid architecture: {detail}</source>

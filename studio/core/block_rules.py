@@ -41,7 +41,7 @@ def need_image(in_shape: Shape, block: str) -> None:
     if len(in_shape) != 3:
         raise ArchitectureError(
             "{block} needs an image-shaped input (channels × height × width), but gets a "
-            "{shape} signal. Use its 1-D form, or remove it.",
+            "{shape} signal. Use a 1-D block instead, or remove it.",
             block=block,
             shape=format_shape(in_shape),
         )

@@ -26,7 +26,7 @@ BYTES_PER_VALUE = 4  # float32
 @dataclass(frozen=True)
 class FixAction:
     """One edit of a fix: ``insert`` (index, block_type, params), ``remove`` (index),
-    ``set`` (index, name, value) or ``replace`` (index, block_type)."""
+    ``set`` (index, name, value) or ``replace`` (index, block_type, the params it keeps)."""
 
     kind: Literal["insert", "remove", "set", "replace"]
     index: int
@@ -219,10 +219,12 @@ def _fix_for(block: Block, index: int, in_shape: Shape) -> Fix | None:
     if rank not in spec.ranks:
         twin = spec.twins.get(rank)
         if twin:
+            kept = {p.name for p in get_spec(twin).params}  # the settings both blocks have
+            params = {name: value for name, value in block.params.items() if name in kept}
             return Fix(
                 "Replace it with {block}",
                 {"block": twin},
-                (FixAction("replace", index, block_type=twin),),
+                (FixAction("replace", index, block_type=twin, params=params),),
             )
         if spec.ranks == (1,):
             return Fix(
@@ -412,4 +414,4 @@ def apply_fix(target: FixTarget, fix: Fix) -> None:
             target.set_param(action.index, action.name, action.value)
         elif action.kind == "replace":
             target.remove(action.index)
-            target.insert(action.index, Block.create(action.block_type))
+            target.insert(action.index, Block.create(action.block_type, **dict(action.params)))
