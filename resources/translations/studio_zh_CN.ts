@@ -2260,6 +2260,10 @@ true: {true}</source>
         <translation>使用交叉熵损失时，末尾不应有 {block}：交叉熵损失已经会对原始得分做 log-softmax。请删除这一层。</translation>
     </message>
     <message>
+        <source>{block} cannot take a {shape} input. Change the layers before it, or remove it.</source>
+        <translation>{block} 不能接收 {shape} 的输入。请修改它前面的层，或删除它。</translation>
+    </message>
+    <message>
         <source>{block} has no parameter {names}.</source>
         <translation>{block} 没有参数 {names}。</translation>
     </message>

@@ -8,6 +8,7 @@ fix where one exists.
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -15,10 +16,12 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from studio.core.block import Block
 from studio.core.errors import ArchitectureError
-from studio.core.registry import Shape, format_shape, get_spec
+from studio.core.registry import BlockSpec, Shape, format_shape, get_spec
 
 if TYPE_CHECKING:
     from studio.core.architecture import Architecture
+
+log = logging.getLogger(__name__)
 
 BYTES_PER_VALUE = 4  # float32
 
@@ -175,7 +178,7 @@ def analyse(
                     break
             else:
                 try:
-                    out_shape = spec.shape_rule(in_shape, block.params)
+                    out_shape = output_shape(spec, in_shape, block.params)
                 except ArchitectureError as error:
                     diagnostics.append(
                         Diagnostic(
@@ -210,6 +213,27 @@ def analyse(
         diagnostics.extend(_network_checks(blocks, layers, arch.input_shape, loss, num_classes))
     diagnostics.extend(_warnings(blocks))
     return Report(arch.input_shape, tuple(layers), tuple(diagnostics))
+
+
+def output_shape(spec: BlockSpec, in_shape: Shape, params: Mapping[str, Any]) -> Shape:
+    """The block's output shape, refusing an input rank its entry does not list.
+
+    The entry's own rule speaks first, since it can say more ("Insert a Flatten");
+    a rule that does not check ranks still never sees one its block cannot take.
+    """
+    if len(in_shape) not in spec.ranks:
+        try:
+            spec.shape_rule(in_shape, params)  # raises its own ArchitectureError, if it has one
+        except ArchitectureError:
+            raise
+        except Exception:  # a rule written for its own ranks only; the generic sentence says it
+            log.debug("the %s shape rule failed on %s", spec.type, in_shape, exc_info=True)
+        raise ArchitectureError(
+            "{block} cannot take a {shape} input. Change the layers before it, or remove it.",
+            block=spec.type,
+            shape=format_shape(in_shape),
+        )
+    return spec.shape_rule(in_shape, params)
 
 
 def _fix_for(block: Block, index: int, in_shape: Shape) -> Fix | None:

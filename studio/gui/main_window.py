@@ -253,10 +253,8 @@ class MainWindow(QMainWindow):
 
     def _template_size_text(self, name: str) -> str:
         shape, params = template_size(name)
-        return (
-            self.tr("{shape} · {params} parameters").format(
-                shape="×".join(map(str, shape)), params=f"{params:,}"
-            )
+        return self.tr("{shape} · {params} parameters").format(
+            shape="×".join(map(str, shape)), params=f"{params:,}"
         )
 
     def _build_language_menu(self, menu: Any) -> None:

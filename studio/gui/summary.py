@@ -107,9 +107,7 @@ class ShapeSummary(QWidget):
             )
             self.problem.setText(
                 prefix
-                + self.tr("{where}: {problem}").format(
-                    where=where, problem=diagnostic_text(first)
-                )
+                + self.tr("{where}: {problem}").format(where=where, problem=diagnostic_text(first))
             )
             self.problem.setStyleSheet(
                 colours.text_style(colours.ERROR if report.errors else colours.WARNING)

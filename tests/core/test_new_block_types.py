@@ -231,3 +231,23 @@ def test_replacing_a_block_by_its_twin_keeps_the_settings_both_have():
     assert (arch[0].params["out_channels"], arch[0].params["kernel_size"]) == (6, 5)
     report = analyse(arch)
     assert report.ok and report.layers[0].output_shape == (6, 50)
+
+
+def test_an_entry_s_ranks_are_enforced_even_when_its_rule_does_not_check_them():
+    from studio.core import block_rules
+    from studio.core.registry import BlockSpec, register, unregister
+
+    register(BlockSpec("Hardtanh", "activation", "Clips values.", block_rules.same, ranks=(3,)))
+    try:
+        arch = Architecture((1, 28, 28), [B("Flatten"), B("Hardtanh"), B("Linear")])
+        error = analyse(arch).errors[0]
+        assert error.index == 1
+        assert (
+            error.message
+            == "Hardtanh cannot take a 784 input. Change the layers before it, or remove it."
+        )
+        assert error.fix is not None and error.fix.text == "Remove layer 1"
+        linear = analyse(Architecture((3, 4, 4), [B("Linear")])).errors[0]
+        assert linear.message.startswith("Linear needs a flat vector")  # the rule's own words
+    finally:
+        unregister("Hardtanh")

@@ -266,10 +266,8 @@ class PropertyEditor(QWidget):
         if diag is None:
             text = ""
             if layer is not None and layer.output_shape:
-                text = (
-                    self.tr("Output {shape}, {params} parameters").format(
-                        shape=format_shape(layer.output_shape), params=f"{layer.params:,}"
-                    )
+                text = self.tr("Output {shape}, {params} parameters").format(
+                    shape=format_shape(layer.output_shape), params=f"{layer.params:,}"
                 )
             self.problem_label.setStyleSheet("")
             self.problem_label.setText(text)
