@@ -163,7 +163,7 @@ def test_a_signal_network_trains_in_its_exported_script(tmp_path: Path, monkeypa
     script = write(tmp_path, project)
     text = script.read_text(encoding="utf-8")
     assert "images.reshape(len(images), 1, 784)" in text
-    assert "isinstance(layer, (nn.Conv1d, nn.Linear,))" in text
+    assert "isinstance(layer, (nn.Conv1d, nn.Linear)):" in text
     weights = tmp_path / "weights.pt"
     epochs = run_script(script, ["--epochs", "1", "--out", str(weights)], monkeypatch, capsys)
     assert len(epochs) == 1

@@ -476,12 +476,13 @@ class _Script:
         if not kinds:
             return []
         classes = ", ".join(f"nn.{get_spec(kind).torch_class}" for kind in kinds)
+        classes += "," if len(kinds) == 1 else ""  # a tuple of one
         return [
             f"    # {init.capitalize()} initialisation of every {' and '.join(kinds)} layer, "
             "biases 0.",
             "    with torch.no_grad():",
             "        for layer in model.modules():",
-            f"            if isinstance(layer, ({classes},)):",
+            f"            if isinstance(layer, ({classes})):",
             f"                {call}",
             "                if layer.bias is not None:",
             "                    nn.init.zeros_(layer.bias)",
