@@ -200,12 +200,27 @@ _param_values = {
 }
 
 
+def _values_of(param) -> st.SearchStrategy:
+    """Small values for a parameter; one not listed above gets them from its entry."""
+    if param.name in _param_values:
+        return _param_values[param.name]
+    if param.kind == "bool":
+        return st.booleans()
+    if param.kind == "choice":
+        return st.sampled_from(param.choices)
+    low = param.minimum if param.minimum is not None else 0
+    high = min(param.maximum if param.maximum is not None else low + 8, low + 8)
+    if param.kind == "float":
+        return st.floats(low, high, allow_nan=False)
+    return st.integers(int(low), int(high))
+
+
 @st.composite
 def random_block(draw):
     spec = draw(st.sampled_from(BLOCKS))
     params = {}
     for param in spec.params:
-        value = draw(_param_values[param.name])
+        value = draw(_values_of(param))
         if value is None and not param.nullable:
             value = param.default
         params[param.name] = value
