@@ -1,13 +1,14 @@
 """The trainer on several processes with DistributedDataParallel, as torchrun starts them.
 
 Every rank builds the same model from the same seed, draws the same shuffled order
-and augmentation from the same generator, and trains on its own slice of every
-global batch (contiguous, as even as can be): the global batch stays the project's
-batch size, so learning rate and schedule mean what they mean in a plain run, and
-DDP's gradient average equals the whole batch's gradient. A batch smaller than the
-number of processes is trained whole on every rank (the average of equal gradients
-is the same gradient). Each rank validates the whole validation set with the plain
-module, so all ranks hold the global accuracy without a collective. Rank 0 alone
+and augmentation from the same generator, and trains on its share of every global
+batch (every N-th sample, as DistributedSampler deals an epoch): the global batch
+stays the project's batch size, so learning rate and schedule mean what they mean in
+a plain run, and DDP's gradient average equals the whole batch's gradient. A batch
+smaller than the number of processes is trained whole on every rank (the average of
+equal gradients is the same gradient). Each rank validates the whole validation set
+with the plain module, so all ranks hold the global accuracy without a collective.
+Rank 0 alone
 reports, saves and logs (the caller adds observers only there); training loss and
 accuracy are averaged over the ranks, throughput is summed.
 
@@ -97,11 +98,11 @@ class ShardedLoader:
 
 
 def shard(x: torch.Tensor, y: torch.Tensor, world: World) -> tuple[torch.Tensor, torch.Tensor]:
-    """This rank's contiguous slice of a global batch (the whole batch if it is too small)."""
+    """Every ``size``-th sample of a global batch from ``rank`` on, as DistributedSampler
+    shares an epoch (the whole batch when it has fewer samples than processes)."""
     if x.shape[0] < world.size:
         return x, y
-    xs, ys = torch.tensor_split(x, world.size), torch.tensor_split(y, world.size)
-    return xs[world.rank], ys[world.rank]
+    return x[world.rank :: world.size], y[world.rank :: world.size]
 
 
 class DistributedTrainer(Trainer):
