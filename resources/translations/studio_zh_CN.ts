@@ -228,6 +228,25 @@
     </message>
 </context>
 <context>
+    <name>DatasetPreviewWidget</name>
+    <message>
+        <source>Reading the dataset…</source>
+        <translation>正在读取数据集…</translation>
+    </message>
+    <message>
+        <source>%1 classes: %2</source>
+        <translation>%1 个类别：%2</translation>
+    </message>
+    <message>
+        <source>(downloaded on first use)</source>
+        <translation>（首次使用时下载）</translation>
+    </message>
+    <message>
+        <source>· %1 images</source>
+        <translation>· 共 %1 张图像</translation>
+    </message>
+</context>
+<context>
     <name>DrawCanvas</name>
     <message>
         <source>Drawing area: draw a digit with the mouse</source>
@@ -305,6 +324,10 @@
         <translation>第 {epoch} 轮第 {step} 步</translation>
     </message>
     <message>
+        <source>the trained model</source>
+        <translation>训练好的模型</translation>
+    </message>
+    <message>
         <source>{label}: {count} values, one bar each ({where}).</source>
         <translation>{label}：{count} 个值，每个值一根柱（{where}）。</translation>
     </message>
@@ -352,6 +375,10 @@
     <message>
         <source>Layer stack</source>
         <translation>层列表</translation>
+    </message>
+    <message>
+        <source>Drag a block here, or double-click one.</source>
+        <translation>把模块拖到这里，或双击一个模块。</translation>
     </message>
 </context>
 <context>
@@ -532,6 +559,10 @@
         <translation>关于 Sequential Studio(&amp;A)</translation>
     </message>
     <message>
+        <source>%1 · %2 parameters</source>
+        <translation>%1 · %2 个参数</translation>
+    </message>
+    <message>
         <source>System default</source>
         <translation>跟随系统</translation>
     </message>
@@ -687,6 +718,10 @@ The bundled MNIST sample is from the MNIST database (LeCun, Cortes, Burges), CC 
         <translation>网络看到的是：</translation>
     </message>
     <message>
+        <source>The class probabilities of your image appear here.</source>
+        <translation>你的图像属于各类别的概率会显示在这里。</translation>
+    </message>
+    <message>
         <source>A model file has no validation images; training adds them.</source>
         <translation>模型文件不含验证图像；训练后会显示在这里。</translation>
     </message>
@@ -784,6 +819,10 @@ true: {true}</source>
         <translation>更改输入形状</translation>
     </message>
     <message>
+        <source>Change %1</source>
+        <translation>更改%1</translation>
+    </message>
+    <message>
         <source>Fix: %s</source>
         <translation>修复：%s</translation>
     </message>
@@ -842,6 +881,14 @@ true: {true}</source>
         <translation>默认</translation>
     </message>
     <message>
+        <source>? (the input %1 is not flat)</source>
+        <translation>?（输入 %1 不是一维的）</translation>
+    </message>
+    <message>
+        <source>A Flatten before this layer would give it %1 features.</source>
+        <translation>在这一层前加一个 Flatten，它将得到 %1 个特征。</translation>
+    </message>
+    <message>
         <source>Output %1, %2 parameters</source>
         <translation>输出 %1，%2 个参数</translation>
     </message>
@@ -892,6 +939,10 @@ true: {true}</source>
         <translation>%1 层 · %2 个参数（%3）· 每个样本 %4 次乘加 (MACs)，激活值 %5</translation>
     </message>
     <message>
+        <source>Drag a block here, or double-click one.</source>
+        <translation>把模块拖到这里，或双击一个模块。</translation>
+    </message>
+    <message>
         <source>✔ Every layer fits.</source>
         <translation>✔ 每一层的形状都匹配。</translation>
     </message>
@@ -910,6 +961,14 @@ true: {true}</source>
     <message>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>⚠ The input is %1, which %2 gives as it is.</source>
+        <translation>⚠ 输入为 %1，%2 的图像正好是这个形状。</translation>
+    </message>
+    <message>
+        <source>Use %1</source>
+        <translation>使用 %1</translation>
     </message>
 </context>
 <context>
@@ -1062,30 +1121,6 @@ true: {true}</source>
         <translation>数据</translation>
     </message>
     <message>
-        <source>Dataset</source>
-        <translation>数据集</translation>
-    </message>
-    <message>
-        <source>MNIST sample (bundled, 5,000 digits)</source>
-        <translation>MNIST 样本（内置，5,000 个数字）</translation>
-    </message>
-    <message>
-        <source>MNIST (download)</source>
-        <translation>MNIST（下载）</translation>
-    </message>
-    <message>
-        <source>Fashion-MNIST (download)</source>
-        <translation>Fashion-MNIST（下载）</translation>
-    </message>
-    <message>
-        <source>CIFAR-10 (download)</source>
-        <translation>CIFAR-10（下载）</translation>
-    </message>
-    <message>
-        <source>Image folder…</source>
-        <translation>图像文件夹…</translation>
-    </message>
-    <message>
         <source>Choose an image folder with one sub-folder per class</source>
         <translation>选择图像文件夹（每个类别一个子文件夹）</translation>
     </message>
@@ -1094,108 +1129,8 @@ true: {true}</source>
         <translation>选择图像文件夹</translation>
     </message>
     <message>
-        <source>Random flips</source>
-        <translation>随机翻转</translation>
-    </message>
-    <message>
-        <source>Random crops</source>
-        <translation>随机裁剪</translation>
-    </message>
-    <message>
-        <source>Augment</source>
-        <translation>数据增强</translation>
-    </message>
-    <message>
         <source>Training</source>
         <translation>训练</translation>
-    </message>
-    <message>
-        <source>Optimizer</source>
-        <translation>优化器</translation>
-    </message>
-    <message>
-        <source>Learning rate</source>
-        <translation>学习率</translation>
-    </message>
-    <message>
-        <source>Learning rate; with the one-cycle schedule this is the peak rate.</source>
-        <translation>学习率；使用单周期 (one-cycle) 调度时为峰值学习率。</translation>
-    </message>
-    <message>
-        <source>Momentum</source>
-        <translation>动量</translation>
-    </message>
-    <message>
-        <source>Weight decay</source>
-        <translation>权重衰减</translation>
-    </message>
-    <message>
-        <source>Schedule</source>
-        <translation>学习率调度</translation>
-    </message>
-    <message>
-        <source>Constant</source>
-        <translation>恒定</translation>
-    </message>
-    <message>
-        <source>Step</source>
-        <translation>阶梯</translation>
-    </message>
-    <message>
-        <source>Cosine</source>
-        <translation>余弦</translation>
-    </message>
-    <message>
-        <source>One-cycle</source>
-        <translation>单周期</translation>
-    </message>
-    <message>
-        <source>Loss</source>
-        <translation>损失函数</translation>
-    </message>
-    <message>
-        <source>Automatic</source>
-        <translation>自动</translation>
-    </message>
-    <message>
-        <source>Cross-entropy</source>
-        <translation>交叉熵</translation>
-    </message>
-    <message>
-        <source>NLL (after LogSoftmax)</source>
-        <translation>NLL（接在 LogSoftmax 之后）</translation>
-    </message>
-    <message>
-        <source>Mean squared error</source>
-        <translation>均方误差</translation>
-    </message>
-    <message>
-        <source>Weight init</source>
-        <translation>权重初始化</translation>
-    </message>
-    <message>
-        <source>PyTorch default</source>
-        <translation>PyTorch 默认</translation>
-    </message>
-    <message>
-        <source>Normal</source>
-        <translation>正态分布</translation>
-    </message>
-    <message>
-        <source>Batch size</source>
-        <translation>批大小</translation>
-    </message>
-    <message>
-        <source>Epochs</source>
-        <translation>轮数</translation>
-    </message>
-    <message>
-        <source>Seed</source>
-        <translation>随机种子</translation>
-    </message>
-    <message>
-        <source>Device</source>
-        <translation>设备</translation>
     </message>
     <message>
         <source>&amp;Train</source>
@@ -1242,12 +1177,36 @@ true: {true}</source>
         <translation>继续(&amp;R)</translation>
     </message>
     <message>
+        <source>Paused: %1</source>
+        <translation>已暂停：%1</translation>
+    </message>
+    <message>
+        <source>Training is paused. Press Resume to go on.</source>
+        <translation>训练已暂停。按“继续”接着训练。</translation>
+    </message>
+    <message>
+        <source>Training resumed.</source>
+        <translation>训练已继续。</translation>
+    </message>
+    <message>
         <source>Epoch %1 of %2</source>
         <translation>第 %1/%2 轮</translation>
     </message>
     <message>
         <source>Epoch %1 of %2, batch %3 of %4, %5 left</source>
         <translation>第 %1/%2 轮，第 %3/%4 批，剩余 %5</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
     </message>
 </context>
 <context>
@@ -1476,6 +1435,18 @@ true: {true}</source>
         <translation>项目名称或描述必须是文本。</translation>
     </message>
     <message>
+        <source>Adagrad</source>
+        <translation>Adagrad</translation>
+    </message>
+    <message>
+        <source>Adam</source>
+        <translation>Adam</translation>
+    </message>
+    <message>
+        <source>AdamW</source>
+        <translation>AdamW</translation>
+    </message>
+    <message>
         <source>Add Flatten and Linear at the end</source>
         <translation>在末尾添加 Flatten 和 Linear</translation>
     </message>
@@ -1484,12 +1455,40 @@ true: {true}</source>
         <translation>在末尾添加 LogSoftmax</translation>
     </message>
     <message>
+        <source>Anneal the rate to 0 along a cosine</source>
+        <translation>学习率沿余弦曲线降到 0</translation>
+    </message>
+    <message>
+        <source>Automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>Batch size</source>
+        <translation>批大小</translation>
+    </message>
+    <message>
         <source>BatchNorm1d needs a flat vector, but gets a {shape} tensor. Use BatchNorm2d here, or put a Flatten before it.</source>
         <translation>BatchNorm1d 需要一维向量，但它收到的是 {shape} 的张量。请在这里改用 BatchNorm2d，或在它前面加一个 Flatten。</translation>
     </message>
     <message>
+        <source>CIFAR-10</source>
+        <translation>CIFAR-10</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
         <source>Cannot write {name} in {folder}: {reason}. Choose another folder.</source>
         <translation>无法在 {folder} 中写入 {name}：{reason}。请选择其他文件夹。</translation>
+    </message>
+    <message>
+        <source>Constant</source>
+        <translation>恒定</translation>
+    </message>
+    <message>
+        <source>Cosine</source>
+        <translation>余弦</translation>
     </message>
     <message>
         <source>Could not make a PNG image of this plot for {path}. Try again once the plot shows data.</source>
@@ -1528,12 +1527,56 @@ true: {true}</source>
         <translation>创建 {cls}() 失败{at}（{kind}: {error}）。</translation>
     </message>
     <message>
+        <source>Cross-entropy</source>
+        <translation>交叉熵</translation>
+    </message>
+    <message>
+        <source>Cross-entropy, or NLL after LogSoftmax</source>
+        <translation>交叉熵；网络以 LogSoftmax 结尾时用 NLL</translation>
+    </message>
+    <message>
+        <source>Dataset</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <source>Default</source>
+        <translation>默认</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
         <source>Each of the {classes} classes in {path} has too few images to keep {percent:.0f} % for validation: that needs {needed} images per class, and the largest class has {most}. Use fewer classes with more images each, or change the validation share.</source>
         <translation>{path} 中的 {classes} 个类别每个都图像太少，无法留出 {percent:.0f}% 用于验证：这需要每个类别 {needed} 张图像，而最大的类别只有 {most} 张。请使用更少的类别、每个类别更多的图像，或更改验证比例。</translation>
     </message>
     <message>
+        <source>Epochs</source>
+        <translation>轮数</translation>
+    </message>
+    <message>
+        <source>Epochs between two steps of the step schedule</source>
+        <translation>阶梯调度两次降低学习率之间的轮数</translation>
+    </message>
+    <message>
+        <source>Fashion-MNIST</source>
+        <translation>Fashion-MNIST</translation>
+    </message>
+    <message>
         <source>Fix the problem at layer {index} to see the code: {message}</source>
         <translation>请先修复第 {index} 层的问题才能查看代码：{message}</translation>
+    </message>
+    <message>
+        <source>Gamma</source>
+        <translation>Gamma</translation>
+    </message>
+    <message>
+        <source>Image folder…</source>
+        <translation>图像文件夹…</translation>
+    </message>
+    <message>
+        <source>Images per step</source>
+        <translation>每一步使用的图像数</translation>
     </message>
     <message>
         <source>Insert a Flatten before layer {index}</source>
@@ -1542,6 +1585,14 @@ true: {true}</source>
     <message>
         <source>Insert a ReLU before layer {index}</source>
         <translation>在第 {index} 层前插入 ReLU</translation>
+    </message>
+    <message>
+        <source>Kaiming</source>
+        <translation>Kaiming</translation>
+    </message>
+    <message>
+        <source>L2 penalty on the weights</source>
+        <translation>对权重的 L2 惩罚</translation>
     </message>
     <message>
         <source>Layer {index} ({block}) has an unknown parameter {name!r}.</source>
@@ -1562,6 +1613,14 @@ true: {true}</source>
     <message>
         <source>Layer {index} has no block type.</source>
         <translation>第 {index} 层没有模块类型。</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Learning rate; with the one-cycle schedule this is the peak rate.</source>
+        <translation>学习率；使用单周期 (one-cycle) 调度时为峰值学习率。</translation>
     </message>
     <message>
         <source>Line {line} of {name} is not valid Python ({reason}), so it cannot be read.</source>
@@ -1612,16 +1671,64 @@ true: {true}</source>
         <translation>Linear 需要一维向量，但它收到的是 {shape} 的张量。请在它前面插入一个 Flatten。</translation>
     </message>
     <message>
+        <source>Loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
         <source>Lower the batch size or make the network smaller.</source>
         <translation>请减小批大小，或把网络改小。</translation>
+    </message>
+    <message>
+        <source>MNIST</source>
+        <translation>MNIST</translation>
+    </message>
+    <message>
+        <source>MNIST sample</source>
+        <translation>MNIST 样本</translation>
+    </message>
+    <message>
+        <source>MSE</source>
+        <translation>MSE</translation>
     </message>
     <message>
         <source>Make the network smaller: fewer features, channels or a smaller input.</source>
         <translation>请把网络改小：减少特征数或通道数，或使用更小的输入。</translation>
     </message>
     <message>
+        <source>Mean squared error against one-hot targets</source>
+        <translation>与独热 (one-hot) 目标之间的均方误差</translation>
+    </message>
+    <message>
+        <source>Mirror training images left-right at random</source>
+        <translation>随机左右翻转训练图像</translation>
+    </message>
+    <message>
+        <source>Momentum</source>
+        <translation>动量</translation>
+    </message>
+    <message>
+        <source>Multiply the rate by gamma every few epochs</source>
+        <translation>每隔几轮把学习率乘以 gamma</translation>
+    </message>
+    <message>
+        <source>NLL</source>
+        <translation>NLL</translation>
+    </message>
+    <message>
         <source>NLL loss expects log-probabilities, but the network does not end with LogSoftmax. Add a LogSoftmax layer at the end.</source>
         <translation>NLL 损失需要对数概率，但网络末尾不是 LogSoftmax。请在末尾添加一个 LogSoftmax 层。</translation>
+    </message>
+    <message>
+        <source>Negative log-likelihood, for a network ending in LogSoftmax</source>
+        <translation>负对数似然，用于以 LogSoftmax 结尾的网络</translation>
+    </message>
+    <message>
+        <source>Nesterov</source>
+        <translation>Nesterov</translation>
+    </message>
+    <message>
+        <source>Nesterov momentum for SGD; needs a momentum above 0.</source>
+        <translation>SGD 的 Nesterov 动量；需要动量大于 0。</translation>
     </message>
     <message>
         <source>Nesterov momentum needs a momentum above 0; set the momentum (0.9 is usual) or turn Nesterov off.</source>
@@ -1634,6 +1741,42 @@ true: {true}</source>
     <message>
         <source>No image folder is chosen; choose a folder with one sub-folder of images per class.</source>
         <translation>尚未选择图像文件夹；请选择一个每个类别各有一个图像子文件夹的文件夹。</translation>
+    </message>
+    <message>
+        <source>Normal</source>
+        <translation>正态分布</translation>
+    </message>
+    <message>
+        <source>Normal with mean 0 and std 0.01</source>
+        <translation>均值 0、标准差 0.01 的正态分布</translation>
+    </message>
+    <message>
+        <source>One-cycle</source>
+        <translation>单周期</translation>
+    </message>
+    <message>
+        <source>Optimizer</source>
+        <translation>优化器</translation>
+    </message>
+    <message>
+        <source>Passes over the training images</source>
+        <translation>遍历全部训练图像的次数</translation>
+    </message>
+    <message>
+        <source>PyTorch&apos;s default initialisation</source>
+        <translation>PyTorch 的默认初始化</translation>
+    </message>
+    <message>
+        <source>RMSprop</source>
+        <translation>RMSprop</translation>
+    </message>
+    <message>
+        <source>Random crops</source>
+        <translation>随机裁剪</translation>
+    </message>
+    <message>
+        <source>Random flips</source>
+        <translation>随机翻转</translation>
     </message>
     <message>
         <source>Remove layer {index}</source>
@@ -1656,6 +1799,22 @@ true: {true}</source>
         <translation>运行 {file} 失败（{reason}），因此没有导入任何内容。</translation>
     </message>
     <message>
+        <source>SGD</source>
+        <translation>SGD</translation>
+    </message>
+    <message>
+        <source>SGD momentum (0.9 is usual); other optimizers keep their own.</source>
+        <translation>SGD 的动量（通常为 0.9）；其他优化器使用各自的设置。</translation>
+    </message>
+    <message>
+        <source>Schedule</source>
+        <translation>学习率调度</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>随机种子</translation>
+    </message>
+    <message>
         <source>Set kernel_size to {k}</source>
         <translation>把 kernel_size 设为 {k}</translation>
     </message>
@@ -1666,6 +1825,18 @@ true: {true}</source>
     <message>
         <source>Several input sizes fit this network ({sizes}); say which one you mean with --input-shape, like --input-shape {example}.</source>
         <translation>有多种输入大小适合这个网络（{sizes}）；请用 --input-shape 指定，例如 --input-shape {example}。</translation>
+    </message>
+    <message>
+        <source>Shift training images by a few pixels at random</source>
+        <translation>随机把训练图像平移几个像素</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>阶梯</translation>
+    </message>
+    <message>
+        <source>Step every</source>
+        <translation>间隔轮数</translation>
     </message>
     <message>
         <source>The architecture has no list of layers.</source>
@@ -1686,6 +1857,10 @@ true: {true}</source>
     <message>
         <source>The bundled MNIST sample {path} is damaged; reinstall Sequential Studio or choose another dataset.</source>
         <translation>内置的 MNIST 样本 {path} 已损坏；请重新安装 Sequential Studio，或选择其他数据集。</translation>
+    </message>
+    <message>
+        <source>The bundled sample: 5,000 handwritten digits, 10 classes</source>
+        <translation>内置样本：5,000 个手写数字，10 个类别</translation>
     </message>
     <message>
         <source>The class folder {name} in {path} has no readable images; add images to it or remove it.</source>
@@ -1840,8 +2015,24 @@ true: {true}</source>
         <translation>无法读取代码中保存的项目（{detail}）；已使用默认训练设置导入网络。</translation>
     </message>
     <message>
+        <source>The same learning rate all along</source>
+        <translation>始终使用同一学习率</translation>
+    </message>
+    <message>
+        <source>The same seed gives the same run</source>
+        <translation>相同的种子得到相同的训练过程</translation>
+    </message>
+    <message>
         <source>The schedule {name!r} is unknown; choose none, step, cosine or onecycle.</source>
         <translation>未知的学习率调度 {name!r}；请从 none、step、cosine 或 onecycle 中选择。</translation>
+    </message>
+    <message>
+        <source>The share of the images kept apart to check the network</source>
+        <translation>留出来检验网络的图像比例</translation>
+    </message>
+    <message>
+        <source>The step schedule multiplies the rate by gamma at each step</source>
+        <translation>阶梯调度每一步把学习率乘以 gamma</translation>
     </message>
     <message>
         <source>The training split has no images; add images or lower the validation fraction.</source>
@@ -1946,6 +2137,30 @@ true: {true}</source>
     <message>
         <source>Unknown block type {name!r}. Known types: {known}.</source>
         <translation>未知的模块类型 {name!r}。已知类型：{known}。</translation>
+    </message>
+    <message>
+        <source>Validation share</source>
+        <translation>验证集比例</translation>
+    </message>
+    <message>
+        <source>Warm up to the peak rate, then anneal (OneCycleLR)</source>
+        <translation>先升到峰值学习率，再逐渐降低 (OneCycleLR)</translation>
+    </message>
+    <message>
+        <source>Weight decay</source>
+        <translation>权重衰减</translation>
+    </message>
+    <message>
+        <source>Weight init</source>
+        <translation>权重初始化</translation>
+    </message>
+    <message>
+        <source>Xavier</source>
+        <translation>Xavier</translation>
+    </message>
+    <message>
+        <source>Your own images, one sub-folder per class</source>
+        <translation>你自己的图像，每个类别一个子文件夹</translation>
     </message>
     <message>
         <source>colour</source>
@@ -2126,6 +2341,22 @@ true: {true}</source>
     <message>
         <source>{name} has an architecture that cannot be built: {detail}</source>
         <translation>{name} 中的网络结构无法构建：{detail}</translation>
+    </message>
+    <message>
+        <source>60,000 small colour photos in 10 classes, downloaded on first use</source>
+        <translation>60,000 张 10 个类别的彩色小图，首次使用时下载</translation>
+    </message>
+    <message>
+        <source>70,000 clothing images, downloaded on first use</source>
+        <translation>70,000 张服饰图像，首次使用时下载</translation>
+    </message>
+    <message>
+        <source>70,000 handwritten digits, downloaded on first use</source>
+        <translation>70,000 个手写数字，首次使用时下载</translation>
+    </message>
+    <message>
+        <source>A GPU if there is one, else the CPU</source>
+        <translation>有 GPU 时用 GPU，否则用 CPU</translation>
     </message>
     <message>
         <source>{name} has an invalid architecture: {detail}</source>

@@ -9,12 +9,13 @@ from typing import Any
 
 from studio.core.architecture import Architecture
 from studio.core.errors import FileFormatError
+from studio.core.settings import allowed_range, choice_values, closed_choices
 
-DATASETS = ("mnist-sample", "mnist", "fashion-mnist", "cifar10", "image-folder")
-OPTIMIZERS = ("sgd", "adam", "adamw", "rmsprop", "adagrad")
-SCHEDULES = ("none", "step", "cosine", "onecycle")
-LOSSES = ("auto", "cross_entropy", "nll", "mse")
-INITS = ("default", "kaiming", "xavier", "normal")
+DATASETS = choice_values("dataset", "name")
+OPTIMIZERS = choice_values("training", "optimizer")
+SCHEDULES = choice_values("training", "schedule")
+LOSSES = choice_values("training", "loss")
+INITS = choice_values("training", "init")
 
 
 @dataclass
@@ -50,26 +51,6 @@ class TrainingConfig:
     tensorboard: bool = False
     """Log every run for TensorBoard in ``runs/`` beside the project (``studio train
     --tensorboard DIR`` picks another folder)."""
-
-
-_CHOICES: dict[str, tuple[str, ...]] = {
-    "optimizer": OPTIMIZERS,
-    "schedule": SCHEDULES,
-    "loss": LOSSES,
-    "init": INITS,
-    "name": DATASETS,
-}
-_RANGES: dict[str, tuple[float, float]] = {
-    "lr": (1e-8, 1e4),
-    "momentum": (0.0, 0.9999),
-    "weight_decay": (0.0, 10.0),
-    "step_size": (1, 100_000),
-    "gamma": (1e-6, 1.0),
-    "batch_size": (1, 1_000_000),
-    "epochs": (1, 100_000),
-    "seed": (0, 2**31 - 1),
-    "val_fraction": (0.01, 0.9),
-}
 
 
 @dataclass
@@ -139,7 +120,7 @@ def check_setting(key: str, value: Any, default: Any, section: str = "training")
     if isinstance(default, str):
         if not isinstance(value, str):
             raise FileFormatError("{section}.{key} must be text.", section=section, key=key)
-        choices = _CHOICES.get(key)
+        choices = closed_choices(section, key)
         if choices and value not in choices:
             raise FileFormatError(
                 "{section}.{key} is {value!r}; choose one of {choices}.",
@@ -159,7 +140,7 @@ def check_setting(key: str, value: Any, default: Any, section: str = "training")
         raise FileFormatError("{section}.{key} must be a number.", section=section, key=key)
     if isinstance(default, int) and not float(value).is_integer():
         raise FileFormatError("{section}.{key} must be a whole number.", section=section, key=key)
-    low, high = _RANGES.get(key, (-math.inf, math.inf))
+    low, high = allowed_range(section, key) or (-math.inf, math.inf)
     if not low <= value <= high:
         raise FileFormatError(
             "{section}.{key} is {value}, outside the allowed range {low:g} to {high:g}.",

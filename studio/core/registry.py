@@ -423,7 +423,7 @@ BLOCKS: tuple[BlockSpec, ...] = (
             ),
         ),
         inferred=("in_features",),
-        infer_rule=lambda s: {"in_features": s[0]},
+        infer_rule=lambda s: {"in_features": s[0]} if len(s) == 1 else {},  # flat input only
         positional=("in_features", "out_features"),
         macs_rule=_linear_macs,
         key_params=("out_features",),

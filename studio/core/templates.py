@@ -186,3 +186,16 @@ def get_template(name: str) -> Project:
 
 def default_project() -> Project:
     return get_template(DEFAULT_TEMPLATE)
+
+
+def blank_project(input_shape: tuple[int, ...] = (1, 28, 28)) -> Project:
+    """An empty network on the bundled MNIST sample, with no description to inherit."""
+    return Project(architecture=Architecture(input_shape, []), name="Untitled")
+
+
+def template_size(name: str) -> tuple[tuple[int, ...], int]:
+    """A template's input shape and parameter count, to tell similar templates apart."""
+    from studio.core.shapes import analyse
+
+    architecture = get_template(name).architecture
+    return architecture.input_shape, analyse(architecture).total_params

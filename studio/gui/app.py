@@ -1,7 +1,7 @@
 """Start-up: the QApplication, translations, the crash hook, and the window.
 
 ``python main.py [PROJECT] [--screenshot FILE.png] [--lang zh_CN]``. Without a
-display (a bare server or CI), ``main.py`` trains the project in the terminal
+display (a bare server or CI), ``studio.launcher`` trains the project in the terminal
 instead, so the README's run command still does the program's main job.
 """
 
@@ -13,7 +13,6 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
-from pathlib import Path
 
 from studio.logs import log_file_path, setup_logging
 
@@ -45,32 +44,11 @@ def has_display() -> bool:
     return True
 
 
-def train_in_terminal(project: str | None) -> int:
-    """The headless fallback: train the project (or the default) with a progress bar."""
-    import tempfile
-
-    from studio.cli import main as cli_main
-
-    print(
-        "No display was found, so Sequential Studio trains the project in this terminal "
-        "instead. Run it on a desktop to open the window.",
-        file=sys.stderr,
-    )
-    if project is None:
-        folder = Path(tempfile.mkdtemp(prefix="sequential-studio-"))
-        project = str(folder / "lenet-mnist.json")
-        if cli_main(["new", "-o", project]) != 0:
-            return 2
-    return cli_main(["train", project])
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     setup_logging(debug=args.debug)
     if args.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    if not has_display():
-        return train_in_terminal(args.project)
     from studio.gui.platform_check import platform_hint
 
     if hint := platform_hint():  # Qt would abort the process instead of raising

@@ -9,9 +9,9 @@ event of every object, so PySide builds a Python wrapper (and lazily its Python 
 for each object that receives one, such as QDockWidget's private layout and title
 buttons while a dock is constructed. That re-entrant lazy type creation inside event
 delivery is fragile (it has crashed other PySide6 programs, TimeLineAnnotator/desktop
-PR 586), and while the torch-import thread ran imports it hung the construction of a
-second window here. The loader now filters only the window it waits for, whose own
-wrapper exists already, and never sees another object's events.
+PR 586) and is the suspected cause of a hang seen once here: a second window stuck in
+QDockWidget construction while the torch-import thread ran. The loader now filters
+only the window it waits for, whose wrapper exists already, and sees no other events.
 """
 
 from __future__ import annotations

@@ -19,8 +19,19 @@ from studio.core.project import Project
 from studio.core.shapes import Fix
 from studio.core.templates import default_project
 from studio.gui import commands
-from studio.gui.i18n import fix_text
+from studio.gui.i18n import fix_text, translate_message
 from studio.gui.models.architecture_model import ArchitectureModel
+
+
+def setting_name(section: str, key: str) -> str:
+    """A setting's label from the core table, in the person's language, for "Change …"."""
+    from studio.core.settings import BY_KEY
+
+    found = BY_KEY.get((section, key))
+    if found is None:
+        return key.replace("_", " ")
+    text = translate_message(found.label.template)
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
 
 class ProjectDocument(QObject):
@@ -128,7 +139,7 @@ class ProjectDocument(QObject):
                 section,
                 key,
                 value,
-                self.tr("Change %s") % key.replace("_", " "),
+                self.tr("Change %1").replace("%1", setting_name(section, key)),
                 self.settingsChanged.emit,
             )
         )

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from studio.core.errors import StudioError
 from studio.core.project import Project
-from studio.core.templates import TEMPLATES, get_template
+from studio.core.templates import TEMPLATES, blank_project, get_template, template_size
 from studio.gui import dialogs
 from studio.gui.document import ProjectDocument
 from studio.gui.i18n import CHINESE, ENGLISH, LANGUAGE_KEY, SYSTEM, error_text, template_text
@@ -71,18 +71,45 @@ class MainWindow(QMainWindow):
     # --- composition ----------------------------------------------------------------
 
     def _build_layout(self) -> None:
-        palette_dock = QDockWidget(self.tr("Blocks"), self)
-        palette_dock.setObjectName("paletteDock")
-        palette_dock.setWidget(self.palette_widget)
-        palette_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, palette_dock)
+        self.palette_dock = self._dock(
+            self.tr("Blocks"),
+            "paletteDock",
+            self.palette_widget,
+            Qt.DockWidgetArea.LeftDockWidgetArea,
+        )
+        self.training_dock = self._dock(
+            self.tr("Training"),
+            "trainingDock",
+            self.training_panel,
+            Qt.DockWidgetArea.RightDockWidgetArea,
+        )
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("mainTabs")
+        self.tabs.addTab(self._network_tab(), self.tr("&Network"))
+        self.tabs.addTab(self.code_panel, self.tr("&Code"))
+        self.tabs.addTab(self.session.dashboard, self.tr("Training &views"))
+        self.setCentralWidget(self.tabs)
+        room = self.screen().availableGeometry() if self.screen() else None
+        self.resize(
+            min(1400, room.width()) if room else 1400, min(860, room.height()) if room else 860
+        )
+        self.resizeDocks(
+            [self.palette_dock, self.training_dock], [170, 330], Qt.Orientation.Horizontal
+        )
 
-        training_dock = QDockWidget(self.tr("Training"), self)
-        training_dock.setObjectName("trainingDock")
-        training_dock.setWidget(self.training_panel)
-        training_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, training_dock)
+    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        """A dock that can be moved, floated and closed (View brings it back)."""
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        features = QDockWidget.DockWidgetFeature
+        dock.setFeatures(
+            features.DockWidgetMovable | features.DockWidgetClosable | features.DockWidgetFloatable
+        )
+        self.addDockWidget(area, dock)
+        return dock
 
+    def _network_tab(self) -> QWidget:
         network = QWidget(self)
         column = QVBoxLayout(network)
         column.setContentsMargins(0, 0, 0, 0)
@@ -90,6 +117,7 @@ class MainWindow(QMainWindow):
             self.tr("Training is running: the network is locked until it stops.")
         )
         self.lock_label.setObjectName("lockBanner")
+        self.lock_label.setWordWrap(True)
         self.lock_label.setStyleSheet(
             "background: #fff3cd; color: #664d03; padding: 4px; border-radius: 3px"
         )
@@ -97,25 +125,14 @@ class MainWindow(QMainWindow):
         column.addWidget(self.lock_label)
         column.addWidget(self.layer_stack, 1)
         column.addWidget(self.shape_summary)
-        self.palette_widget.setMinimumWidth(170)
-        network.setMinimumWidth(360)
-        self.property_editor.setMinimumWidth(260)
-        self.training_panel.setMinimumWidth(380)
-        self.training_panel.setMaximumWidth(520)
+        network.setMinimumWidth(300)
+        self.property_editor.setMinimumWidth(220)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(network)
         splitter.addWidget(self.property_editor)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-
-        self.tabs = QTabWidget(self)
-        self.tabs.setObjectName("mainTabs")
-        self.tabs.addTab(splitter, self.tr("&Network"))
-        self.tabs.addTab(self.code_panel, self.tr("&Code"))
-        self.tabs.addTab(self.session.dashboard, self.tr("Training &views"))
-        self.setCentralWidget(self.tabs)
-        self.resize(1400, 860)
-        self.resizeDocks([palette_dock, training_dock], [180, 460], Qt.Orientation.Horizontal)
+        return splitter
 
     def _action(self, text: str, slot: Any, shortcut: Any = None, name: str = "") -> QAction:
         action = QAction(text, self)
@@ -127,6 +144,11 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
+        self._build_file_menu()
+        self._build_edit_menu()
+        self._build_view_and_later_menus()
+
+    def _build_file_menu(self) -> None:
         keys = QKeySequence.StandardKey
         menu = self.menuBar().addMenu(self.tr("&File"))
         new_menu = menu.addMenu(self.tr("&New"))
@@ -134,11 +156,17 @@ class MainWindow(QMainWindow):
             self._action(self.tr("Blank network"), self.new_blank, keys.New, "newBlankAction")
         )
         new_menu.addSeparator()
+        new_menu.setToolTipsVisible(True)
         for name, template in TEMPLATES.items():
+            # The tab puts the input shape and size in the shortcut column, so "LeNet-5"
+            # and "LeNet for MNIST" differ at a glance; the description is the tooltip.
             action = self._action(
-                template_text(template.title), lambda _=False, n=name: self.new_from_template(n)
+                f"{template_text(template.title)}\t{self._template_size_text(name)}",
+                lambda _=False, n=name: self.new_from_template(n),
             )
+            action.setObjectName(f"newTemplate_{name}")
             action.setToolTip(template_text(template.description))
+            action.setStatusTip(template_text(template.description))
             new_menu.addAction(action)
         menu.addAction(self._action(self.tr("&Open…"), self.open_dialog, keys.Open, "openAction"))
         self.recent_menu = menu.addMenu(self.tr("Open &recent"))
@@ -171,11 +199,15 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction(self._action(self.tr("&Quit"), self.close, keys.Quit))
 
+    def _build_edit_menu(self) -> None:
+        keys = QKeySequence.StandardKey
         edit = self.menuBar().addMenu(self.tr("&Edit"))
         undo = self.document.undo_stack.createUndoAction(self, self.tr("&Undo"))
         undo.setShortcut(keys.Undo)
         redo = self.document.undo_stack.createRedoAction(self, self.tr("&Redo"))
-        redo.setShortcut(keys.Redo)
+        redo.setShortcuts(
+            list(dict.fromkeys([*QKeySequence.keyBindings(keys.Redo), QKeySequence("Ctrl+Y")]))
+        )
         edit.addAction(undo)
         edit.addAction(redo)
         edit.addSeparator()
@@ -189,7 +221,16 @@ class MainWindow(QMainWindow):
         edit.addAction(self._action(self.tr("&Remove layer"), self.remove_layer, keys.Delete))
         edit.addAction(self._action(self.tr("Apply &fix"), self.apply_current_fix, "Ctrl+."))
 
+    def _build_view_and_later_menus(self) -> None:
         view = self.menuBar().addMenu(self.tr("&View"))
+        for dock, name in (
+            (self.palette_dock, "viewBlocksAction"),
+            (self.training_dock, "viewTrainingAction"),
+        ):
+            toggle = dock.toggleViewAction()
+            toggle.setObjectName(name)
+            view.addAction(toggle)
+        view.addSeparator()
         self._build_language_menu(view.addMenu(self.tr("&Language")))
 
         train = self.menuBar().addMenu(self.tr("&Train"))
@@ -205,6 +246,14 @@ class MainWindow(QMainWindow):
 
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         help_menu.addAction(self._action(self.tr("&About Sequential Studio"), self.about))
+
+    def _template_size_text(self, name: str) -> str:
+        shape, params = template_size(name)
+        return (
+            self.tr("%1 · %2 parameters")
+            .replace("%1", "×".join(map(str, shape)))
+            .replace("%2", f"{params:,}")
+        )
 
     def _build_language_menu(self, menu: Any) -> None:
         """System default, English, 简体中文: each language named in its own words."""
@@ -231,6 +280,7 @@ class MainWindow(QMainWindow):
         self.layer_stack.selectionModel().currentChanged.connect(
             lambda current, _: self.property_editor.set_row(current.row())
         )
+        doc.model.modelReset.connect(self._reselect)
         self.property_editor.fixRequested.connect(self.guarded(doc.apply_fix))
         self.shape_summary.fixRequested.connect(self.guarded(doc.apply_fix))
         doc.undo_stack.cleanChanged.connect(self._update_title)
@@ -240,6 +290,7 @@ class MainWindow(QMainWindow):
         self.session.messageRaised.connect(self.show_message)
         self.files.messageRaised.connect(self.show_message)
         self.files.statusShown.connect(self.statusBar().showMessage)
+        self.training_panel.statusMessage.connect(lambda text: self.statusBar().showMessage(text))
 
     def guarded(self, slot: Any) -> Any:
         """Wrap a slot so that a StudioError becomes a message box, not a crash."""
@@ -280,8 +331,10 @@ class MainWindow(QMainWindow):
 
     def start_training(self) -> None:
         """The same as pressing Train."""
-        if self.session.start():
-            self.tabs.setCurrentWidget(self.session.dashboard)
+        self.session.start()
+
+    def _show_training_views(self) -> None:
+        self.tabs.setCurrentWidget(self.session.dashboard)
 
     # --- file actions ---------------------------------------------------------------
 
@@ -314,8 +367,7 @@ class MainWindow(QMainWindow):
     def new_blank(self) -> None:
         if self.session.running or not self._confirm_discard():
             return
-        project = get_template("lenet-mnist")
-        project.architecture.replace_all((1, 28, 28), [])
+        project = blank_project()
         project.name = self.tr("Untitled")
         self.document.replace_project(project, None)
         self.session.set_model_file(None)
@@ -361,6 +413,7 @@ class MainWindow(QMainWindow):
             if Path(path).exists() and not self._confirm_replace(path):
                 return False
         self._remember_folder(path)
+        self.document.project.name = Path(path).stem  # the exported script is named after it
         try:
             self.save_project(path)
         except StudioError as error:
@@ -443,13 +496,14 @@ class MainWindow(QMainWindow):
 
     def move_layer(self, step: int) -> None:
         row = self.layer_stack.current_row()
-        if row >= 0:
+        if row >= 0:  # the card's persistent index follows the block: it stays selected
             self.guarded(self.document.move_block)(row, row + step)
-            self.layer_stack.setCurrentIndex(
-                self.document.model.index(
-                    max(0, min(row + step, len(self.document.architecture) - 1))
-                )
-            )
+
+    def _reselect(self) -> None:
+        """After a reset, select the layer the property editor shows (kept by identity)."""
+        row = self.property_editor.row
+        if row >= 0:
+            self.layer_stack.setCurrentIndex(self.document.model.index(row))
 
     def apply_current_fix(self) -> None:
         fix = self.shape_summary.first_fix()
@@ -459,6 +513,8 @@ class MainWindow(QMainWindow):
     # --- state ----------------------------------------------------------------------
 
     def _on_running_changed(self, running: bool) -> None:
+        if running:
+            self._show_training_views()
         self.document.locked = running
         self.lock_label.setVisible(running)
         self.layer_stack.setDragEnabled(not running)

@@ -16,9 +16,11 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QLockFile, QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QLockFile, QObject, QTimer
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from studio.core.errors import StudioError
 from studio.core.io.atomic import write_atomic
@@ -207,11 +209,8 @@ _declined_this_session: set[Path] = set()
 """Copies the person chose to keep for later: not asked again until the next start."""
 
 
-def ask_restore(parent, name: str) -> str:
+def ask_restore(parent: QWidget | None, name: str) -> str:
     """'restore', 'discard' or 'keep' (any other way of closing the question keeps it)."""
-    from PySide6.QtCore import QCoreApplication
-    from PySide6.QtWidgets import QMessageBox
-
     buttons = QMessageBox.StandardButton
     answer = QMessageBox.question(
         parent,
@@ -231,7 +230,12 @@ def ask_restore(parent, name: str) -> str:
     return "keep"
 
 
-def offer_orphans(parent, document, writer: RecoveryWriter, for_path=None) -> bool:
+def offer_orphans(
+    parent: QWidget | None,
+    document: Any,
+    writer: RecoveryWriter,
+    for_path: str | Path | None = None,
+) -> bool:
     """Offer each crashed session's copy (of ``for_path`` only, if given); True if restored.
 
     Only into a window without unsaved changes, and at most one copy per window:

@@ -6,7 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from studio.core.shapes import Fix
-from studio.gui.i18n import diagnostic_text, fix_text
+from studio.gui.i18n import diagnostic_text, fix_text, translate_message
 
 
 def human_count(value: float) -> str:
@@ -48,8 +48,21 @@ class ShapeSummary(QWidget):
         self.fix_button.clicked.connect(self._on_fix)
         row.addWidget(self.fix_button)
         layout.addLayout(row)
+        suggestion = QHBoxLayout()
+        self.suggestion = QLabel(self)
+        self.suggestion.setObjectName("datasetSuggestion")
+        self.suggestion.setWordWrap(True)
+        suggestion.addWidget(self.suggestion, 1)
+        self.suggestion_button = QPushButton(self)
+        self.suggestion_button.setObjectName("datasetSuggestionButton")
+        self.suggestion_button.clicked.connect(self._use_suggested_dataset)
+        suggestion.addWidget(self.suggestion_button)
+        layout.addLayout(suggestion)
         self._fix: Fix | None = None
+        self._suggested: str | None = None
         document.model.reportChanged.connect(self.refresh)
+        document.settingsChanged.connect(self.refresh)
+        document.projectReplaced.connect(self.refresh)
         self.refresh()
 
     def first_fix(self) -> Fix | None:
@@ -66,10 +79,15 @@ class ShapeSummary(QWidget):
             .replace("%4", human_count(report.total_macs))
             .replace("%5", human_bytes(report.activation_bytes))
         )
+        self._refresh_suggestion()
         problems = report.errors or report.warnings
         first = problems[0] if problems else None
         self._fix = first.fix if first else None
-        if first is None:
+        if not len(self._doc.architecture):
+            self._fix = None
+            self.problem.setText(self.tr("Drag a block here, or double-click one."))
+            self.problem.setStyleSheet("")
+        elif first is None:
             self.problem.setText(self.tr("✔ Every layer fits."))
             self.problem.setStyleSheet("color: #2e7d32")
         else:
@@ -90,6 +108,34 @@ class ShapeSummary(QWidget):
         self.fix_button.setVisible(self._fix is not None)
         if self._fix is not None:
             self.fix_button.setText(fix_text(self._fix))
+
+    def _refresh_suggestion(self) -> None:
+        """Offer the built-in dataset whose images have the network's input shape."""
+        from studio.core.settings import matching_dataset, setting
+
+        project = self._doc.project
+        self._suggested = matching_dataset(project.architecture.input_shape, project.dataset.name)
+        self.suggestion.setVisible(self._suggested is not None)
+        self.suggestion_button.setVisible(self._suggested is not None)
+        if self._suggested is None:
+            return
+        title = next(
+            translate_message(c.label.template)
+            for c in setting("dataset", "name").choices
+            if c.value == self._suggested
+        )
+        shape = "×".join(str(n) for n in project.architecture.input_shape)
+        self.suggestion.setText(
+            self.tr("⚠ The input is %1, which %2 gives as it is.")
+            .replace("%1", shape)
+            .replace("%2", title)
+        )
+        self.suggestion.setStyleSheet("color: #b8860b")
+        self.suggestion_button.setText(self.tr("Use %1").replace("%1", title))
+
+    def _use_suggested_dataset(self) -> None:
+        if self._suggested is not None:
+            self._doc.set_setting("dataset", "name", self._suggested)
 
     def _on_fix(self) -> None:
         if self._fix is not None:

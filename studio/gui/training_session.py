@@ -57,6 +57,8 @@ class TrainingSession(QObject):
         self._normalisation_values: tuple[tuple[float, ...], tuple[float, ...]] | None = None
         self._val_data: Any = None
         self._last_progress = -float("inf")
+        self._position = (0, 0)
+        """(epoch, global step) of the latest batch, for feature maps probed after a run."""
 
         panel.trainClicked.connect(self.start)
         panel.pauseToggled.connect(self.controller.set_paused)
@@ -107,6 +109,7 @@ class TrainingSession(QObject):
         self._doc.model.set_training_context(
             project.training.loss, len(classes) if classes else None
         )
+        self._panel.show_dataset(project.dataset)
 
     def _refresh_layer_names(self) -> None:
         report = self._doc.model.report
@@ -156,6 +159,7 @@ class TrainingSession(QObject):
             if event.notes:
                 self._panel.progress_label.setText(" ".join(event.notes))
         elif isinstance(event, BatchProgress):
+            self._position = (event.epoch, event.global_step)
             # The progress bar and speed follow the dashboard's status line (4 Hz), not the
             # trainer's 10 reports a second: each update repaints part of the window.
             now = time.monotonic()
@@ -182,8 +186,8 @@ class TrainingSession(QObject):
                 translate_message(event.template, event.args) if event.template else event.message
             )
         elif isinstance(event, TrainingFinished):
-            completed = event.reason == "completed"
-            if completed:
+            outcome = event.reason if event.reason in ("completed", "stopped") else "failed"
+            if outcome == "completed":
                 text = self.tr("Finished: best validation accuracy %1 % at epoch %2")
             elif event.reason == "stopped":
                 text = self.tr("Stopped: best validation accuracy %1 % at epoch %2")
@@ -193,7 +197,7 @@ class TrainingSession(QObject):
             text = text.replace("%1", f"{100 * best:.1f}" if best is not None else "–").replace(
                 "%2", str(event.best_epoch or "–")
             )
-            self._panel.show_finished(completed, text)
+            self._panel.show_finished(outcome, text)
 
     def _on_finished(self) -> None:
         self._panel.set_running(False)

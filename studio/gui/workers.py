@@ -12,6 +12,7 @@ import atexit
 import ctypes
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
@@ -238,7 +239,7 @@ class _Releaser(QObject):
 _releaser_instance: _Releaser | None = None
 
 
-def _releaser():
+def _releaser() -> Callable[[], None]:
     global _releaser_instance
     if _releaser_instance is None:
         _releaser_instance = _Releaser()
@@ -246,6 +247,7 @@ def _releaser():
 
 
 def parked_threads() -> int:
+    """How many closed windows' runs are still finishing."""
     return len(_parked)
 
 

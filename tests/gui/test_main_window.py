@@ -37,6 +37,15 @@ def types(win) -> list[str]:
     return [b.type for b in win.document.architecture]
 
 
+def double_click_block(qtbot, palette: QTreeWidget, block: str) -> None:
+    """A person's double-click: a click, then a double-click, on the item's row."""
+    item = palette.item_for(block)
+    palette.scrollToItem(item)
+    point = palette.visualItemRect(item).center()
+    qtbot.mouseClick(palette.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    qtbot.mouseDClick(palette.viewport(), Qt.MouseButton.LeftButton, pos=point)
+
+
 def test_default_project_is_shown(window):
     assert stack(window).model().rowCount() == 12
     assert "61,706" in summary_text(window)
@@ -55,8 +64,7 @@ def test_build_a_network_from_the_palette_and_edit_it(window, qtbot):
     assert stack(window).model().rowCount() == 0
     palette = window.findChild(QTreeWidget, "blockPalette")
     for block in ("Flatten", "Linear"):
-        item = palette.item_for(block)
-        palette.itemDoubleClicked.emit(item, 0)
+        double_click_block(qtbot, palette, block)
     assert types(window) == ["Flatten", "Linear"]
     assert "7,850" in summary_text(window)  # 784*10 + 10
     stack(window).setCurrentIndex(stack(window).model().index(1))

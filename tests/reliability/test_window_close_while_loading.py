@@ -32,7 +32,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QPushButton
 from studio.core.data import image_folder
-from studio.gui import app as studio_app
+from studio.gui import app as studio_app, workers
 
 FIRST_DELAY, EACH_DELAY = float(sys.argv[2]), float(sys.argv[3])
 decoded = []
@@ -55,6 +55,7 @@ def drive():
     def close_once_loading():
         if loading.is_set():
             window.close()
+            print(f"parked {workers.parked_threads()}", flush=True)
         else:
             QTimer.singleShot(20, close_once_loading)
 
@@ -84,11 +85,14 @@ def slow_folder_project(tmp_path) -> Path:
 
 
 @pytest.mark.parametrize(
-    ("first_delay", "each_delay", "case"),
-    [(0.02, 0.02, "stops within the close"), (3.0, 0.02, "a stalled image outlives the close")],
+    ("first_delay", "each_delay", "parked", "case"),
+    [
+        (0.02, 0.02, None, "stops within the close (or soon after)"),
+        (3.0, 0.02, 1, "a stalled image outlives the close"),
+    ],
 )
 def test_closing_while_data_loads_ends_cleanly(
-    slow_folder_project, tmp_path, first_delay, each_delay, case
+    slow_folder_project, tmp_path, first_delay, each_delay, parked, case
 ):
     env = dict(
         os.environ,
@@ -110,6 +114,8 @@ def test_closing_while_data_loads_ends_cleanly(
     seconds = time.monotonic() - began
     assert "Destroyed while thread is still running" not in done.stderr, case
     assert done.returncode == 0, f"{case}: rc {done.returncode}\n{done.stderr[-2000:]}"
+    if parked is not None:  # a stalled load outlives the close's wait: the thread is parked
+        assert f"parked {parked}" in done.stdout, case
     decoded = int(done.stdout.split("decoded ")[-1])
     assert 1 <= decoded < IMAGES_PER_CLASS, f"{case}: the load went on after the close"
     print(f"{case}: {decoded} images decoded, process ended after {seconds:.1f} s")

@@ -93,7 +93,10 @@ def shown_window(qtbot) -> MainWindow:
     return window
 
 
-def test_two_windows_built_while_the_import_runs_both_hear_ready(qtbot, fresh_loader, app_filters):
+def test_two_windows_built_while_the_import_runs_both_hear_ready(
+    qtbot, fresh_loader, app_filters, monkeypatch
+):
+    monkeypatch.setattr(background, "PAINT_WAIT_MS", 60_000)  # only the paint can start it
     first = shown_window(qtbot)
     loader = background.torch_loader()
     qtbot.waitUntil(lambda: loader.started, timeout=5000)  # after the first paint

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
 from studio.gui.plots import style
 from studio.gui.plots.state import DashboardState
@@ -64,7 +65,10 @@ class ClassAccuracyView(DashboardView):
             labelTextColor=style.FOREGROUND, labelTextSize=f"{style.TEXT_PT}pt", verSpacing=-4
         )
         self.legend.setMaximumWidth(LEGEND_WIDTH)
+        # As tall as its rows, at the top of its cell: spread over the cell it was not compact.
+        self.legend.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.graphics.addItem(self.legend, row=1, col=1)
+        self.graphics.ci.layout.setAlignment(self.legend, Qt.AlignmentFlag.AlignTop)
         self.graphics.ci.layout.setColumnStretchFactor(0, 1)
         self.graphics.ci.layout.setRowStretchFactor(0, 1)
         self.graphics.ci.layout.setRowStretchFactor(1, 1)
@@ -97,6 +101,7 @@ class ClassAccuracyView(DashboardView):
             curve = style.add_curve(self.curve_plot, style.class_colour(index, count), None, 1.8)
             self.class_curves.append(curve)
             self.legend.addItem(curve, name)
+        self.legend.setColumnCount(2 if count > 5 else 1)  # ten classes in five short rows
         ticks = [(float(i), name) for i, name in enumerate(classes)]
         self.bar_plot.getAxis("bottom").setTicks([ticks])
         self.bar_plot.setXRange(-0.6, count - 0.4, padding=0)

@@ -66,7 +66,9 @@ class FeatureMapView(DashboardView):
         controls.addWidget(self.probe_spin)
         controls.addWidget(self.probe_class)
         controls.addStretch(1)
-        controls.addWidget(self.shared_box)
+        shared_row = QHBoxLayout()  # its own row, so the view fits a laptop screen
+        shared_row.addWidget(self.shared_box)
+        shared_row.addStretch(1)
 
         self.input_graphics = style.new_graphics()
         self.input_graphics.setFixedWidth(190)
@@ -104,6 +106,7 @@ class FeatureMapView(DashboardView):
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.addLayout(controls)
+        box.addLayout(shared_row)
         box.addLayout(pictures, 1)
         box.addWidget(self.caption)
 
@@ -226,8 +229,10 @@ class FeatureMapView(DashboardView):
             activation = activation.reshape(-1)
         self._activation = activation
         label = self._layer_label(layer, activation)
-        where = self.tr("epoch {epoch}, step {step}").format(
-            epoch=event.epoch, step=event.global_step
+        where = (
+            self.tr("epoch {epoch}, step {step}").format(epoch=event.epoch, step=event.global_step)
+            if event.global_step > 0
+            else self.tr("the trained model")
         )
         if activation.ndim == 1:
             self.stack.setCurrentWidget(self.bar_graphics)

@@ -70,6 +70,9 @@ class LossView(DashboardView):
         self.lr_plot.setXLink(self.loss_plot)
         self.lr_plot.getAxis("left").setWidth(self.loss_plot.getAxis("left").width())
         self.lr_curve = style.add_curve(self.lr_plot, style.LR, None, 1.5)
+        lr_axis = self.lr_plot.getAxis("left")
+        lr_axis.enableAutoSIPrefix(False)  # "0.002", not "2" with a "(×0.001)" in the label
+        lr_axis.setStyle(maxTickLevel=0)  # a few major ticks fit the short plot
         layout = self.graphics.ci.layout
         layout.setRowStretchFactor(0, 3)
         layout.setRowStretchFactor(1, 1)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -120,10 +121,11 @@ class PredictionView(DashboardView):
         refresh.setAccessibleName(self.tr("Refresh the predictions"))
         refresh.clicked.connect(self.refresh_gallery)
         gallery_box = QGroupBox(self.tr("Validation images, mistakes first"))
-        top = QHBoxLayout()
-        top.addWidget(self.gallery_summary, 1)
+        top = QHBoxLayout()  # the summary wraps on its own row, so it is never clipped
+        top.addStretch(1)
         top.addWidget(refresh)
         left = QVBoxLayout(gallery_box)
+        left.addWidget(self.gallery_summary)
         left.addLayout(top)
         left.addWidget(self.gallery, 1)
 
@@ -146,21 +148,7 @@ class PredictionView(DashboardView):
         self.result.setAccessibleName(self.tr("Prediction for your image"))
         self.result.setMinimumHeight(4 * self.result.fontMetrics().lineSpacing())
         self.result.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.probability_widget = pg.PlotWidget(background=style.BACKGROUND)
-        self.probability_widget.setObjectName("probabilityPlot")
-        self.probability_widget.setAccessibleName(self.tr("Class probabilities of your image"))
-        self.probability_plot: pg.PlotItem = self.probability_widget.getPlotItem()
-        style.style_plot(self.probability_plot, "", self.tr("Class"), self.tr("Probability (%)"))
-        self.probability_plot.invertY(True)
-        self.probability_plot.setXRange(0, 100, padding=0.02)
-        self.probability_plot.setMouseEnabled(x=False, y=False)
-        self.probability_plot.hideButtons()
-        self.probability_plot.showGrid(x=True, y=False, alpha=style.GRID_ALPHA)
-        self.probability_bars = pg.BarGraphItem(
-            x0=np.zeros(0), y=np.zeros(0), height=0.7, width=np.zeros(0)
-        )
-        self.probability_plot.addItem(self.probability_bars)
-        self.probability_widget.setMinimumHeight(180)
+        self._build_probability_plot()
 
         own_box = QGroupBox(self.tr("Try your own image"))
         buttons = QHBoxLayout()
@@ -180,7 +168,7 @@ class PredictionView(DashboardView):
         right.addLayout(pictures)
         right.addLayout(buttons)
         right.addWidget(self.result)
-        right.addWidget(self.probability_widget, 1)
+        right.addWidget(self.probability_stack, 1)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(gallery_box)
@@ -198,6 +186,33 @@ class PredictionView(DashboardView):
         """The top classes of the person's image, best first, as the result line shows them."""
         self._own_note = ""
         self.validation_changed()
+
+    def _build_probability_plot(self) -> None:
+        """The bar chart of the person's image, behind a placeholder until there is one."""
+        self.probability_widget = pg.PlotWidget(background=style.BACKGROUND)
+        self.probability_widget.setObjectName("probabilityPlot")
+        self.probability_widget.setAccessibleName(self.tr("Class probabilities of your image"))
+        self.probability_plot: pg.PlotItem = self.probability_widget.getPlotItem()
+        style.style_plot(self.probability_plot, "", self.tr("Class"), self.tr("Probability (%)"))
+        self.probability_plot.invertY(True)
+        self.probability_plot.setXRange(0, 100, padding=0.02)
+        self.probability_plot.setMouseEnabled(x=False, y=False)
+        self.probability_plot.hideButtons()
+        self.probability_plot.showGrid(x=True, y=False, alpha=style.GRID_ALPHA)
+        self.probability_bars = pg.BarGraphItem(
+            x0=np.zeros(0), y=np.zeros(0), height=0.7, width=np.zeros(0)
+        )
+        self.probability_plot.addItem(self.probability_bars)
+        self.probability_widget.setMinimumHeight(180)
+        self.probability_placeholder = QLabel(
+            self.tr("The class probabilities of your image appear here.")
+        )
+        self.probability_placeholder.setObjectName("probabilityPlaceholder")
+        self.probability_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.probability_placeholder.setWordWrap(True)
+        self.probability_stack = QStackedWidget()
+        self.probability_stack.addWidget(self.probability_placeholder)
+        self.probability_stack.addWidget(self.probability_widget)
 
     # --- the gallery ----------------------------------------------------------------
 
@@ -442,7 +457,9 @@ class PredictionView(DashboardView):
         if probabilities is None:
             self.probability_bars.setOpts(x0=np.zeros(0), y=np.zeros(0), width=np.zeros(0))
             self.own_probabilities = None
+            self.probability_stack.setCurrentWidget(self.probability_placeholder)
             return
+        self.probability_stack.setCurrentWidget(self.probability_widget)
         count = probabilities.shape[0]
         names = [self._class_name(i) for i in range(count)]
         best = int(np.argmax(probabilities))

@@ -53,10 +53,13 @@ class BlockPalette(QTreeWidget):
                     | Qt.ItemFlag.ItemIsDragEnabled
                 )
         self.expandAll()
-        self.itemDoubleClicked.connect(self._on_double_click)
-        self.itemActivated.connect(self._on_double_click)
+        # Never narrower than the longest block name ("AdaptiveAvgPool2d", "BatchNorm2d").
+        self.setMinimumWidth(self.sizeHintForColumn(0) + 2 * self.frameWidth() + 6)
+        # "activated" is a double-click, or Enter, or a single click where the platform
+        # activates on one; itemDoubleClicked as well would add a double-clicked block twice.
+        self.itemActivated.connect(self._on_activated)
 
-    def _on_double_click(self, item: QTreeWidgetItem, column: int = 0) -> None:
+    def _on_activated(self, item: QTreeWidgetItem, column: int = 0) -> None:
         block_type = item.data(0, TYPE_ROLE)
         if block_type:
             self.blockActivated.emit(block_type)

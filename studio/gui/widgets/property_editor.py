@@ -54,7 +54,8 @@ class PropertyEditor(QWidget):
         self.setObjectName("propertyEditor")
         self.setAccessibleName(self.tr("Layer properties"))
         self._doc = document
-        self._row = -1
+        self._uid: int | None = None
+        self._built_for: tuple[int, str] | None = None
         self._editors: dict[str, QWidget] = {}
         self._building = False
 
@@ -104,25 +105,35 @@ class PropertyEditor(QWidget):
     # --- selection ------------------------------------------------------------------
 
     def set_row(self, row: int) -> None:
-        self._row = row
-        self._rebuild()
+        """Show the layer at ``row``; it is then followed by identity through moves and undo."""
+        arch = self._doc.architecture
+        self._uid = arch[row].uid if 0 <= row < len(arch) else None
         self.sync()
 
-    def _rebuild(self) -> None:
+    @property
+    def row(self) -> int:
+        """The row of the layer shown, or -1."""
+        if self._uid is None:
+            return -1
+        try:
+            return self._doc.architecture.index_of(self._uid)
+        except KeyError:
+            return -1
+
+    def _rebuild(self, row: int) -> None:
         while self.form.rowCount():
             self.form.removeRow(0)
         self._editors.clear()
         arch = self._doc.architecture
-        if not 0 <= self._row < len(arch):
+        if not 0 <= row < len(arch):
+            self._built_for = None
             self.layer_box.setTitle(self.tr("Layer"))
             self.form.addRow(QLabel(self.tr("Select a layer to edit its parameters."), self))
             self.help_label.clear()
             return
-        block = arch[self._row]
+        block = arch[row]
+        self._built_for = (block.uid, block.type)
         spec = get_spec(block.type)
-        self.layer_box.setTitle(
-            self.tr("Layer %1: %2").replace("%1", str(self._row)).replace("%2", block.type)
-        )
         self.help_label.setText(block_text(spec.help))
         for name in spec.inferred:
             label = QLabel(self)
@@ -176,20 +187,24 @@ class PropertyEditor(QWidget):
         with signals_blocked(self.input_shape_edit):
             if not self.input_shape_edit.hasFocus():
                 self.input_shape_edit.setText(",".join(str(n) for n in arch.input_shape))
-        if not 0 <= self._row < len(arch):
+        row = self.row
+        block = arch[row] if row >= 0 else None
+        if block is None or self._built_for != (block.uid, block.type):
+            self._rebuild(row)
+        if block is None:
             self._show_problem(None)
             return
-        block = arch[self._row]
-        if set(self._editors) - set(block.params) - set(get_spec(block.type).inferred):
-            self._rebuild()
+        self.layer_box.setTitle(
+            self.tr("Layer %1: %2").replace("%1", str(row)).replace("%2", block.type)
+        )
         report = self._doc.model.report
-        layer = report.layers[self._row] if self._row < len(report.layers) else None
+        layer = report.layers[row] if row < len(report.layers) else None
         spec = get_spec(block.type)
         inferred = spec.infer(layer.input_shape) if layer and layer.input_shape else {}
         for name, editor in self._editors.items():
             with signals_blocked(editor):
                 if isinstance(editor, QLabel):
-                    editor.setText(str(inferred.get(name, "?")))
+                    self._show_inferred(editor, inferred.get(name), layer)
                 elif isinstance(editor, QCheckBox):
                     editor.setChecked(bool(block.params.get(name)))
                 elif isinstance(editor, QSpinBox):
@@ -198,8 +213,27 @@ class PropertyEditor(QWidget):
                 elif isinstance(editor, QDoubleSpinBox):
                     editor.setValue(float(block.params.get(name, 0.0)))
                 editor.setEnabled(not self._doc.locked)
-        diags = report.diagnostics_at(self._row)
+        diags = report.diagnostics_at(row)
         self._show_problem(diags[0] if diags else None, layer)
+
+    def _show_inferred(self, label: QLabel, value: Any, layer: Any) -> None:
+        """An inferred size, or "?" with the reason when the input does not give one."""
+        label.setText("?" if value is None else str(value))
+        shape = layer.input_shape if layer is not None else None
+        if value is None and shape and len(shape) > 1:
+            flat = 1
+            for size in shape:
+                flat *= size
+            label.setText(
+                self.tr("? (the input %1 is not flat)").replace("%1", format_shape(shape))
+            )
+            label.setToolTip(
+                self.tr("A Flatten before this layer would give it %1 features.").replace(
+                    "%1", f"{flat:,}"
+                )
+            )
+        else:
+            label.setToolTip(self.tr("Inferred from the layer before; not editable."))
 
     def _show_problem(self, diag: Any, layer: Any = None) -> None:
         self._fix = diag.fix if diag else None
@@ -225,9 +259,9 @@ class PropertyEditor(QWidget):
     # --- edits ------------------------------------------------------------------------
 
     def _edit(self, name: str, value: Any) -> None:
-        if 0 <= self._row < len(self._doc.architecture):
+        if self.row >= 0:
             try:
-                self._doc.set_param(self._row, name, value)
+                self._doc.set_param(self.row, name, value)
             except StudioError:
                 self.sync()
 

@@ -1,37 +1,37 @@
 """Dataset, optimizer and run settings, with Train / Pause / Stop and the progress bar.
 
-Each control is bound both ways to the project's settings: edits become undoable
-``set_setting`` calls on the document, and the controls are re-synced (with their
-signals blocked) whenever the document changes.
+The settings are built from the core's table (``studio.core.settings``), as the
+property editor is built from the block registry: one editor per row, bound both ways
+to the project. Edits become undoable ``set_setting`` calls on the document; the
+editors are re-synced (signals blocked) whenever the document changes, and a setting
+that has no effect with the others (momentum with Adam) is disabled.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractSpinBox,
-    QCheckBox,
-    QComboBox,
-    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
-    QGridLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
-    QSpinBox,
+    QScrollArea,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from studio.core.settings import SETTINGS, Setting
 from studio.gui.document import ProjectDocument
+from studio.gui.widgets.dataset_preview import DatasetPreviewWidget
 from studio.gui.widgets.property_editor import signals_blocked
+from studio.gui.widgets.setting_editors import label_text, make_editor
 from studio.gui.widgets.steady_label import SteadyLabel
 
 
@@ -42,36 +42,98 @@ def _fmt_seconds(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+class _Bound:
+    """One setting's editor, its row label and how to show a value in it."""
+
+    def __init__(self, setting: Setting, widget: QWidget, write: Any, label: QLabel | None):
+        self.setting, self.widget, self.write, self.label = setting, widget, write, label
+
+
 class TrainingPanel(QWidget):
     """Settings for the run and its controls. It shows progress; it does not train."""
 
     trainClicked = Signal()
     pauseToggled = Signal(bool)
     stopClicked = Signal()
+    statusMessage = Signal(str)
 
     def __init__(self, document: ProjectDocument, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setObjectName("trainingPanel")
         self._doc = document
-        self._bindings: list[tuple[QWidget, Callable[[], Any], Callable[[Any], None]]] = []
+        self._bound: dict[str, _Bound] = {}
+        self._running = False
+        self._progress_text = ""
         outer = QVBoxLayout(self)
+        outer.setContentsMargins(4, 4, 4, 4)
+        outer.addWidget(self._build_scroll_area(), 1)
+        outer.addLayout(self._build_buttons())
+        outer.addWidget(self._build_progress())
+        self.progress_label = SteadyLabel(lines=3, parent=self)
+        self.progress_label.setObjectName("trainingStatus")
+        outer.addWidget(self.progress_label)
 
-        data_box = QGroupBox(self.tr("Data"), self)
-        data_form = QFormLayout(data_box)
-        row = QHBoxLayout()
-        self.dataset_combo = self._combo(
-            "datasetCombo",
-            self.tr("Dataset"),
-            [
-                ("mnist-sample", self.tr("MNIST sample (bundled, 5,000 digits)")),
-                ("mnist", self.tr("MNIST (download)")),
-                ("fashion-mnist", self.tr("Fashion-MNIST (download)")),
-                ("cifar10", self.tr("CIFAR-10 (download)")),
-                ("image-folder", self.tr("Image folder…")),
-            ],
-            "dataset",
-            "name",
+        document.settingsChanged.connect(self.sync)
+        document.projectReplaced.connect(self.sync)
+        self.set_running(False)
+        self.sync()
+
+    # --- building -------------------------------------------------------------------
+
+    def _build_scroll_area(self) -> QScrollArea:
+        content = QWidget()
+        column = QVBoxLayout(content)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self._build_group("dataset", self.tr("Data")))
+        column.addWidget(self._build_group("training", self.tr("Training")))
+        column.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setObjectName("trainingScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(content)
+        # It scrolls up and down only: never narrower than its widest row, so nothing is cut.
+        scroll.setMinimumWidth(
+            content.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 2
         )
-        row.addWidget(self.dataset_combo, 1)
+        return scroll
+
+    def _build_group(self, section: str, title: str) -> QGroupBox:
+        box = QGroupBox(title)
+        form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for setting in SETTINGS:
+            if setting.section == section:
+                self._add_row(form, setting)
+        return box
+
+    def _add_row(self, form: QFormLayout, setting: Setting) -> None:
+        widget, write = make_editor(setting, self, lambda value, s=setting: self._edit(s, value))
+        label = None
+        if setting.kind == "bool":
+            form.addRow("", widget)
+        elif (setting.section, setting.key) == ("dataset", "name"):
+            label = QLabel(label_text(setting))
+            form.addRow(label, self._dataset_row(widget))
+            self.folder_label = QLabel()
+            self.folder_label.setObjectName("datasetFolderLabel")
+            self.folder_label.setWordWrap(True)
+            form.addRow(self.folder_label)
+            self.dataset_preview = DatasetPreviewWidget()
+            form.addRow(self.dataset_preview)
+        else:
+            label = QLabel(label_text(setting))
+            form.addRow(label, widget)
+        if label is not None:
+            label.setBuddy(widget)
+        self._bound[f"{setting.section}.{setting.key}"] = _Bound(setting, widget, write, label)
+
+    def _dataset_row(self, combo: QWidget) -> QHBoxLayout:
+        self.dataset_combo = combo
+        combo.activated.connect(self._on_dataset_activated)
+        row = QHBoxLayout()
+        row.addWidget(combo, 1)
         self.folder_button = QToolButton(self)
         self.folder_button.setObjectName("datasetFolderButton")
         self.folder_button.setText("…")
@@ -81,105 +143,9 @@ class TrainingPanel(QWidget):
         self.folder_button.setAccessibleName(self.tr("Choose image folder"))
         self.folder_button.clicked.connect(self.choose_folder)
         row.addWidget(self.folder_button)
-        data_form.addRow(self.tr("Dataset"), row)
-        self.folder_label = QLabel(self)
-        self.folder_label.setObjectName("datasetFolderLabel")
-        self.folder_label.setWordWrap(True)
-        data_form.addRow(self.folder_label)
-        self.dataset_combo.activated.connect(self._on_dataset_activated)
-        augment = QHBoxLayout()
-        self.flip_check = self._check(
-            "augmentFlipCheck", self.tr("Random flips"), "dataset", "augment_flip"
-        )
-        self.crop_check = self._check(
-            "augmentCropCheck", self.tr("Random crops"), "dataset", "augment_crop"
-        )
-        augment.addWidget(self.flip_check)
-        augment.addWidget(self.crop_check)
-        data_form.addRow(self.tr("Augment"), augment)
-        outer.addWidget(data_box)
+        return row
 
-        opt_box = QGroupBox(self.tr("Training"), self)
-        grid = QGridLayout(opt_box)
-        self.optimizer_combo = self._combo(
-            "optimizerCombo",
-            self.tr("Optimizer"),
-            [("sgd", "SGD"), ("adam", "Adam"), ("adamw", "AdamW"), ("rmsprop", "RMSprop"),
-             ("adagrad", "Adagrad")],
-            "training",
-            "optimizer",
-        )  # fmt: skip
-        self.lr_spin = self._double(
-            "learningRateSpin", self.tr("Learning rate"), "lr", 0.00001, 10.0, 5
-        )
-        self.lr_spin.setToolTip(
-            self.tr("Learning rate; with the one-cycle schedule this is the peak rate.")
-        )
-        self.momentum_spin = self._double(
-            "momentumSpin", self.tr("Momentum"), "momentum", 0, 0.999, 3
-        )
-        self.weight_decay_spin = self._double(
-            "weightDecaySpin", self.tr("Weight decay"), "weight_decay", 0, 1.0, 5
-        )
-        self.schedule_combo = self._combo(
-            "scheduleCombo",
-            self.tr("Schedule"),
-            [("none", self.tr("Constant")), ("step", self.tr("Step")),
-             ("cosine", self.tr("Cosine")), ("onecycle", self.tr("One-cycle"))],
-            "training",
-            "schedule",
-        )  # fmt: skip
-        self.loss_combo = self._combo(
-            "lossCombo",
-            self.tr("Loss"),
-            [("auto", self.tr("Automatic")), ("cross_entropy", self.tr("Cross-entropy")),
-             ("nll", self.tr("NLL (after LogSoftmax)")), ("mse", self.tr("Mean squared error"))],
-            "training",
-            "loss",
-        )  # fmt: skip
-        self.init_combo = self._combo(
-            "initCombo",
-            self.tr("Weight init"),
-            [("default", self.tr("PyTorch default")), ("kaiming", "Kaiming"),
-             ("xavier", "Xavier"), ("normal", self.tr("Normal"))],
-            "training",
-            "init",
-        )  # fmt: skip
-        self.batch_spin = self._int("batchSizeSpin", self.tr("Batch size"), "batch_size", 1, 65536)
-        self.epochs_spin = self._int("epochsSpin", self.tr("Epochs"), "epochs", 1, 10000)
-        self.seed_spin = self._int("seedSpin", self.tr("Seed"), "seed", 0, 2**31 - 1)
-        self.device_combo = QComboBox(self)
-        self.device_combo.setObjectName("deviceCombo")
-        self.device_combo.setAccessibleName(self.tr("Device"))
-        self.device_combo.addItem(self.tr("Automatic"), "auto")
-        self.device_combo.addItem("CPU", "cpu")
-        self.device_combo.currentIndexChanged.connect(
-            lambda: self._doc.set_setting("training", "device", self.device_combo.currentData())
-        )
-        self._bindings.append(
-            (self.device_combo, lambda: self._doc.project.training.device, self._set_device)
-        )
-        cells = [
-            (self.tr("Optimizer"), self.optimizer_combo),
-            (self.tr("Learning rate"), self.lr_spin),
-            (self.tr("Momentum"), self.momentum_spin),
-            (self.tr("Weight decay"), self.weight_decay_spin),
-            (self.tr("Schedule"), self.schedule_combo),
-            (self.tr("Loss"), self.loss_combo),
-            (self.tr("Batch size"), self.batch_spin),
-            (self.tr("Epochs"), self.epochs_spin),
-            (self.tr("Weight init"), self.init_combo),
-            (self.tr("Seed"), self.seed_spin),
-            (self.tr("Device"), self.device_combo),
-        ]
-        for i, (label, widget) in enumerate(cells):
-            r, c = divmod(i, 2)
-            text = QLabel(label, self)
-            text.setBuddy(widget)
-            grid.addWidget(text, r, c * 2, Qt.AlignmentFlag.AlignRight)
-            grid.addWidget(widget, r, c * 2 + 1)
-        outer.addWidget(opt_box)
-
+    def _build_buttons(self) -> QHBoxLayout:
         buttons = QHBoxLayout()
         self.train_button = QPushButton(self.tr("&Train"), self)
         self.train_button.setObjectName("trainButton")
@@ -197,105 +163,52 @@ class TrainingPanel(QWidget):
         self.stop_button.clicked.connect(self.stopClicked)
         for button in (self.train_button, self.pause_button, self.stop_button):
             buttons.addWidget(button)
-        outer.addLayout(buttons)
+        return buttons
+
+    def _build_progress(self) -> QProgressBar:
         self.progress = QProgressBar(self)
         self.progress.setObjectName("trainingProgress")
         self.progress.setAccessibleName(self.tr("Training progress"))
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self.progress.setFormat(self.tr("Ready"))
-        outer.addWidget(self.progress)
-        self.progress_label = SteadyLabel(lines=4, parent=self)
-        self.progress_label.setObjectName("trainingStatus")
-        outer.addWidget(self.progress_label)
-        outer.addStretch(1)
+        return self.progress
 
-        document.settingsChanged.connect(self.sync)
-        document.projectReplaced.connect(self.sync)
-        self.set_running(False)
-        self.sync()
+    def editor(self, section: str, key: str) -> QWidget:
+        return self._bound[f"{section}.{key}"].widget
 
-    # --- control factories: each binds one setting both ways ------------------------
+    # --- edits and syncing ----------------------------------------------------------
 
-    def _combo(self, name, label, items, section, key) -> QComboBox:
-        combo = QComboBox(self)
-        combo.setObjectName(name)
-        combo.setAccessibleName(label)
-        for value, text in items:
-            combo.addItem(text, value)
-        combo.currentIndexChanged.connect(
-            lambda: self._doc.set_setting(section, key, combo.currentData())
-        )
-        self._bindings.append(
-            (
-                combo,
-                lambda: getattr(getattr(self._doc.project, section), key),
-                lambda v: combo.setCurrentIndex(max(0, combo.findData(v))),
-            )
-        )
-        return combo
-
-    def _check(self, name, label, section, key) -> QCheckBox:
-        box = QCheckBox(label, self)
-        box.setObjectName(name)
-        box.toggled.connect(lambda v: self._doc.set_setting(section, key, bool(v)))
-        self._bindings.append(
-            (box, lambda: getattr(getattr(self._doc.project, section), key), box.setChecked)
-        )
-        return box
-
-    def _int(self, name, label, key, low, high) -> QSpinBox:
-        spin = QSpinBox(self)
-        spin.setObjectName(name)
-        spin.setAccessibleName(label)
-        spin.setRange(low, high)
-        spin.setKeyboardTracking(False)
-        spin.valueChanged.connect(lambda v: self._doc.set_setting("training", key, int(v)))
-        self._bindings.append(
-            (spin, lambda: getattr(self._doc.project.training, key), spin.setValue)
-        )
-        return spin
-
-    def _double(self, name, label, key, low, high, decimals) -> QDoubleSpinBox:
-        spin = QDoubleSpinBox(self)
-        spin.setObjectName(name)
-        spin.setAccessibleName(label)
-        spin.setDecimals(decimals)
-        spin.setRange(low, high)
-        spin.setStepType(QAbstractSpinBox.StepType.AdaptiveDecimalStepType)
-        spin.setKeyboardTracking(False)
-        spin.valueChanged.connect(lambda v: self._doc.set_setting("training", key, float(v)))
-        self._bindings.append(
-            (spin, lambda: getattr(self._doc.project.training, key), spin.setValue)
-        )
-        return spin
-
-    def _set_device(self, value: str) -> None:
-        index = self.device_combo.findData(value)
-        if index < 0:
-            self.device_combo.addItem(value, value)
-            index = self.device_combo.count() - 1
-        self.device_combo.setCurrentIndex(index)
+    def _edit(self, setting: Setting, value: Any) -> None:
+        self._doc.set_setting(setting.section, setting.key, value)
 
     def set_devices(self, devices: list[tuple[str, str]]) -> None:
         """Fill the device list with what this machine has: (value, label) pairs."""
-        with signals_blocked(self.device_combo):
-            self.device_combo.clear()
-            self.device_combo.addItem(self.tr("Automatic"), "auto")
+        combo = self.editor("training", "device")
+        with signals_blocked(combo):
+            while combo.count() > 1:
+                combo.removeItem(combo.count() - 1)
             for value, label in devices:
-                self.device_combo.addItem(label, value)
+                combo.addItem(label, value)
         self.sync()
 
-    # --- syncing --------------------------------------------------------------------
-
     def sync(self) -> None:
-        for widget, read, write in self._bindings:
-            with signals_blocked(widget):
-                write(read())
-        dataset = self._doc.project.dataset
-        is_folder = dataset.name == "image-folder"
-        self.folder_label.setVisible(is_folder)
+        project = self._doc.project
+        for bound in self._bound.values():
+            config = getattr(project, bound.setting.section)
+            with signals_blocked(bound.widget):
+                bound.write(getattr(config, bound.setting.key))
+            applies = bound.setting.applies(config)
+            bound.widget.setEnabled(applies and not self._running)
+            if bound.label is not None:
+                bound.label.setEnabled(applies)
+        dataset = project.dataset
+        self.folder_label.setVisible(dataset.name == "image-folder")
         self.folder_label.setText(dataset.path or self.tr("No folder chosen yet."))
+
+    def show_dataset(self, config: Any) -> None:
+        """Preview the chosen dataset (classes, counts, samples) off the GUI thread."""
+        self.dataset_preview.refresh(config)
 
     def _on_dataset_activated(self) -> None:
         if (
@@ -309,26 +222,36 @@ class TrainingPanel(QWidget):
             self, self.tr("Choose an image folder (one sub-folder per class)")
         )
         if folder:
-            self._doc.undo_stack.beginMacro(self.tr("Use image folder"))
-            self._doc.set_setting("dataset", "path", folder)
-            self._doc.set_setting("dataset", "name", "image-folder")
-            self._doc.undo_stack.endMacro()
+            self.use_folder(folder)
+
+    def use_folder(self, folder: str) -> None:
+        self._doc.undo_stack.beginMacro(self.tr("Use image folder"))
+        self._doc.set_setting("dataset", "path", folder)
+        self._doc.set_setting("dataset", "name", "image-folder")
+        self._doc.undo_stack.endMacro()
 
     # --- run state ------------------------------------------------------------------
 
     def set_running(self, running: bool) -> None:
+        self._running = running
         self.train_button.setEnabled(not running)
         self.pause_button.setEnabled(running)
         self.stop_button.setEnabled(running)
         with signals_blocked(self.pause_button):
             self.pause_button.setChecked(False)
             self.pause_button.setText(self.tr("&Pause"))
-        for widget, _, _ in self._bindings:
-            widget.setEnabled(not running)
         self.folder_button.setEnabled(not running)
+        self.sync()
 
     def _on_pause(self, paused: bool) -> None:
         self.pause_button.setText(self.tr("&Resume") if paused else self.tr("&Pause"))
+        if paused:
+            self._progress_text = self.progress.format()
+            self.progress.setFormat(self.tr("Paused: %1").replace("%1", self._progress_text))
+            self.statusMessage.emit(self.tr("Training is paused. Press Resume to go on."))
+        else:
+            self.progress.setFormat(self._progress_text or self.progress.format())
+            self.statusMessage.emit(self.tr("Training resumed."))
         self.pauseToggled.emit(paused)
 
     def show_started(self, epochs: int, first_epoch: int, steps_per_epoch: int) -> None:
@@ -351,7 +274,7 @@ class TrainingPanel(QWidget):
         self.progress.setUpdatesEnabled(False)
         self.progress.setValue(min(done, self.progress.maximum()))
         self.progress.setUpdatesEnabled(True)
-        self.progress.setFormat(
+        text = (
             self.tr("Epoch %1 of %2, batch %3 of %4, %5 left")
             .replace("%1", str(epoch))
             .replace("%2", str(self._epochs))
@@ -359,9 +282,19 @@ class TrainingPanel(QWidget):
             .replace("%4", str(self._steps))
             .replace("%5", _fmt_seconds(eta))
         )
-
-    def show_finished(self, completed: bool, text: str) -> None:
-        if completed:
-            self.progress.setValue(self.progress.maximum())
+        if self.pause_button.isChecked():
+            self._progress_text = text
+            text = self.tr("Paused: %1").replace("%1", text)
         self.progress.setFormat(text)
+
+    def show_finished(self, outcome: str, text: str) -> None:
+        """``outcome`` is completed, stopped or failed; the bar says it in a word, the
+        status line below says the whole sentence once."""
+        if outcome == "completed":
+            self.progress.setValue(self.progress.maximum())
+        short = {
+            "completed": self.tr("Finished"),
+            "stopped": self.tr("Stopped"),
+        }.get(outcome, self.tr("Failed"))
+        self.progress.setFormat(short)
         self.progress_label.setText(text)
