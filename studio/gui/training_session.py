@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -136,12 +137,23 @@ class TrainingSession(QObject):
         resume = None
         self._failure = None
         self._run_project = self._doc.project.copy()
-        self.controller.start(self._doc.project, resume)
+        self.controller.start(self._doc.project, resume, self.tensorboard_root())
         self._panel.set_running(True)
         self._panel.progress.setRange(0, 0)  # busy until the data is loaded
         self._panel.progress.setFormat(self.tr("Loading data…"))
         self.runningChanged.emit(True)
         return True
+
+    def tensorboard_root(self) -> Path | None:
+        """``runs/`` beside the project file (or in the state folder for an unsaved one)
+        when the project's TensorBoard setting is on; else None."""
+        if not self._doc.project.training.tensorboard:
+            return None
+        from studio.core.training.tensorboard_log import DEFAULT_ROOT
+        from studio.logs import user_state_dir
+
+        folder = self._doc.path.parent if self._doc.path else user_state_dir()
+        return folder / DEFAULT_ROOT
 
     def stop(self) -> None:
         self.controller.stop()

@@ -13,6 +13,7 @@ import ctypes
 import logging
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
@@ -42,10 +43,15 @@ class TrainingWorker(QObject):
     finished = Signal()
 
     def __init__(
-        self, project: Project, resume_from: Any = None, threads: int | None = None
+        self,
+        project: Project,
+        resume_from: Any = None,
+        threads: int | None = None,
+        log_root: Path | None = None,
     ) -> None:
         super().__init__()
         self._project = project.copy()
+        self._log_root = log_root
         self._resume_from = resume_from
         self._threads = threads
         self._trainer: Any = None
@@ -63,6 +69,11 @@ class TrainingWorker(QObject):
                 self._project, resume_from=self._resume_from, num_threads=self._threads
             )
             trainer.add_observer(self._forward)
+            if self._log_root is not None:
+                from studio.core.training.tensorboard_log import TensorBoardLogger, run_folder
+
+                folder = run_folder(self._log_root, self._project.name)
+                trainer.add_observer(TensorBoardLogger(trainer, folder))
             with self._lock:
                 self._trainer = trainer
                 if self._stop_requested:
@@ -137,7 +148,10 @@ class TrainingController(QObject):
     def running(self) -> bool:
         return self._thread is not None
 
-    def start(self, project: Project, resume_from: Any = None) -> None:
+    def start(
+        self, project: Project, resume_from: Any = None, log_root: Path | None = None
+    ) -> None:
+        """Train on the worker thread; with ``log_root``, log a TensorBoard run in it."""
         if self.running:
             return
         import os
@@ -148,7 +162,7 @@ class TrainingController(QObject):
         threads = os.cpu_count() or 1
         thread = QThread(self)
         thread.setObjectName("trainingThread")
-        worker = TrainingWorker(project, resume_from, threads)
+        worker = TrainingWorker(project, resume_from, threads, log_root)
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
         worker.event.connect(self.event)
