@@ -92,7 +92,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         metavar="N",
         help="train on N processes with DistributedDataParallel, started by "
         "torch.distributed.run (torchrun); the global batch stays the project's batch size. "
-        "Without N: one process per GPU. Only the first process prints and writes files",
+        "Without N: one process per GPU. Only the first process prints and writes files; "
+        "Ctrl-C ends every process without saving",
     )
     parser.set_defaults(run=run)
 
@@ -131,6 +132,7 @@ def run(args: argparse.Namespace) -> int:
     trainer = _make_trainer(project, resume_from, args, world)
     printer = ProgressPrinter(quiet=args.quiet)
     if not world.is_main:  # the other ranks train in silence and write nothing
+        signal.signal(signal.SIGINT, _leave_quietly)
         return _run_worker(trainer)
     trainer.add_observer(printer)
     if log_folder is not None:
@@ -221,12 +223,16 @@ def _make_trainer(project: Any, resume_from: Any, args: argparse.Namespace, worl
 
 
 def _run_worker(trainer: Any) -> int:
-    """A rank other than 0: train, then leave; a failure still ends with its exit code."""
+    """A rank other than 0: train, then leave. A failure ends with exit code 2 but says
+    nothing: rank 0 meets the same failure and says it once."""
     result = trainer.run()
     _end_distributed(trainer.world)
-    if result.error is not None:
-        raise result.error
-    return 0
+    return 2 if result.error is not None else 0
+
+
+def _leave_quietly(signum: int, frame: Any) -> None:
+    """Ctrl-C on a rank other than 0: end with 130; rank 0 says "interrupted" once."""
+    raise SystemExit(130)
 
 
 def _end_distributed(world: Any) -> None:

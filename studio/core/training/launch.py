@@ -11,10 +11,11 @@ report. Each worker is ``python -m studio train …`` again, which sees torchrun
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import torch
 
@@ -49,6 +50,7 @@ def torchrun_arguments(nproc: int, worker_args: Sequence[str]) -> list[str]:
 
 def launch(nproc: int, worker_args: Sequence[str]) -> int:
     """Run ``studio <worker_args>`` on ``nproc`` local processes; the exit code of the run."""
+    from torch.distributed.elastic.multiprocessing.api import SignalException
     from torch.distributed.elastic.multiprocessing.errors import ChildFailedError
     from torch.distributed.launcher.api import elastic_launch
     from torch.distributed.run import config_from_args, get_args_parser
@@ -59,15 +61,31 @@ def launch(nproc: int, worker_args: Sequence[str]) -> int:
     os.environ.setdefault("OMP_NUM_THREADS", str(max(1, (os.cpu_count() or 1) // nproc)))
     args = get_args_parser().parse_args(torchrun_arguments(nproc, worker_args))
     config, command, command_args = config_from_args(args)
-    quiet = logging.getLogger("torch.distributed.elastic")
-    level = quiet.level
-    quiet.setLevel(logging.CRITICAL)  # a failed worker has already said why, in one line
-    try:
-        elastic_launch(config=config, entrypoint=command)(*command_args)
-    except ChildFailedError as error:
-        failures = error.failures
-        first = failures.get(0) or next(iter(failures.values()))
-        return int(first.exitcode) if first.exitcode and first.exitcode > 0 else 2
-    finally:
-        quiet.setLevel(level)
+    with _quiet_torchrun():  # a failed worker has already said why, in one line
+        try:
+            elastic_launch(config=config, entrypoint=command)(*command_args)
+        except ChildFailedError as error:
+            failures = error.failures
+            first = failures.get(0) or next(iter(failures.values()))
+            return int(first.exitcode) if first.exitcode and first.exitcode > 0 else 2
+        except SignalException:  # Ctrl-C: torchrun stopped every worker; rank 0 said so
+            return 130
     return 0
+
+
+@contextlib.contextmanager
+def _quiet_torchrun() -> Iterator[None]:
+    """Silence torch.distributed.elastic's own log lines (each module has its own level)."""
+    loggers = [
+        logging.getLogger(name)
+        for name in list(logging.root.manager.loggerDict)
+        if name.startswith("torch.distributed")
+    ]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
