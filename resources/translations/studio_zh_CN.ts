@@ -2415,6 +2415,10 @@ true: {true}</source>
         <translation>--nproc 至少为 1。</translation>
     </message>
     <message>
+        <source>--nproc {nproc} needs {nproc} GPUs, one per process, but this computer has {count}. Use --nproc {count}, or --device cpu.</source>
+        <translation>--nproc {nproc} 需要 {nproc} 块 GPU（每个进程一块），但这台计算机只有 {count} 块。请使用 --nproc {count}，或 --device cpu。</translation>
+    </message>
+    <message>
         <source>60,000 small colour photos in 10 classes, downloaded on first use</source>
         <translation>60,000 张 10 个类别的彩色小图，首次使用时下载</translation>
     </message>

@@ -186,7 +186,8 @@ def _launch(args: argparse.Namespace, nproc: int) -> int:
     """Check the inputs once here, then run this same command on ``nproc`` processes."""
     from studio.core.training.launch import launch
 
-    load_project_or_model(args.project)  # a missing or broken input is named once
+    project, _ = load_project_or_model(args.project)  # a missing or broken input, once
+    _check_gpus(nproc, args.device or project.training.device)
     if args.resume:
         load_model(args.resume)
     if args.tensorboard:
@@ -194,6 +195,24 @@ def _launch(args: argparse.Namespace, nproc: int) -> int:
 
         require_tensorboard()
     return launch(nproc, worker_arguments(args))
+
+
+def _check_gpus(nproc: int, device: str) -> None:
+    """On CUDA each process takes its own GPU: refuse more processes than GPUs."""
+    import torch
+
+    from studio.core.training.factories import resolve_device
+
+    if resolve_device(device).type != "cuda":
+        return
+    count = torch.cuda.device_count()
+    if nproc > count:
+        raise TrainingError(
+            "--nproc {nproc} needs {nproc} GPUs, one per process, but this computer has "
+            "{count}. Use --nproc {count}, or --device cpu.",
+            nproc=nproc,
+            count=count,
+        )
 
 
 def worker_arguments(args: argparse.Namespace) -> list[str]:

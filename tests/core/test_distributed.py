@@ -148,3 +148,16 @@ def test_studio_train_nproc_2_gives_the_outputs_of_a_plain_run(tmp_path: Path, c
     assert [e["epoch"] for e in epochs] == [1]
     model = load_model(tmp_path / "lenet.pt")
     assert model.metrics[0]["val_accuracy"] == pytest.approx(epochs[0]["val_accuracy"])
+
+
+def test_more_processes_than_gpus_is_refused(tmp_path: Path, capsys, monkeypatch) -> None:
+    from studio.core.training import factories
+
+    monkeypatch.setattr(factories, "resolve_device", lambda name: torch.device("cuda", 0))
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
+    project = tmp_path / "p.json"
+    save_project(project, default_project())
+    assert main(["train", str(project), "--nproc", "2", "--device", "cuda"]) == 2
+    assert "--nproc 2 needs 2 GPUs, one per process, but this computer has 1" in (
+        capsys.readouterr().err
+    )
