@@ -932,6 +932,10 @@ true: {true}</source>
         <translation> · {epochs} 轮</translation>
     </message>
     <message>
+        <source> · {epochs} epoch</source>
+        <translation> · {epochs} 轮</translation>
+    </message>
+    <message>
         <source> · best {value:.1f}&#xa0;%</source>
         <translation> · 最佳 {value:.1f}%</translation>
     </message>
@@ -1084,6 +1088,10 @@ true: {true}</source>
     <message>
         <source>Run {number} stopped: {message}</source>
         <translation>运行 {number} 已停止：{message}</translation>
+    </message>
+    <message>
+        <source>Run {number} {reason} after {epochs} epoch in {time}.</source>
+        <translation>运行 {number} {reason}：共 {epochs} 轮，用时 {time}。</translation>
     </message>
     <message>
         <source>Run {number} {reason} after {epochs} epochs in {time}.</source>
@@ -2385,6 +2393,10 @@ true: {true}</source>
     <message>
         <source>{path} is not a regular file (it is a device, pipe or socket), so it is not a {kind}.</source>
         <translation>{path} 不是普通文件（而是设备、管道或套接字），因此不是{kind}。</translation>
+    </message>
+    <message>
+        <source>{path} is not a regular file (it is a device, pipe or socket), so it is not an image.</source>
+        <translation>{path} 不是普通文件（而是设备、管道或套接字），因此不是图像。</translation>
     </message>
     <message>
         <source>{path} is too large to be a Python file with a network.</source>

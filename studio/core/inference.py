@@ -257,6 +257,12 @@ def _read(decode: Any, path: Path) -> Any:
     from PIL import Image, UnidentifiedImageError
 
     try:
+        if path.exists() and not path.is_dir() and not path.is_file():
+            raise DatasetError(
+                "{path} is not a regular file (it is a device, pipe or socket), so it is not "
+                "an image.",
+                path=str(path),
+            )
         return decode()
     except FileNotFoundError:
         raise DatasetError("There is no image at {path}.", path=str(path)) from None

@@ -70,6 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     window = MainWindow()
     install_excepthook(window)
+    window.show()  # any question (a crashed session's copy, a bad file) appears over it
     if args.project:
         try:
             window.open_project(args.project)  # offers a crashed session's copy of it
@@ -81,7 +82,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             QMessageBox.warning(window, "Sequential Studio", message)
     if not args.screenshot:
         window.offer_recovery()  # however the window starts
-    window.show()
     if args.screenshot:
         return take_screenshot(app, window, args.screenshot)
     del translators

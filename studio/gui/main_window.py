@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -67,6 +67,12 @@ class MainWindow(QMainWindow):
         self._restore_settings()
         self._update_title()
         self.statusBar().addPermanentWidget(self.session.speed_label)
+        QTimer.singleShot(0, self._lay_out_views)
+
+    def _lay_out_views(self) -> None:
+        """Lay out and paint the training views once while idle: Train shows them, and their
+        first layout would otherwise compete with the starting run for the interpreter."""
+        self.session.dashboard.grab()
 
     # --- composition ----------------------------------------------------------------
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import os
 import re
 import runpy
 import subprocess
@@ -436,3 +437,26 @@ def test_exported_folder_trains_elsewhere_without_studio(tmp_path: Path) -> None
     assert result.returncode == 0, result.stderr
     assert "Saved the weights of epoch 1" in result.stdout
     load_weights(tmp_path / "w.pt", default_project())
+
+
+@pytest.mark.timeout(60)
+def test_image_folder_script_survives_link_loops_and_pipes(tmp_path: Path) -> None:
+    """The script walks a folder as the app does: links back up, self-links and pipes are
+    passed over, so it neither hangs nor counts an image twice or under the wrong class."""
+    project = default_project()
+    blocks = list(project.architecture.blocks)
+    blocks[-1] = Block.create("Linear", out_features=3)
+    project.architecture = Architecture(project.architecture.input_shape, blocks)
+    root = image_folder(tmp_path / "pics")
+    project.dataset = DatasetConfig("image-folder", path=str(root))
+    script = write(tmp_path, project)
+    clean = runpy.run_path(str(script))["load_image_folder"](str(root))
+    (root / "cats" / "loop").symlink_to(root / "cats")  # a self-link
+    (root / "cats" / "sub" / "again").symlink_to(root / "cats" / "sub")
+    (root / "dogs" / "up").symlink_to(root)  # b/up -> .. would put every class under dogs
+    (root / "owls" / "cats").symlink_to(root / "cats")  # another class's folder
+    os.mkfifo(root / "owls" / "blocks.png")  # no writer: reading it would wait forever
+    looped = runpy.run_path(str(script))["load_image_folder"](str(root))
+    assert looped[4] == clean[4] == ["cats", "dogs", "owls"]
+    for before, after in zip(clean[:4], looped[:4], strict=True):
+        assert torch.equal(before, after)

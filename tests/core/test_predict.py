@@ -136,3 +136,14 @@ def test_an_image_folder_model_reads_images_like_its_folder_loader(
     assert main(["predict", str(folder_model), str(image)]) == 0
     top = parse(capsys.readouterr().out)[str(image)]
     assert top[0][0] == CLASSES[2]
+
+
+@pytest.mark.timeout(60)
+def test_predict_refuses_a_pipe_named_like_an_image(model_path: Path, tmp_path: Path, capsys):
+    import os
+
+    pipe = tmp_path / "digit.png"
+    os.mkfifo(pipe)  # no writer: opening it for reading would wait forever
+    assert main(["predict", str(model_path), str(pipe)]) == 2
+    err = capsys.readouterr().err
+    assert "not a regular file" in err and "digit.png" in err

@@ -290,3 +290,13 @@ def test_png_and_csv_exports_write_files(dashboard, run, tmp_path):
     assert float(rows[-1]["val_loss"]) == pytest.approx(ends[-1].val_loss, rel=1e-5)
     assert float(rows[-1]["accuracy_4"]) == pytest.approx(ends[-1].per_class_accuracy["4"])
     assert not list(tmp_path.glob(".*.tmp"))  # atomic writes leave no temporary files
+
+
+def test_a_one_epoch_run_reads_epoch_not_epochs(dashboard):
+    one = synthetic_run(epochs=1, steps_per_epoch=STEPS, report_every=EVERY, n_val=50)
+    _feed(dashboard, one.events)
+    listed = dashboard.runs_panel.list.item(0).text()
+    assert " · 1 epoch" in listed and "1 epochs" not in listed
+    two = synthetic_run(epochs=2, steps_per_epoch=STEPS, report_every=EVERY, n_val=50, seed=3)
+    _feed(dashboard, two.events)
+    assert " · 2 epochs" in dashboard.runs_panel.list.item(1).text()

@@ -636,14 +636,25 @@ def load_image_folder(root):
     """Every image of every class sub-folder, decoded once to uint8, then split by class."""
     classes = sorted(e.name for e in os.scandir(root) if e.is_dir() and not e.name.startswith("."))
     images, labels = [], []
+    # Each real folder is entered once: a link back up or into another class is not followed.
+    seen = {os.path.realpath(p) for p in [root, *(os.path.join(root, n) for n in classes)]}
     for label, name in enumerate(classes):
         for folder, subfolders, files in os.walk(os.path.join(root, name), followlinks=True):
-            subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+            inside = []
+            for sub in sorted(subfolders):
+                real = os.path.realpath(os.path.join(folder, sub))
+                if not sub.startswith(".") and real not in seen:
+                    seen.add(real)
+                    inside.append(sub)
+            subfolders[:] = inside
             for file in sorted(files):
+                path = os.path.join(folder, file)
                 if file.startswith(".") or not file.lower().endswith(IMG_EXTENSIONS):
                     continue
+                if not os.path.isfile(path):  # a pipe or device would block the read
+                    continue
                 try:
-                    with Image.open(os.path.join(folder, file)) as image:
+                    with Image.open(path) as image:
                         image.draft(IMAGE_MODE, IMAGE_SIZE)  # JPEGs decode smaller, faster
                         image = image.convert(IMAGE_MODE)
                         if image.size != IMAGE_SIZE:

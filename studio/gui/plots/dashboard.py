@@ -411,7 +411,12 @@ class TrainingDashboard(QWidget):
             return
         if run.finished is not None:
             done = run.finished
-            text = self.tr("Run {number} {reason} after {epochs} epochs in {time}.").format(
+            sentence = (
+                self.tr("Run {number} {reason} after {epochs} epoch in {time}.")
+                if done.epochs_done == 1
+                else self.tr("Run {number} {reason} after {epochs} epochs in {time}.")
+            )
+            text = sentence.format(
                 number=run.label,
                 reason=self._reason(done.reason),
                 epochs=done.epochs_done,

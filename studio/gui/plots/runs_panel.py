@@ -71,7 +71,9 @@ class RunsPanel(QWidget):
     def _describe(self, run: Run) -> str:
         text = self.tr("Run {number}").format(number=run.label)
         if run.epochs:
-            text += self.tr(" · {epochs} epochs").format(epochs=len(run.epochs))
+            count = len(run.epochs)
+            epochs = self.tr(" · {epochs} epoch") if count == 1 else self.tr(" · {epochs} epochs")
+            text += epochs.format(epochs=count)
             best = run.best
             if best is not None:
                 text += self.tr(" · best {value:.1f}\u00a0%").format(value=100 * best.val_accuracy)
