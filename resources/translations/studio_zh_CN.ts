@@ -1161,6 +1161,14 @@ true: {true}</source>
         <translation>训练</translation>
     </message>
     <message>
+        <source>Train on this many processes, one per GPU, with DistributedDataParallel</source>
+        <translation>用这么多个进程训练（每块 GPU 一个），使用 DistributedDataParallel</translation>
+    </message>
+    <message>
+        <source>Processes</source>
+        <translation>进程数</translation>
+    </message>
+    <message>
         <source>&amp;Train</source>
         <translation>训练(&amp;T)</translation>
     </message>

@@ -94,6 +94,9 @@ class TrainingSession(QObject):
 
         self._torch_ready = True
         self._panel.set_devices(available_devices())
+        import torch
+
+        self._panel.set_gpu_count(torch.cuda.device_count() if torch.cuda.is_available() else 0)
         self._refresh_context()
 
     def _refresh_context(self) -> None:
@@ -137,7 +140,9 @@ class TrainingSession(QObject):
         resume = None
         self._failure = None
         self._run_project = self._doc.project.copy()
-        self.controller.start(self._doc.project, resume, self.tensorboard_root())
+        self.controller.start(
+            self._doc.project, resume, self.tensorboard_root(), self._panel.processes()
+        )
         self._panel.set_running(True)
         self._panel.progress.setRange(0, 0)  # busy until the data is loaded
         self._panel.progress.setFormat(self.tr("Loading data…"))

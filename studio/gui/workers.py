@@ -48,10 +48,13 @@ class TrainingWorker(QObject):
         resume_from: Any = None,
         threads: int | None = None,
         log_root: Path | None = None,
+        processes: int = 1,
     ) -> None:
         super().__init__()
         self._project = project.copy()
         self._log_root = log_root
+        self._processes = processes
+        self._child: Any = None
         self._resume_from = resume_from
         self._threads = threads
         self._trainer: Any = None
@@ -63,6 +66,9 @@ class TrainingWorker(QObject):
     @Slot()
     def run(self) -> None:
         try:
+            if self._processes > 1:
+                self._run_processes()
+                return
             from studio.core.training.trainer import Trainer
 
             trainer = Trainer(
@@ -100,6 +106,22 @@ class TrainingWorker(QObject):
         finally:
             self.finished.emit()
 
+    def _run_processes(self) -> None:
+        """``studio train --nproc N`` in a child; its saved run is replayed as events."""
+        from studio.gui.multi_process import train_in_processes
+
+        result = train_in_processes(self._project, self._processes, self._log_root, self._set_child)
+        for event in result.events:
+            self.event.emit(event)
+        if result.model_file is not None:
+            self.modelReady.emit(result.model_file)
+
+    def _set_child(self, child: Any) -> None:
+        with self._lock:
+            self._child = child
+            if self._stop_requested:
+                child.interrupt()
+
     def _forward(self, event: Any) -> None:
         """Observer on the worker thread: pass the event on; copy weights at epoch ends."""
         if isinstance(event, TrainingStarted) and self._trainer is not None:
@@ -115,6 +137,8 @@ class TrainingWorker(QObject):
             self._stop_requested = True
             if self._trainer is not None:
                 self._trainer.stop()
+            if self._child is not None:
+                self._child.interrupt()
 
     def set_paused(self, paused: bool) -> None:
         with self._lock:
@@ -149,7 +173,11 @@ class TrainingController(QObject):
         return self._thread is not None
 
     def start(
-        self, project: Project, resume_from: Any = None, log_root: Path | None = None
+        self,
+        project: Project,
+        resume_from: Any = None,
+        log_root: Path | None = None,
+        processes: int = 1,
     ) -> None:
         """Train on the worker thread; with ``log_root``, log a TensorBoard run in it."""
         if self.running:
@@ -162,7 +190,7 @@ class TrainingController(QObject):
         threads = os.cpu_count() or 1
         thread = QThread(self)
         thread.setObjectName("trainingThread")
-        worker = TrainingWorker(project, resume_from, threads, log_root)
+        worker = TrainingWorker(project, resume_from, threads, log_root, processes)
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
         worker.event.connect(self.event)

@@ -10,7 +10,7 @@ import pytest
 import torch
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QCheckBox, QFileDialog, QSpinBox
+from PySide6.QtWidgets import QCheckBox, QFileDialog, QPushButton, QSpinBox, QWidget
 
 from studio.core.io.model_file import ModelFile
 
@@ -79,3 +79,32 @@ def test_onnx_export_without_the_packages_says_how_to_install(
     qtbot.waitUntil(lambda: bool(message_boxes), timeout=10_000)
     assert "pip install" in message_boxes[-1][1] and "onnxruntime" in message_boxes[-1][1]
     assert not target.exists()
+
+
+def test_processes_are_offered_only_with_two_gpus_or_more(window, qtbot):
+    qtbot.waitUntil(lambda: window.session._torch_ready, timeout=60_000)
+    panel = window.training_panel
+    spin = window.findChild(QSpinBox, "processesSpin")
+    assert not spin.isVisible() and panel.processes() == 1  # this machine: no GPU
+    for gpus, shown in ((0, False), (1, False), (2, True), (4, True)):
+        panel.set_gpu_count(gpus)
+        assert spin.isVisible() is shown
+        assert panel.processes() == (gpus if shown else 1)  # one process per GPU by default
+    qtbot.mouseClick(spin, Qt.MouseButton.LeftButton)
+    spin.selectAll()
+    qtbot.keyClicks(spin, "3")
+    assert panel.processes() == 3
+
+
+@pytest.mark.slow
+def test_training_on_two_processes_from_the_window(window, qtbot):
+    """On the CPU, two gloo processes stand in for two GPUs."""
+    qtbot.waitUntil(lambda: window.session._torch_ready, timeout=60_000)
+    window.training_panel.set_gpu_count(2)
+    window.findChild(QSpinBox, "epochsSpin").setValue(1)
+    with qtbot.waitSignal(window.session.controller.finished, timeout=180_000):
+        qtbot.mouseClick(window.findChild(QPushButton, "trainButton"), Qt.MouseButton.LeftButton)
+    model = window.session.model_file
+    assert model is not None and [m["epoch"] for m in model.metrics] == [1]
+    assert model.metrics[0]["val_accuracy"] > 0.5
+    assert "Finished" in window.findChild(QWidget, "trainingStatus").text()

@@ -22,6 +22,11 @@ import torch
 from studio.core.errors import TrainingError
 
 
+def offered_processes(gpu_count: int) -> int:
+    """The most processes the window offers: one per GPU with two or more, else 0 (hidden)."""
+    return gpu_count if gpu_count > 1 else 0
+
+
 def default_nproc(device: str) -> int:
     """One process per GPU on CUDA, else one."""
     if device.startswith("cuda") or (device == "auto" and torch.cuda.is_available()):
