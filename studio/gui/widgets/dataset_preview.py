@@ -133,5 +133,7 @@ class DatasetPreviewWidget(QWidget):
     def _clear_samples(self) -> None:
         while self._samples_row.count():
             item = self._samples_row.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget()
+            if widget is not None:
+                widget.setParent(None)  # gone from the row and its children now, not later
+                widget.deleteLater()
