@@ -480,6 +480,10 @@
         <translation>导出训练好的模型(&amp;M)…</translation>
     </message>
     <message>
+        <source>Export as &amp;ONNX…</source>
+        <translation>导出为 &amp;ONNX…</translation>
+    </message>
+    <message>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
@@ -554,6 +558,14 @@
     <message>
         <source>{name} already exists. Replace it?</source>
         <translation>{name} 已存在。要替换它吗？</translation>
+    </message>
+    <message>
+        <source>Export as ONNX</source>
+        <translation>导出为 ONNX</translation>
+    </message>
+    <message>
+        <source>ONNX models (*.onnx)</source>
+        <translation>ONNX 模型 (*.onnx)</translation>
     </message>
     <message>
         <source>Sequential Studio {version}
@@ -813,6 +825,14 @@ true: {true}</source>
     <message>
         <source>Restored {name} with its dataset and training settings.</source>
         <translation>已恢复 {name} 及其数据集和训练设置。</translation>
+    </message>
+    <message>
+        <source>Wrote %1; onnxruntime gives the same outputs as PyTorch (within %2).</source>
+        <translation>已写入 %1；onnxruntime 的输出与 PyTorch 相同（误差在 %2 以内）。</translation>
+    </message>
+    <message>
+        <source>Wrote %1, but onnxruntime differs from PyTorch by up to %2; check the file before using it.</source>
+        <translation>已写入 %1，但 onnxruntime 与 PyTorch 的输出最多相差 %2；使用前请检查该文件。</translation>
     </message>
     <message>
         <source>Wrote {path}</source>
@@ -1120,6 +1140,14 @@ true: {true}</source>
     <message>
         <source>Training</source>
         <translation>训练</translation>
+    </message>
+    <message>
+        <source>Train on this many processes, one per GPU, with DistributedDataParallel</source>
+        <translation>用这么多个进程训练（每块 GPU 一个），使用 DistributedDataParallel</translation>
+    </message>
+    <message>
+        <source>Processes</source>
+        <translation>进程数</translation>
     </message>
     <message>
         <source>&amp;Train</source>
@@ -1744,6 +1772,10 @@ true: {true}</source>
         <translation>Linear 需要一维向量，但它收到的是 {shape} 的张量。请在它前面插入一个 Flatten。</translation>
     </message>
     <message>
+        <source>Log to TensorBoard</source>
+        <translation>记录到 TensorBoard</translation>
+    </message>
+    <message>
         <source>Loss</source>
         <translation>损失</translation>
     </message>
@@ -1818,6 +1850,10 @@ true: {true}</source>
     <message>
         <source>Normal with mean 0 and std 0.01</source>
         <translation>均值 0、标准差 0.01 的正态分布</translation>
+    </message>
+    <message>
+        <source>ONNX export needs {missing}, which is not installed. Install it with: {command}</source>
+        <translation>导出 ONNX 需要 {missing}，但尚未安装。请用以下命令安装：{command}</translation>
     </message>
     <message>
         <source>One-cycle</source>
@@ -1904,12 +1940,20 @@ true: {true}</source>
         <translation>间隔轮数</translation>
     </message>
     <message>
+        <source>TensorBoard logging needs the tensorboard package, which is not installed. Install it with: {command}</source>
+        <translation>TensorBoard 记录需要 tensorboard 包，但尚未安装。请用以下命令安装：{command}</translation>
+    </message>
+    <message>
         <source>The architecture has no list of layers.</source>
         <translation>网络结构中没有层列表。</translation>
     </message>
     <message>
         <source>The architecture must be an object with input_shape and layers.</source>
         <translation>网络结构必须是包含 input_shape 和 layers 的对象。</translation>
+    </message>
+    <message>
+        <source>The batch size ({batch}) is smaller than the number of processes ({n}); use a batch size of at least {n}.</source>
+        <translation>批大小（{batch}）小于进程数（{n}）；请使用至少为 {n} 的批大小。</translation>
     </message>
     <message>
         <source>The batch size is {size}; it must be a whole number of at least 1.</source>
@@ -2022,6 +2066,14 @@ true: {true}</source>
     <message>
         <source>The network cannot be changed while it trains. Stop training first.</source>
         <translation>训练期间不能修改网络。请先停止训练。</translation>
+    </message>
+    <message>
+        <source>The network could not be exported to ONNX ({detail}).</source>
+        <translation>无法将网络导出为 ONNX（{detail}）。</translation>
+    </message>
+    <message>
+        <source>The network could not be exported with torch.export ({detail}).</source>
+        <translation>无法用 torch.export 导出网络（{detail}）。</translation>
     </message>
     <message>
         <source>The network does not fit the input shape {shape}. {detail}</source>
@@ -2220,6 +2272,10 @@ true: {true}</source>
         <translation>权重初始化</translation>
     </message>
     <message>
+        <source>Write losses, accuracies, the graph and feature maps of every run to runs/ beside the project (needs the tensorboard package)</source>
+        <translation>将每次运行的损失、准确率、计算图和特征图写入项目旁的 runs/ 文件夹（需要 tensorboard 包）</translation>
+    </message>
+    <message>
         <source>Xavier</source>
         <translation>Xavier</translation>
     </message>
@@ -2248,12 +2304,20 @@ true: {true}</source>
         <translation>output_padding 必须小于步幅或膨胀系数（{limit}）。请减小 output_padding。</translation>
     </message>
     <message>
+        <source>random inputs</source>
+        <translation>随机输入</translation>
+    </message>
+    <message>
         <source>the GPU {name}</source>
         <translation>GPU {name}</translation>
     </message>
     <message>
         <source>this computer</source>
         <translation>这台计算机</translation>
+    </message>
+    <message>
+        <source>validation images</source>
+        <translation>验证图像</translation>
     </message>
     <message>
         <source>{block} at the end is wrong for cross-entropy loss, which already applies log-softmax to raw scores. Remove this layer.</source>
@@ -2384,6 +2448,10 @@ true: {true}</source>
         <translation>{name} 的归一化数值格式错误：每个输入通道都需要一个均值和一个标准差。</translation>
     </message>
     <message>
+        <source>{name} is a project without trained weights; train it first (studio train {name}) and export the model file it writes.</source>
+        <translation>{name} 是一个没有训练权重的项目；请先训练它（studio train {name}），再导出训练生成的模型文件。</translation>
+    </message>
+    <message>
         <source>{name} must be a number, not {value}.</source>
         <translation>{name} 必须是数字，而不是 {value}。</translation>
     </message>
@@ -2426,6 +2494,22 @@ true: {true}</source>
     <message>
         <source>{name} has an architecture that cannot be built: {detail}</source>
         <translation>{name} 中的网络结构无法构建：{detail}</translation>
+    </message>
+    <message>
+        <source>--model-only writes Python code; leave it out with --format.</source>
+        <translation>--model-only 写出的是 Python 代码；使用 --format 时请不要加它。</translation>
+    </message>
+    <message>
+        <source>--nproc must be a whole number of at least 1, not {value}.</source>
+        <translation>--nproc 必须是至少为 1 的整数，而不是 {value}。</translation>
+    </message>
+    <message>
+        <source>--nproc must be at least 1.</source>
+        <translation>--nproc 至少为 1。</translation>
+    </message>
+    <message>
+        <source>--nproc {nproc} needs {nproc} GPUs, one per process, but this computer has {count}. Use --nproc {count}, or --device cpu.</source>
+        <translation>--nproc {nproc} 需要 {nproc} 块 GPU（每个进程一块），但这台计算机只有 {count} 块。请使用 --nproc {count}，或 --device cpu。</translation>
     </message>
     <message>
         <source>60,000 small colour photos in 10 classes, downloaded on first use</source>

@@ -14,7 +14,7 @@ from typing import Any, TextIO
 
 from studio.commands.common import load_project_or_model
 from studio.core.clock import format_clock
-from studio.core.errors import FileFormatError
+from studio.core.errors import FileFormatError, TrainingError
 from studio.core.io.atomic import write_atomic
 from studio.core.io.model_file import ModelFile, load_model, save_model
 from studio.core.io.outputs import check_folder_writable, free_name, refuse_input, same_file
@@ -79,6 +79,23 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="replace existing --out / --metrics-json files instead of picking a free name",
     )
     parser.add_argument("--quiet", action="store_true", help="print only the saved file")
+    parser.add_argument(
+        "--tensorboard",
+        metavar="DIR",
+        help="log scalars, the model graph and feature maps for TensorBoard in a new run folder "
+        "inside DIR (needs pip install tensorboard). A project whose training.tensorboard "
+        "setting is on logs to runs/ beside the project without this option",
+    )
+    parser.add_argument(
+        "--nproc",
+        nargs="?",
+        const="auto",
+        metavar="N",
+        help="train on N processes with DistributedDataParallel, started by "
+        "torch.distributed.run (torchrun); the global batch stays the project's batch size. "
+        "Without N: one process per GPU. Only the first process prints and writes files; "
+        "Ctrl-C ends every process without saving",
+    )
     parser.set_defaults(run=run)
 
 
@@ -93,8 +110,13 @@ def _positive_int(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from studio.core.training.trainer import Trainer  # torch loads only for this verb
+    from studio.core.training.distributed import world_from_env
 
+    world = world_from_env()
+    if not world.is_distributed:
+        nproc = _nproc(args)
+        if nproc > 1:
+            return _launch(args, nproc)
     inputs = [args.project, args.resume]
     if args.out:
         refuse_input(args.out, inputs)
@@ -107,12 +129,21 @@ def run(args: argparse.Namespace) -> int:
     if args.metrics_json:
         check_folder_writable(Path(args.metrics_json))
 
-    trainer = Trainer(project, resume_from=resume_from, device=args.device, epochs=args.epochs)
+    log_folder = _tensorboard_folder(args, project)
+    trainer = _make_trainer(project, resume_from, args, world)
     printer = ProgressPrinter(quiet=args.quiet)
+    if not world.is_main:  # the other ranks train in silence and write nothing
+        signal.signal(signal.SIGINT, _leave_quietly)
+        return _run_worker(trainer)
     trainer.add_observer(printer)
-    with _stop_on_ctrl_c(trainer, printer) as interrupted:
+    if log_folder is not None:
+        from studio.core.training.tensorboard_log import TensorBoardLogger
+
+        trainer.add_observer(TensorBoardLogger(trainer, log_folder))
+    with _stop_on_ctrl_c(trainer, printer, enabled=not world.is_distributed) as interrupted:
         result = trainer.run()
     printer.clear_bar()
+    _end_distributed(world)
 
     if args.metrics_json and trainer.model is not None:
         metrics_path = _output_name(Path(args.metrics_json), inputs, args.force, "metrics")
@@ -131,6 +162,119 @@ def run(args: argparse.Namespace) -> int:
         print("Stopped by Ctrl-C.", file=sys.stderr)
         return 130
     return 0
+
+
+def _nproc(args: argparse.Namespace) -> int:
+    """``--nproc``: a number, or ``auto`` (one per GPU on CUDA, else 1)."""
+    from studio.core.training.launch import default_nproc
+
+    if args.nproc is None:
+        return 1
+    if args.nproc == "auto":
+        return default_nproc(args.device or "auto")
+    try:
+        value = int(args.nproc)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise TrainingError(
+            "--nproc must be a whole number of at least 1, not {value}.", value=args.nproc
+        )
+    return value
+
+
+def _launch(args: argparse.Namespace, nproc: int) -> int:
+    """Check the inputs once here, then run this same command on ``nproc`` processes."""
+    from studio.core.training.launch import launch
+
+    project, _ = load_project_or_model(args.project)  # a missing or broken input, once
+    _check_gpus(nproc, args.device or project.training.device)
+    if args.resume:
+        load_model(args.resume)
+    if args.tensorboard:
+        from studio.core.training.tensorboard_log import require_tensorboard
+
+        require_tensorboard()
+    return launch(nproc, worker_arguments(args))
+
+
+def _check_gpus(nproc: int, device: str) -> None:
+    """On CUDA each process takes its own GPU: refuse more processes than GPUs."""
+    import torch
+
+    from studio.core.training.factories import resolve_device
+
+    if resolve_device(device).type != "cuda":
+        return
+    count = torch.cuda.device_count()
+    if nproc > count:
+        raise TrainingError(
+            "--nproc {nproc} needs {nproc} GPUs, one per process, but this computer has "
+            "{count}. Use --nproc {count}, or --device cpu.",
+            nproc=nproc,
+            count=count,
+        )
+
+
+def worker_arguments(args: argparse.Namespace) -> list[str]:
+    """``train …`` as given, without ``--nproc``: what every process runs."""
+    argv = ["train", str(args.project)]
+    for option in ("epochs", "device", "out", "resume", "metrics_json", "tensorboard"):
+        value = getattr(args, option)
+        if value is not None:
+            argv += ["--" + option.replace("_", "-"), str(value)]
+    argv += [flag for flag in ("--force", "--quiet") if getattr(args, flag[2:])]
+    return argv
+
+
+def _make_trainer(project: Any, resume_from: Any, args: argparse.Namespace, world: Any) -> Any:
+    """A plain Trainer, or under torchrun a DistributedTrainer with its process group up."""
+    from studio.core.training.trainer import Trainer  # torch loads only for this verb
+
+    if not world.is_distributed:
+        return Trainer(project, resume_from=resume_from, device=args.device, epochs=args.epochs)
+    from studio.core.training.distributed import DistributedTrainer, start_process_group
+    from studio.core.training.factories import resolve_device
+
+    device = start_process_group(world, resolve_device(args.device or project.training.device))
+    return DistributedTrainer(
+        project, resume_from=resume_from, device=str(device), epochs=args.epochs, world=world
+    )
+
+
+def _run_worker(trainer: Any) -> int:
+    """A rank other than 0: train, then leave. A failure ends with exit code 2 but says
+    nothing: rank 0 meets the same failure and says it once."""
+    result = trainer.run()
+    _end_distributed(trainer.world)
+    return 2 if result.error is not None else 0
+
+
+def _leave_quietly(signum: int, frame: Any) -> None:
+    """Ctrl-C on a rank other than 0: end with 130; rank 0 says "interrupted" once."""
+    raise SystemExit(130)
+
+
+def _end_distributed(world: Any) -> None:
+    if world.is_distributed:
+        from studio.core.training.distributed import end_process_group
+
+        end_process_group()
+
+
+def _tensorboard_folder(args: argparse.Namespace, project: Any) -> Path | None:
+    """The new run folder, from --tensorboard or the project's setting; None for neither."""
+    root = args.tensorboard
+    if root is None and getattr(project.training, "tensorboard", False):
+        from studio.core.training.tensorboard_log import DEFAULT_ROOT
+
+        root = Path(args.project).resolve().parent / DEFAULT_ROOT
+    if root is None:
+        return None
+    from studio.core.training.tensorboard_log import require_tensorboard, run_folder
+
+    require_tensorboard()
+    return run_folder(root, project.name)
 
 
 def _output_name(path: Path, inputs: list[Any], force: bool, what: str) -> Path:
@@ -281,9 +425,18 @@ class ProgressPrinter:
 
 
 @contextlib.contextmanager
-def _stop_on_ctrl_c(trainer: Any, printer: ProgressPrinter) -> Iterator[list[bool]]:
-    """The first Ctrl-C asks the trainer to stop after this batch; a second one quits."""
+def _stop_on_ctrl_c(
+    trainer: Any, printer: ProgressPrinter, enabled: bool = True
+) -> Iterator[list[bool]]:
+    """The first Ctrl-C asks the trainer to stop after this batch; a second one quits.
+
+    Not under torchrun: the ranks would stop at different batches and wait for each
+    other for ever, so there Ctrl-C ends every process at once (exit code 130).
+    """
     interrupted: list[bool] = []
+    if not enabled:
+        yield interrupted
+        return
 
     def handler(signum: int, frame: Any) -> None:
         if interrupted:

@@ -49,6 +49,9 @@ class TrainingConfig:
     seed: int = 0
     init: str = "default"
     device: str = "auto"
+    tensorboard: bool = False
+    """Log every run for TensorBoard in ``runs/`` beside the project (``studio train
+    --tensorboard DIR`` picks another folder)."""
 
 
 @dataclass

@@ -267,6 +267,16 @@ SETTINGS: tuple[Setting, ...] = (
             Choice("cpu", Message("CPU")),
         ),
     ),
+    Setting(
+        "training",
+        "tensorboard",
+        "bool",
+        Message("Log to TensorBoard"),
+        Message(
+            "Write losses, accuracies, the graph and feature maps of every run to runs/ "
+            "beside the project (needs the tensorboard package)"
+        ),
+    ),
 )
 
 BY_KEY: dict[tuple[str, str], Setting] = {(s.section, s.key): s for s in SETTINGS}

@@ -200,6 +200,9 @@ class MainWindow(QMainWindow):
                 "exportModelAction",
             )
         )
+        menu.addAction(
+            self._action(self.tr("Export as &ONNX…"), self.export_onnx, None, "exportOnnxAction")
+        )
         menu.addSeparator()
         menu.addAction(self._action(self.tr("&Quit"), self.close, keys.Quit))
 
@@ -475,6 +478,18 @@ class MainWindow(QMainWindow):
         if path:
             self._remember_folder(path)
             self.guarded(self.files.export_model)(path)
+
+    def export_onnx(self) -> None:
+        if self.session.model_file is None:
+            self.show_message(self.tr("There is no trained model yet. Train the network first."))
+            return
+        suggested = str(Path(self._last_folder()) / f"{self.document.project.name}.onnx")
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export as ONNX"), suggested, self.tr("ONNX models (*.onnx)")
+        )
+        if path:
+            self._remember_folder(path)
+            self.guarded(self.files.export_onnx)(path)
 
     # --- edit actions ---------------------------------------------------------------
 

@@ -140,5 +140,22 @@ class ProjectFiles(QObject):
         self._session.save_model(path)
         self._wrote(path)
 
+    def export_onnx(self, path: str) -> None:
+        """Write the trained model as ONNX and say how closely onnxruntime matches torch."""
+        from studio.core.io.onnx_export import export_onnx, require_onnx, validation_inputs
+
+        model_file = self._session.model_file
+        require_onnx()  # the install command, before any work
+        report = export_onnx(model_file, path, validation_inputs(model_file))
+        if report.ok:
+            text = self.tr("Wrote %1; onnxruntime gives the same outputs as PyTorch (within %2).")
+        else:
+            text = self.tr(
+                "Wrote %1, but onnxruntime differs from PyTorch by up to %2; check the file "
+                "before using it."
+            )
+        diff = f"{report.max_abs_diff:.1e}"
+        self.statusShown.emit(text.replace("%1", path).replace("%2", diff), STATUS_MS * 2)
+
     def _wrote(self, path: str) -> None:
         self.statusShown.emit(self.tr("Wrote {path}").format(path=path), STATUS_MS)

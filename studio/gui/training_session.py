@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -93,6 +94,9 @@ class TrainingSession(QObject):
 
         self._torch_ready = True
         self._panel.set_devices(available_devices())
+        import torch
+
+        self._panel.set_gpu_count(torch.cuda.device_count() if torch.cuda.is_available() else 0)
         self._refresh_context()
 
     def _refresh_context(self) -> None:
@@ -136,12 +140,25 @@ class TrainingSession(QObject):
         resume = None
         self._failure = None
         self._run_project = self._doc.project.copy()
-        self.controller.start(self._doc.project, resume)
+        self.controller.start(
+            self._doc.project, resume, self.tensorboard_root(), self._panel.processes()
+        )
         self._panel.set_running(True)
         self._panel.progress.setRange(0, 0)  # busy until the data is loaded
         self._panel.progress.setFormat(self.tr("Loading data…"))
         self.runningChanged.emit(True)
         return True
+
+    def tensorboard_root(self) -> Path | None:
+        """``runs/`` beside the project file (or in the state folder for an unsaved one)
+        when the project's TensorBoard setting is on; else None."""
+        if not self._doc.project.training.tensorboard:
+            return None
+        from studio.core.training.tensorboard_log import DEFAULT_ROOT
+        from studio.logs import user_state_dir
+
+        folder = self._doc.path.parent if self._doc.path else user_state_dir()
+        return folder / DEFAULT_ROOT
 
     def stop(self) -> None:
         self.controller.stop()

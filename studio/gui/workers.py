@@ -13,6 +13,7 @@ import ctypes
 import logging
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
@@ -42,10 +43,18 @@ class TrainingWorker(QObject):
     finished = Signal()
 
     def __init__(
-        self, project: Project, resume_from: Any = None, threads: int | None = None
+        self,
+        project: Project,
+        resume_from: Any = None,
+        threads: int | None = None,
+        log_root: Path | None = None,
+        processes: int = 1,
     ) -> None:
         super().__init__()
         self._project = project.copy()
+        self._log_root = log_root
+        self._processes = processes
+        self._child: Any = None
         self._resume_from = resume_from
         self._threads = threads
         self._trainer: Any = None
@@ -57,12 +66,20 @@ class TrainingWorker(QObject):
     @Slot()
     def run(self) -> None:
         try:
+            if self._processes > 1:
+                self._run_processes()
+                return
             from studio.core.training.trainer import Trainer
 
             trainer = Trainer(
                 self._project, resume_from=self._resume_from, num_threads=self._threads
             )
             trainer.add_observer(self._forward)
+            if self._log_root is not None:
+                from studio.core.training.tensorboard_log import TensorBoardLogger, run_folder
+
+                folder = run_folder(self._log_root, self._project.name)
+                trainer.add_observer(TensorBoardLogger(trainer, folder))
             with self._lock:
                 self._trainer = trainer
                 if self._stop_requested:
@@ -89,6 +106,22 @@ class TrainingWorker(QObject):
         finally:
             self.finished.emit()
 
+    def _run_processes(self) -> None:
+        """``studio train --nproc N`` in a child; its saved run is replayed as events."""
+        from studio.gui.multi_process import train_in_processes
+
+        result = train_in_processes(self._project, self._processes, self._log_root, self._set_child)
+        for event in result.events:
+            self.event.emit(event)
+        if result.model_file is not None:
+            self.modelReady.emit(result.model_file)
+
+    def _set_child(self, child: Any) -> None:
+        with self._lock:
+            self._child = child
+            if self._stop_requested:
+                child.interrupt()
+
     def _forward(self, event: Any) -> None:
         """Observer on the worker thread: pass the event on; copy weights at epoch ends."""
         if isinstance(event, TrainingStarted) and self._trainer is not None:
@@ -104,6 +137,8 @@ class TrainingWorker(QObject):
             self._stop_requested = True
             if self._trainer is not None:
                 self._trainer.stop()
+            if self._child is not None:
+                self._child.interrupt()
 
     def set_paused(self, paused: bool) -> None:
         with self._lock:
@@ -137,7 +172,14 @@ class TrainingController(QObject):
     def running(self) -> bool:
         return self._thread is not None
 
-    def start(self, project: Project, resume_from: Any = None) -> None:
+    def start(
+        self,
+        project: Project,
+        resume_from: Any = None,
+        log_root: Path | None = None,
+        processes: int = 1,
+    ) -> None:
+        """Train on the worker thread; with ``log_root``, log a TensorBoard run in it."""
         if self.running:
             return
         import os
@@ -148,7 +190,7 @@ class TrainingController(QObject):
         threads = os.cpu_count() or 1
         thread = QThread(self)
         thread.setObjectName("trainingThread")
-        worker = TrainingWorker(project, resume_from, threads)
+        worker = TrainingWorker(project, resume_from, threads, log_root, processes)
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
         worker.event.connect(self.event)

@@ -176,7 +176,9 @@ class _Script:
             self._statistics(),
             self._augmentation(),
             self._device(),
+            self._distributed(),
             self._evaluation(),
+            self._tensorboard(),
             self._main(),
         ]
         parts = [s.strip("\n") for s in sections if s.strip()]
@@ -198,6 +200,13 @@ class _Script:
             Exported from Sequential Studio: the same network, data split, seed, normalisation,
             optimizer, schedule and loss as the app, so a run on the CPU repeats the app's.
             Needs only torch, torchvision and numpy. Try: python <<file>>.py --help
+
+            On several processes with DistributedDataParallel (gloo on the CPU, nccl on GPUs),
+            one per GPU; the global batch stays --batch-size:
+              torchrun --standalone --nproc_per_node=2 <<file>>.py
+            On two machines, run this one command on each (--node-rank=1 on the second):
+              torchrun --nnodes=2 --node-rank=0 --nproc_per_node=GPUS_PER_MACHINE
+                --rdzv-backend=c10d --rdzv-endpoint=FIRST_MACHINE:29400 --rdzv-id=run1 <<file>>.py
             """
             ''',
             name=name.replace('"', "'").replace("\\", "/"),
@@ -206,20 +215,19 @@ class _Script:
         )
 
     def _imports(self) -> str:
-        lines = ["import argparse"]
-        if self.kind == "folder":
-            lines.append("import os")
+        lines = ["import argparse", "import os", "import time"]
         if self.kind == "sample":
             lines.append("from pathlib import Path")
         lines.append("")
         if self.kind != "torchvision":
             lines.append("import numpy as np")
-        lines.append("import torch")
+        lines += ["import torch", "import torch.distributed as dist"]
         if self.kind == "folder":
             lines.append("from PIL import Image")
         lines.append("from torch import nn")
         if self.needs_functional:
             lines.append("from torch.nn import functional as F")
+        lines.append("from torch.nn.parallel import DistributedDataParallel")
         if self.kind == "torchvision":
             lines.append("from torchvision import datasets")
         if self.kind == "folder":
@@ -273,13 +281,18 @@ class _Script:
         return _fill(
             """
             def parse_args():
-                parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+                parser = argparse.ArgumentParser(
+                    description=__doc__.splitlines()[0],
+                    epilog=__doc__.split("\\n", 2)[2],  # how to run it under torchrun
+                    formatter_class=argparse.RawDescriptionHelpFormatter,
+                )
                 parser.add_argument("--epochs", type=int, default=<<epochs>>)
                 parser.add_argument("--batch-size", type=int, default=<<batch>>)
                 parser.add_argument("--lr", type=float, default=<<lr>>, help="<<lr_help>>")
                 parser.add_argument("--device", default="<<device>>", help="auto, cpu, cuda or mps")
             <<data>>
             <<out>>
+            <<tensorboard>>
                 return parser.parse_args()
             """,
             epochs=cfg.epochs,
@@ -292,6 +305,11 @@ class _Script:
                 "--out",
                 f'default="{_slug(self.project.name)}.pt"',
                 'help="where to save the weights"',
+            ),
+            tensorboard=_argument(
+                "--tensorboard",
+                'metavar="DIR"',
+                'help="log to TensorBoard in a new run folder inside DIR (needs tensorboard)"',
             ),
         )
 
@@ -344,6 +362,14 @@ class _Script:
     def _evaluation(self) -> str:
         return _EVALUATE
 
+    # --- DDP and TensorBoard: own sections, so the plain loop stays readable -----------
+
+    def _distributed(self) -> str:
+        return _DISTRIBUTED
+
+    def _tensorboard(self) -> str:
+        return _fill(_TENSORBOARD, slug=_slug(self.project.name))
+
     # --- main ------------------------------------------------------------------------
 
     def _main(self) -> str:
@@ -359,7 +385,7 @@ class _Script:
         lines = [
             "def main():",
             "    args = parse_args()",
-            "    device = pick_device(args.device)",
+            "    rank, world_size, device = start_distributed(pick_device(args.device))",
             f"    train_images, train_labels, val_images, val_labels{names} = {load}",
         ]
         if self.adapt:
@@ -389,6 +415,7 @@ class _Script:
                 if len(self.input_shape) == 3
                 else "    model.to(device)"
             ),
+            "    trained = wrap_for_ddp(model, device, world_size)  # model itself in a plain run",
             "    generator = torch.Generator().manual_seed(SEED)  # shuffling"
             + (" and augmentation" if self.augment_crop or self.augment_flip else ""),
             "",
@@ -403,7 +430,10 @@ class _Script:
         lines += self._optimizer_lines()
         lines += [
             "",
-            '    print(f"Training on {device}: {n} training and {len(val_y)} validation images.")',
+            "    writer = open_tensorboard(args.tensorboard, rank, model, val_x[:1])",
+            "    if rank == 0:  # only the first process prints, saves and logs",
+            '        print(f"Training on {device}: {n} training and {len(val_y)} '
+            'validation images.")',
             "    best = None  # (accuracy, epoch, weights, confusion) of the best epoch so far",
             "    for epoch in range(1, args.epochs + 1):",
             "        model.train()",
@@ -418,10 +448,12 @@ class _Script:
         if self.augment_flip:
             lines.append("            images = random_flip(images, generator)")
         lines += [
+            "            images, labels = my_share(images, rank, world_size), "
+            "my_share(labels, rank, world_size)",
             "            inputs = (images.float() - shift) * scale",
             "",
             "            optimizer.zero_grad()",
-            "            loss = criterion(model(inputs), labels)",
+            "            loss = criterion(trained(inputs), labels)",
             "            loss.backward()",
             "            optimizer.step()",
         ]
@@ -430,25 +462,41 @@ class _Script:
         lines += [
             "            losses.append(loss.item())",
             "",
-            "        val_loss, confusion = evaluate(model, val_x, val_y, criterion, len("
-            + classes
-            + "))",
-            "        accuracy = 100 * confusion.diagonal().sum().item() / len(val_y)",
-            "        print(",
-            '            f"epoch {epoch}: training loss {sum(losses) / len(losses):.4f}, "',
-            '            f"validation loss {val_loss:.4f}, validation accuracy {accuracy:.2f} %"',
+            "        train_loss = mean_over_processes(sum(losses) / len(losses), world_size, "
+            "device)",
+            "        val_loss, confusion = evaluate_shared(",
+            f"            model, val_x, val_y, criterion, len({classes}), rank, world_size",
             "        )",
+            "        accuracy = 100 * confusion.diagonal().sum().item() / len(val_y)",
+            "        if rank == 0:",
+            "            print(",
+            '                f"epoch {epoch}: training loss {train_loss:.4f}, "',
+            '                f"validation loss {val_loss:.4f}, validation accuracy '
+            '{accuracy:.2f} %"',
+            "            )",
+            "            log_epoch(writer, epoch, train_loss, val_loss, accuracy, optimizer, "
+            f"confusion, {classes})",
             "        if best is None or accuracy > best[0]:  # keep the best epoch, as the app "
             "does",
             "            weights = {k: v.detach().clone() for k, v in model.state_dict().items()}",
             "            best = (accuracy, epoch, weights, confusion)",
             "",
-            "    # The accuracy of the best epoch (the one saved), overall and for each class.",
+            "    if rank == 0:",
+            f"        report_and_save(best, {classes}, len(val_y), args, writer)",
+            "    stop_distributed(world_size)",
+        ]
+        return "\n".join(lines) + "\n\n\n" + self._report_and_save()
+
+    def _report_and_save(self) -> str:
+        """The end of the run, on the first process only: the best epoch's figures, the file."""
+        lines = [
+            "def report_and_save(best, classes, total, args, writer):",
+            '    """The accuracy of the best epoch (the one saved), overall and per class."""',
             "    best_accuracy, best_epoch, weights, confusion = best",
-            "    correct, total = confusion.diagonal().sum().item(), len(val_y)",
+            "    correct = confusion.diagonal().sum().item()",
             '    print(f"Accuracy of the network on the {total} validation images: '
             '{100 * correct // total} %")',
-            f"    for index, (name, row) in enumerate(zip({classes}, confusion.tolist(), "
+            "    for index, (name, row) in enumerate(zip(classes, confusion.tolist(), "
             "strict=True)):",
             "        if sum(row) > 0:  # a class with no validation images has no accuracy",
             '            print(f"Accuracy for class: {name:5s} is '
@@ -460,6 +508,8 @@ class _Script:
             '{best_accuracy:.2f} %) "',
             '        f"to {args.out}"',
             "    )",
+            "    if writer is not None:",
+            "        writer.close()",
         ]
         return "\n".join(lines)
 
@@ -703,4 +753,96 @@ def evaluate(model, inputs, labels, criterion, num_classes):
             counts = torch.bincount(pairs, minlength=num_classes * num_classes)
             confusion += counts.reshape(num_classes, num_classes).cpu()
     return total_loss / len(inputs), confusion
+'''
+
+_DISTRIBUTED = '''
+def start_distributed(device):
+    """Under torchrun (RANK, WORLD_SIZE, LOCAL_RANK set): join the others. Plain: no change.
+
+    Returns (rank, world_size, device): on CUDA each process takes GPU number LOCAL_RANK.
+    """
+    world_size = int(os.environ.get("WORLD_SIZE", "1"))
+    if world_size == 1:
+        return 0, 1, device
+    if device.type == "cuda":
+        device = torch.device("cuda", int(os.environ["LOCAL_RANK"]))
+        torch.cuda.set_device(device)
+    dist.init_process_group("nccl" if device.type == "cuda" else "gloo")
+    rank = dist.get_rank()
+    if rank == 0:
+        print(f"{world_size} processes, world size {world_size}")
+    return rank, world_size, device
+
+
+def wrap_for_ddp(model, device, world_size):
+    """DistributedDataParallel averages the gradients of all processes after backward()."""
+    if world_size == 1:
+        return model
+    return DistributedDataParallel(model, device_ids=[device] if device.type == "cuda" else None)
+
+
+def my_share(batch, rank, world_size):
+    """Every world_size-th item of the global batch from rank on, as DistributedSampler
+    shares an epoch: the processes together see the whole batch once."""
+    if len(batch) < world_size:  # too few for everyone: all take it (same gradient)
+        return batch
+    return batch[rank::world_size]
+
+
+def mean_over_processes(value, world_size, device):
+    """The mean of a number over all processes (the number itself in a plain run)."""
+    if world_size == 1:
+        return value
+    total = torch.tensor([value], dtype=torch.float64, device=device)
+    dist.all_reduce(total)
+    return total.item() / world_size
+
+
+def evaluate_shared(model, inputs, labels, criterion, num_classes, rank, world_size):
+    """evaluate() on this process's share of the validation set, summed over all processes,
+    so every process holds the loss and confusion matrix of the whole set."""
+    mine = slice(rank, None, world_size)
+    loss, confusion = evaluate(model, inputs[mine], labels[mine], criterion, num_classes)
+    if world_size == 1:
+        return loss, confusion
+    sums = torch.cat([torch.tensor([loss * len(labels[mine])]), confusion.flatten().double()])
+    sums = sums.to(torch.float64).to(labels.device)
+    dist.all_reduce(sums)
+    total_loss, counts = sums[0].item(), sums[1:].round().long().cpu()
+    return total_loss / len(labels), counts.reshape(num_classes, num_classes)
+
+
+def stop_distributed(world_size):
+    if world_size > 1:
+        dist.destroy_process_group()
+'''
+
+_TENSORBOARD = '''
+def open_tensorboard(folder, rank, model, example):
+    """A SummaryWriter in a new run folder (named after the project and the time), with
+    the model graph; None without --tensorboard and on every process but the first."""
+    if folder is None or rank != 0:
+        return None
+    from torch.utils.tensorboard import SummaryWriter  # needs: pip install tensorboard
+
+    run = "<<slug>>-" + time.strftime("%Y%m%d-%H%M%S")  # one folder per run
+    writer = SummaryWriter(os.path.join(folder, run))
+    model.eval()
+    writer.add_graph(model, example)
+    model.train()
+    return writer
+
+
+def log_epoch(writer, epoch, train_loss, val_loss, accuracy, optimizer, confusion, classes):
+    """Losses, accuracy, learning rate and per-class accuracy of one epoch."""
+    if writer is None:
+        return
+    writer.add_scalar("loss/train", train_loss, epoch)
+    writer.add_scalar("loss/validation", val_loss, epoch)
+    writer.add_scalar("accuracy/validation", accuracy / 100, epoch)
+    writer.add_scalar("learning_rate", optimizer.param_groups[0]["lr"], epoch)
+    for index, (name, row) in enumerate(zip(classes, confusion.tolist(), strict=True)):
+        if sum(row) > 0:
+            writer.add_scalar(f"class_accuracy/{name}", row[index] / sum(row), epoch)
+    writer.flush()
 '''

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
+    QSpinBox,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -122,6 +123,35 @@ class TrainingPanel(QWidget):
         if label is not None:
             label.setBuddy(widget)
         self._bound[f"{setting.section}.{setting.key}"] = _Bound(setting, widget, write, label)
+        if (setting.section, setting.key) == ("training", "device"):
+            self._add_processes_row(form)
+
+    def _add_processes_row(self, form: QFormLayout) -> None:
+        """Processes, right under Device: shown only when the machine has two GPUs or more."""
+        self.processes_spin = QSpinBox(self)
+        self.processes_spin.setObjectName("processesSpin")
+        self.processes_spin.setRange(1, 1)
+        self.processes_spin.setToolTip(
+            self.tr("Train on this many processes, one per GPU, with DistributedDataParallel")
+        )
+        self.processes_label = QLabel(self.tr("Processes"))
+        self.processes_label.setBuddy(self.processes_spin)
+        form.addRow(self.processes_label, self.processes_spin)
+        self.set_gpu_count(0)
+
+    def set_gpu_count(self, count: int) -> None:
+        """Offer one process per GPU when there are two or more; else hide the choice."""
+        from studio.core.training.launch import offered_processes
+
+        most = offered_processes(count)
+        self.processes_spin.setRange(1, max(1, most))
+        self.processes_spin.setValue(max(1, most))
+        for widget in (self.processes_label, self.processes_spin):
+            widget.setVisible(most > 1)
+
+    def processes(self) -> int:
+        """The processes to train on (1 when the choice is hidden)."""
+        return self.processes_spin.value() if self.processes_spin.maximum() > 1 else 1
 
     def _dataset_row(self, combo: QWidget) -> QHBoxLayout:
         self.dataset_combo = combo
