@@ -827,12 +827,12 @@ true: {true}</source>
         <translation>已恢复 {name} 及其数据集和训练设置。</translation>
     </message>
     <message>
-        <source>Wrote %1; onnxruntime gives the same outputs as PyTorch (within %2).</source>
-        <translation>已写入 %1；onnxruntime 的输出与 PyTorch 相同（误差在 %2 以内）。</translation>
+        <source>Wrote {path}; onnxruntime gives the same outputs as PyTorch (within {diff}).</source>
+        <translation>已写入 {path}；onnxruntime 的输出与 PyTorch 相同（误差在 {diff} 以内）。</translation>
     </message>
     <message>
-        <source>Wrote %1, but onnxruntime differs from PyTorch by up to %2; check the file before using it.</source>
-        <translation>已写入 %1，但 onnxruntime 与 PyTorch 的输出最多相差 %2；使用前请检查该文件。</translation>
+        <source>Wrote {path}, but onnxruntime differs from PyTorch by up to {diff}; check the file before using it.</source>
+        <translation>已写入 {path}，但 onnxruntime 与 PyTorch 的输出最多相差 {diff}；使用前请检查该文件。</translation>
     </message>
     <message>
         <source>Wrote {path}</source>

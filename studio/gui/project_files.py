@@ -148,14 +148,16 @@ class ProjectFiles(QObject):
         require_onnx()  # the install command, before any work
         report = export_onnx(model_file, path, validation_inputs(model_file))
         if report.ok:
-            text = self.tr("Wrote %1; onnxruntime gives the same outputs as PyTorch (within %2).")
+            text = self.tr(
+                "Wrote {path}; onnxruntime gives the same outputs as PyTorch (within {diff})."
+            )
         else:
             text = self.tr(
-                "Wrote %1, but onnxruntime differs from PyTorch by up to %2; check the file "
-                "before using it."
+                "Wrote {path}, but onnxruntime differs from PyTorch by up to {diff}; "
+                "check the file before using it."
             )
         diff = f"{report.max_abs_diff:.1e}"
-        self.statusShown.emit(text.replace("%1", path).replace("%2", diff), STATUS_MS * 2)
+        self.statusShown.emit(text.format(path=path, diff=diff), STATUS_MS * 2)
 
     def _wrote(self, path: str) -> None:
         self.statusShown.emit(self.tr("Wrote {path}").format(path=path), STATUS_MS)
