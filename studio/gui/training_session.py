@@ -137,12 +137,9 @@ class TrainingSession(QObject):
                 )
             )
             return False
-        resume = None
         self._failure = None
         self._run_project = self._doc.project.copy()
-        self.controller.start(
-            self._doc.project, resume, self.tensorboard_root(), self._panel.processes()
-        )
+        self.controller.start(self._doc.project, self.tensorboard_root(), self._panel.processes())
         self._panel.set_running(True)
         self._panel.progress.setRange(0, 0)  # busy until the data is loaded
         self._panel.progress.setFormat(self.tr("Loading data…"))

@@ -45,7 +45,6 @@ class TrainingWorker(QObject):
     def __init__(
         self,
         project: Project,
-        resume_from: Any = None,
         threads: int | None = None,
         log_root: Path | None = None,
         processes: int = 1,
@@ -55,7 +54,6 @@ class TrainingWorker(QObject):
         self._log_root = log_root
         self._processes = processes
         self._child: Any = None
-        self._resume_from = resume_from
         self._threads = threads
         self._trainer: Any = None
         self._lock = threading.Lock()
@@ -71,9 +69,7 @@ class TrainingWorker(QObject):
                 return
             from studio.core.training.trainer import Trainer
 
-            trainer = Trainer(
-                self._project, resume_from=self._resume_from, num_threads=self._threads
-            )
+            trainer = Trainer(self._project, num_threads=self._threads)
             trainer.add_observer(self._forward)
             if self._log_root is not None:
                 from studio.core.training.tensorboard_log import TensorBoardLogger, run_folder
@@ -175,7 +171,6 @@ class TrainingController(QObject):
     def start(
         self,
         project: Project,
-        resume_from: Any = None,
         log_root: Path | None = None,
         processes: int = 1,
     ) -> None:
@@ -190,7 +185,7 @@ class TrainingController(QObject):
         threads = os.cpu_count() or 1
         thread = QThread(self)
         thread.setObjectName("trainingThread")
-        worker = TrainingWorker(project, resume_from, threads, log_root, processes)
+        worker = TrainingWorker(project, threads, log_root, processes)
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
         worker.event.connect(self.event)

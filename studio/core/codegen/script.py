@@ -380,7 +380,6 @@ class _Script:
             "torchvision": "load_torchvision(args.data)",
             "folder": "load_image_folder(args.data)",
         }[self.kind]
-        classes = "classes" if self.kind == "folder" else "CLASSES"
         names = ", classes" if self.kind == "folder" else ""
         lines = [
             "def main():",
@@ -428,6 +427,13 @@ class _Script:
             "        steps_per_epoch -= 1  # a last batch of one image would break BatchNorm",
         ]
         lines += self._optimizer_lines()
+        lines += self._epoch_lines()
+        return "\n".join(lines) + "\n\n\n" + self._report_and_save()
+
+    def _epoch_lines(self) -> list[str]:
+        """The training loop of ``main``: batches, validation, the best epoch, the end."""
+        classes = "classes" if self.kind == "folder" else "CLASSES"
+        lines: list[str] = []
         lines += [
             "",
             "    writer = open_tensorboard(args.tensorboard, rank, model, val_x[:1])",
@@ -485,7 +491,7 @@ class _Script:
             f"        report_and_save(best, {classes}, len(val_y), args, writer)",
             "    stop_distributed(world_size)",
         ]
-        return "\n".join(lines) + "\n\n\n" + self._report_and_save()
+        return lines
 
     def _report_and_save(self) -> str:
         """The end of the run, on the first process only: the best epoch's figures, the file."""
