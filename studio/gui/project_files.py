@@ -153,8 +153,8 @@ class ProjectFiles(QObject):
             )
         else:
             text = self.tr(
-                "Wrote {path}, but onnxruntime differs from PyTorch by up to {diff}; check the "
-                "file before using it."
+                "Wrote {path}, but onnxruntime differs from PyTorch by up to {diff}; "
+                "check the file before using it."
             )
         diff = f"{report.max_abs_diff:.1e}"
         self.statusShown.emit(text.format(path=path, diff=diff), STATUS_MS * 2)
