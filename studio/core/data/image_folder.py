@@ -177,11 +177,7 @@ def first_shape(root: Path, classes: list[str]) -> tuple[int, int, int]:
             shape = probe_shape(path)
             if shape is not None:
                 return shape
-    raise DatasetError(
-        "The folder {path} has no readable images; put .png or .jpg images in one sub-folder "
-        "per class.",
-        path=str(root),
-    )
+    raise _no_readable_images(root)
 
 
 class ImageTooLarge(Exception):
@@ -294,11 +290,7 @@ def _first_readable_shape(files: list[tuple[Path, int]], root: Path) -> tuple[in
         shape = probe_shape(path)
         if shape is not None:
             return shape
-    raise DatasetError(
-        "The folder {path} has no readable images; put .png or .jpg images in one sub-folder "
-        "per class.",
-        path=str(root),
-    )
+    raise _no_readable_images(root)
 
 
 def _split_error(root: Path, counts: np.ndarray, val_fraction: float) -> DatasetError:
@@ -362,3 +354,11 @@ def _notes(
         )
         notes.append(f"{what} (for example {example}).")
     return notes
+
+
+def _no_readable_images(root: Path) -> DatasetError:
+    return DatasetError(
+        "The folder {path} has no readable images; put .png or .jpg images in one sub-folder "
+        "per class.",
+        path=str(root),
+    )
