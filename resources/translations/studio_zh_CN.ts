@@ -2364,8 +2364,8 @@ true: {true}</source>
         <translation>{file} 定义了 nn.Module 类 {names}，但没有 nn.Sequential。导入类需要运行文件中的代码；如果你信任这个文件，请加上 --trust 重新导入。</translation>
     </message>
     <message>
-        <source>{file} did not finish within {seconds} seconds, so the import was stopped (an endless loop?). If the code needs longer, import it again with a longer time limit (--timeout).</source>
-        <translation>{file} 未能在 {seconds} 秒内完成，因此导入已停止（是否有死循环？）。如果代码确实需要更长时间，请用更长的时间限制（--timeout）重新导入。</translation>
+        <source>{file} did not finish within {seconds} seconds, so the import was stopped (an endless loop?). If the code needs longer, import it in a terminal with a longer time limit: studio import FILE --trust --timeout SECONDS.</source>
+        <translation>{file} 未能在 {seconds} 秒内完成，因此导入已停止（是否有死循环？）。如果代码确实需要更长时间，请在终端中用更长的时间限制导入：studio import FILE --trust --timeout SECONDS。</translation>
     </message>
     <message>
         <source>{file} ended the import process with exit code {code} (os._exit?) before the import finished, so nothing was imported. Remove that call from the code the import runs.</source>

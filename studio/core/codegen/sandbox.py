@@ -128,8 +128,8 @@ class TrustedImport:
             self._stop()
             self._outcome = CodeImportError(
                 "{file} did not finish within {seconds} seconds, so the import was stopped "
-                "(an endless loop?). If the code needs longer, import it again with a longer "
-                "time limit (--timeout).",
+                "(an endless loop?). If the code needs longer, import it in a terminal with a "
+                "longer time limit: studio import FILE --trust --timeout SECONDS.",
                 file=_display(self.filename),
                 seconds=_seconds(self.limits.seconds),
             )
