@@ -1700,6 +1700,10 @@ true: {true}</source>
         <translation>第 {index} 层（{block}）有未知参数 {name!r}。</translation>
     </message>
     <message>
+        <source>Layer {index} ({block}): frozen must be true or false.</source>
+        <translation>第 {index} 层（{block}）：frozen 必须是 true 或 false。</translation>
+    </message>
+    <message>
         <source>Layer {index} ({block}): {message}</source>
         <translation>第 {index} 层（{block}）：{message}</translation>
     </message>

@@ -102,6 +102,12 @@ class Architecture:
         block.params[name] = spec.coerce(value)
         self._events.emit(events.ParamChanged(index, name, old, block.params[name]))
 
+    def set_frozen(self, index: int, frozen: bool) -> None:
+        """Freeze or unfreeze the layer at ``index`` (its weights stop or start training)."""
+        block = self._blocks[index]
+        old, block.frozen = block.frozen, bool(frozen)
+        self._events.emit(events.FrozenChanged(index, old, block.frozen))
+
     def set_input_shape(self, shape: Iterable[int]) -> None:
         self.replace_all(shape, self._blocks)
 
@@ -191,7 +197,14 @@ class Architecture:
                         problem=problem,
                     )
                 values[name] = pspec.coerce(value)
-            blocks.append(Block(spec.type, values))
+            frozen = item.get("frozen", False)
+            if not isinstance(frozen, bool):
+                raise ArchitectureError(
+                    "Layer {index} ({block}): frozen must be true or false.",
+                    index=position,
+                    block=spec.type,
+                )
+            blocks.append(Block(spec.type, values, frozen))
         if len(blocks) > MAX_LAYERS:
             raise ArchitectureError("A network can have at most {n} layers.", n=MAX_LAYERS)
         return cls(data.get("input_shape", ()), blocks)

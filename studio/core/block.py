@@ -14,10 +14,15 @@ _uids = itertools.count(1)
 
 @dataclass
 class Block:
-    """One layer: a registry type and its editable parameters (never the inferred ones)."""
+    """One layer: a registry type and its editable parameters (never the inferred ones).
+
+    ``frozen`` layers keep their weights while training (``requires_grad=False``, eval
+    mode, left out of the optimizer); the project file writes ``"frozen": true``.
+    """
 
     type: str
     params: dict[str, Any] = field(default_factory=dict)
+    frozen: bool = False
     uid: int = field(default_factory=lambda: next(_uids), compare=False)
 
     @classmethod
@@ -34,7 +39,10 @@ class Block:
         return cls(block_type, {**spec.defaults(), **params})
 
     def copy(self) -> Block:
-        return Block(self.type, dict(self.params))
+        return Block(self.type, dict(self.params), self.frozen)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"type": self.type, "params": dict(self.params)}
+        data: dict[str, Any] = {"type": self.type, "params": dict(self.params)}
+        if self.frozen:
+            data["frozen"] = True
+        return data

@@ -58,6 +58,15 @@ class ParamChanged:
 
 
 @dataclass(frozen=True)
+class FrozenChanged:
+    """A layer was frozen (``new`` true) or unfrozen."""
+
+    index: int
+    old: bool
+    new: bool
+
+
+@dataclass(frozen=True)
 class Resetting:
     """The input shape, or every block, is about to be replaced."""
 
