@@ -27,6 +27,7 @@ from studio.core.training.events import (
 from studio.gui.background import torch_loader
 from studio.gui.i18n import diagnostic_text, translate_message
 from studio.gui.plots.dashboard import STATUS_INTERVAL_S, TrainingDashboard
+from studio.gui.plots.regression_data import REGRESSION, number, task_of
 from studio.gui.workers import TrainingController
 
 log = logging.getLogger(__name__)
@@ -187,6 +188,12 @@ class TrainingSession(QObject):
             self.speed_label.setText(
                 self.tr("{rate} samples/s").format(rate=f"{event.samples_per_second:,.0f}")
             )
+        elif isinstance(event, EpochEnded) and task_of(event) == REGRESSION:
+            self._panel.progress_label.setText(
+                self.dashboard.regression_status.epoch(
+                    event.epoch, event.val_loss, number(event.val_mae), number(event.val_r2)
+                )
+            )
         elif isinstance(event, EpochEnded):
             self._panel.progress_label.setText(
                 self.tr("Epoch {epoch}: validation accuracy {accuracy} %, loss {loss}").format(
@@ -207,7 +214,10 @@ class TrainingSession(QObject):
                 "accuracy": f"{100 * best:.1f}" if best is not None else "–",
                 "epoch": event.best_epoch or "–",
             }
-            if outcome == "completed":
+            run = self.dashboard.store.current
+            if outcome != "failed" and run is not None and run.is_regression and run.best:
+                text = self._regression_finish_text(outcome, run.best)
+            elif outcome == "completed":
                 text = self.tr(
                     "Finished: best validation accuracy {accuracy} % at epoch {epoch}"
                 ).format(**values)
@@ -218,6 +228,12 @@ class TrainingSession(QObject):
             else:
                 text = self._failure or self.tr("Training failed.")
             self._panel.show_finished(outcome, text)
+
+    def _regression_finish_text(self, outcome: str, best: Any) -> str:
+        """The panel's last line for a regression run: its lowest loss and that epoch's errors."""
+        sentence = self.dashboard.regression_status.best(best)
+        lead = self.tr("Finished.") if outcome == "completed" else self.tr("Stopped.")
+        return f"{lead} {sentence}"
 
     def _on_finished(self) -> None:
         self._panel.set_running(False)

@@ -45,8 +45,12 @@ from studio.gui.plots.feature_map_view import FeatureMapView
 from studio.gui.plots.history import DEFAULT_MAX_STEP_POINTS, Run, RunStore
 from studio.gui.plots.loss_view import LossView
 from studio.gui.plots.prediction_view import PredictionView
+from studio.gui.plots.regression_status import RegressionStatus
+from studio.gui.plots.regression_view import RegressionCurvesView
 from studio.gui.plots.runs_panel import RunsPanel
+from studio.gui.plots.scatter_view import ScatterView
 from studio.gui.plots.state import DashboardState, Predictor, ValidationSet
+from studio.gui.plots.task_tabs import TaskTabs
 from studio.gui.plots.view_base import DashboardView
 from studio.gui.widgets.steady_label import SteadyLabel
 
@@ -83,6 +87,8 @@ class TrainingDashboard(QWidget):
         self.confusion_view = ConfusionView(self.state)
         self.feature_view = FeatureMapView(self.state)
         self.prediction_view = PredictionView(self.state)
+        self.regression_view = RegressionCurvesView(self.state)
+        self.scatter_view = ScatterView(self.state)
         self.feature_view.probeRequested.connect(self.featureMapsRequested)
         self.views: list[DashboardView] = [
             self.loss_view,
@@ -91,6 +97,8 @@ class TrainingDashboard(QWidget):
             self.confusion_view,
             self.feature_view,
             self.prediction_view,
+            self.regression_view,
+            self.scatter_view,
         ]
 
         self.tabs = QTabWidget()
@@ -102,6 +110,15 @@ class TrainingDashboard(QWidget):
         self.tabs.addTab(self.confusion_view, self.tr("Confusion matrix"))
         self.tabs.addTab(self.feature_view, self.tr("Feature maps"))
         self.tabs.addTab(self.prediction_view, self.tr("Predictions"))
+        self.tabs.insertTab(1, self.regression_view, self.tr("MAE and R²"))
+        self.tabs.insertTab(2, self.scatter_view, self.tr("Predicted vs true"))
+        self.task_tabs = TaskTabs(
+            self.tabs,
+            [self.accuracy_view, self.class_view, self.confusion_view, self.prediction_view],
+            [self.regression_view, self.scatter_view],
+            {self.accuracy_view: self.regression_view, self.confusion_view: self.scatter_view},
+        )
+        self.regression_status = RegressionStatus(self)
 
         self.runs_panel = RunsPanel()
         self.runs_panel.visibilityChanged.connect(self.set_run_visible)
@@ -163,7 +180,10 @@ class TrainingDashboard(QWidget):
                 self.class_view,
                 self.confusion_view,
                 self.prediction_view,
+                self.regression_view,
+                self.scatter_view,
             )
+            self.task_tabs.show_task(self.store.current.task)
             self._runs_dirty = True
             self._request_feature_maps_if_due(force=True)
         elif isinstance(event, FeatureMaps):
@@ -172,6 +192,7 @@ class TrainingDashboard(QWidget):
         elif isinstance(event, TrainingStarted):
             self._paused = False
             self.store.start(event)
+            self.task_tabs.show_task(getattr(event, "task", ""))
             self._mark(*self.views)
             self._runs_dirty = True
         elif isinstance(event, TrainingFinished):
@@ -331,6 +352,7 @@ class TrainingDashboard(QWidget):
             self.state.hidden_runs.add(number)
         self.loss_view.mark_dirty()
         self.accuracy_view.mark_dirty()
+        self.regression_view.mark_dirty()
         self._runs_dirty = True
         self._schedule()
 
@@ -425,6 +447,8 @@ class TrainingDashboard(QWidget):
                 text += " " + self.tr(
                     "Best validation accuracy: {value:.1f} % at epoch {epoch}."
                 ).format(value=value, epoch=done.best_epoch)
+            elif run.is_regression and run.best is not None:
+                text += " " + self.regression_status.best(run.best)
             self.status.setText(text)
             return
         batch = run.last_batch
@@ -444,7 +468,9 @@ class TrainingDashboard(QWidget):
             parts.append(self.tr("loss {loss:.4f}").format(loss=batch.loss))
             parts.append(self.tr("{rate:,.0f} samples/s").format(rate=batch.samples_per_second))
             parts.append(self.tr("{time} left").format(time=format_clock(batch.eta_seconds)))
-        if run.epochs:
+        if run.epochs and run.is_regression:
+            parts.append(self.regression_status.metrics(run.epochs[-1]))
+        elif run.epochs:
             last = run.epochs[-1]
             parts.append(
                 self.tr("validation accuracy {value:.1f} %").format(value=100 * last.val_accuracy)
