@@ -28,7 +28,7 @@ from studio.core.data.batches import normalise
 from studio.core.errors import StudioError, TrainingError
 from studio.core.io.model_file import ModelFile
 from studio.core.project import Project
-from studio.core.training import failures
+from studio.core.training import failures, regression
 from studio.core.training.checkpoint import Snapshot, to_cpu
 from studio.core.training.events import (
     BatchProgress,
@@ -239,6 +239,7 @@ class Trainer:
                         device=str(run.device),
                         loss=run.loss_name,
                         notes=list(run.notes),
+                        task=run.data.task,
                     )
                 )
                 reason = self._train(run)
@@ -356,7 +357,8 @@ class Trainer:
                     self._global_step += 1
                 self._step_in_epoch = step
                 losses.append(loss.detach())
-                corrects.append((out.detach().argmax(1) == y).sum())
+                if not run.data.is_regression:
+                    corrects.append((out.detach().argmax(1) == y).sum())
                 n = y.shape[0]
                 seen += n
                 window_seen += n
@@ -381,16 +383,31 @@ class Trainer:
                 return "stopped"
             train_seconds = time.perf_counter() - epoch_start
             train_loss = float(torch.stack(losses).mean()) if losses else math.nan
-            train_acc = float(torch.stack(corrects).sum()) / seen if seen else math.nan
-            val_loss, confusion, predictions = self._evaluate(run)
+            train_acc = float(torch.stack(corrects).sum()) / seen if corrects else math.nan
+            if run.data.is_regression:
+                scores = regression.evaluate(run)
+                val_loss = scores.loss
+            else:
+                val_loss, confusion, predictions = self._evaluate(run)
             if not math.isfinite(val_loss):
                 raise self._non_finite_error(val_loss, epoch, None)
             seconds = time.perf_counter() - epoch_start - (self._paused_seconds - paused_before)
             active_train = max(1e-9, train_seconds - (self._paused_seconds - paused_before))
             rate = seen / active_train
-            self._end_epoch(
-                run, epoch, train_loss, train_acc, val_loss, confusion, seconds, rate, predictions
-            )
+            if run.data.is_regression:
+                self._end_regression_epoch(run, epoch, train_loss, scores, seconds, rate)
+            else:
+                self._end_epoch(
+                    run,
+                    epoch,
+                    train_loss,
+                    train_acc,
+                    val_loss,
+                    confusion,
+                    seconds,
+                    rate,
+                    predictions,
+                )
             if self._stop.is_set():
                 return "stopped"
         return "completed"
@@ -502,6 +519,30 @@ class Trainer:
                 samples_per_second=samples_per_second,
                 is_best=is_best,
                 val_predictions=predictions,
+            )
+        )
+
+    def _end_regression_epoch(
+        self,
+        run: Run,
+        epoch: int,
+        train_loss: float,
+        scores: regression.Scores,
+        seconds: float,
+        samples_per_second: float,
+    ) -> None:
+        """As ``_end_epoch``, for regression: the best epoch has the lowest validation loss."""
+        lr = _current_lr(run.optimizer)
+        is_best = regression.is_best(self._history, scores.loss)
+        self._history.append(regression.history_entry(epoch, train_loss, scores, seconds, lr))
+        self._epochs_done = epoch
+        if is_best:
+            self._best = self._snapshot_of(
+                run.model, run.optimizer, run.scheduler, run.generator, epoch + 1
+            )
+        self._emit(
+            regression.epoch_event(
+                epoch, train_loss, scores, lr, seconds, samples_per_second, is_best
             )
         )
 
