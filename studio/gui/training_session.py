@@ -108,11 +108,12 @@ class TrainingSession(QObject):
 
         project = self._doc.project
         try:
-            classes = describe_dataset(project.dataset).classes
+            info = describe_dataset(project.dataset)
+            classes, task = info.classes, info.task
         except StudioError:
-            classes = None
+            classes, task = None, "classification"
         self._doc.model.set_training_context(
-            project.training.loss, len(classes) if classes else None
+            project.training.loss, len(classes) if classes else None, task
         )
         self._panel.show_dataset(project.dataset)
 

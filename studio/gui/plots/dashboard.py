@@ -438,7 +438,10 @@ class TrainingDashboard(QWidget):
                 epochs=done.epochs_done,
                 time=format_clock(done.seconds),
             )
-            if done.best_epoch is not None and done.best_val_accuracy is not None:
+            if run.is_regression:
+                if run.best is not None:
+                    text += " " + self.regression_status.best(run.best)
+            elif done.best_epoch is not None and done.best_val_accuracy is not None:
                 value = 100 * (
                     done.best_val_accuracy / 100
                     if done.best_val_accuracy > 1
@@ -447,8 +450,6 @@ class TrainingDashboard(QWidget):
                 text += " " + self.tr(
                     "Best validation accuracy: {value:.1f} % at epoch {epoch}."
                 ).format(value=value, epoch=done.best_epoch)
-            elif run.is_regression and run.best is not None:
-                text += " " + self.regression_status.best(run.best)
             self.status.setText(text)
             return
         batch = run.last_batch

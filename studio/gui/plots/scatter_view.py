@@ -73,7 +73,12 @@ class ScatterView(DashboardView):
             self.points.setData([], [])
             self.shown_points = 0
             self._shown = None
-            self.caption.setText(self.tr("The scatter appears after the first epoch."))
+            if run is not None and run.is_regression and run.epochs and not run.running:
+                self.caption.setText(
+                    self.tr("This run kept no validation predictions; train again to see them.")
+                )
+            else:
+                self.caption.setText(self.tr("The scatter appears after the first epoch."))
             return
         key = (run.number, run.version)
         if key == self._shown:
