@@ -74,7 +74,9 @@ def test_choosing_a_csv_table_fills_the_target_choice_and_sets_the_input_shape(
     assert summary.startswith("Regression on y · 6 features · 120 rows")
     grid = window.findChild(QTableWidget, "datasetTable")
     assert grid.isVisible() and grid.columnCount() == 5 and grid.rowCount() == 5
-    assert grid.horizontalHeaderItem(4).text() == "y" and grid.item(0, 3).text() == "red"
+    headers = [grid.horizontalHeaderItem(i).text() for i in range(5)]
+    assert headers == ["y", "a", "b", "c", "colour"]  # the target first, tinted
+    assert grid.item(0, 4).text() == "red" and grid.item(0, 0).background().color().alpha() > 0
     assert window.findChild(QWidget, "datasetSamples").findChildren(QLabel) == []
 
     # Predicting the colour instead: classification of 3 classes from a, b, c and y.

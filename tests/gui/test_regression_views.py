@@ -116,7 +116,7 @@ def test_regression_replaces_accuracy_views_and_classification_restores_them(das
     ]  # fmt: skip
     dashboard.tabs.setCurrentWidget(dashboard.confusion_view)
     _feed(dashboard, regression_events())
-    assert _tab_titles(dashboard) == ["Loss", "MAE and R²", "Predicted vs true", "Feature maps"]
+    assert _tab_titles(dashboard) == ["Loss", "MAE and R²", "Predicted vs true"]
     assert dashboard.tabs.currentWidget() is dashboard.scatter_view  # the confusion view's twin
     for name in ("regressionView", "scatterView"):
         assert dashboard.findChild(object, name) is not None
@@ -200,7 +200,7 @@ def test_saved_regression_metrics_replay_the_same_views(dashboard, qtbot):
     assert isinstance(finished, TrainingFinished) and finished.best_epoch == 3
     assert finished.best_val_accuracy is None
     _feed(dashboard, events)
-    assert _tab_titles(dashboard) == ["Loss", "MAE and R²", "Predicted vs true", "Feature maps"]
+    assert _tab_titles(dashboard) == ["Loss", "MAE and R²", "Predicted vs true"]
     _click_tab(qtbot, dashboard, "MAE and R²")
     assert dashboard.regression_view.mae_curve.yData == pytest.approx([0.4, 0.2, 0.4 / 3])
     _click_tab(qtbot, dashboard, "Predicted vs true")

@@ -114,7 +114,13 @@ class TrainingDashboard(QWidget):
         self.tabs.insertTab(2, self.scatter_view, self.tr("Predicted vs true"))
         self.task_tabs = TaskTabs(
             self.tabs,
-            [self.accuracy_view, self.class_view, self.confusion_view, self.prediction_view],
+            [
+                self.accuracy_view,
+                self.class_view,
+                self.confusion_view,
+                self.feature_view,
+                self.prediction_view,
+            ],
             [self.regression_view, self.scatter_view],
             {self.accuracy_view: self.regression_view, self.confusion_view: self.scatter_view},
         )

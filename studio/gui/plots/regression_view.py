@@ -20,6 +20,8 @@ from studio.gui.plots.view_base import DashboardView
 R2_FLOOR = -1.0
 """The R² axis starts no lower than this: an untrained net's R² can be -50, and showing
 that would flatten the part worth reading (0..1). Panning still reaches lower points."""
+R2_MIN_SPAN = 0.05
+"""The axis spans at least 0.95..1, so a flat R² of 0.99 is not magnified into noise."""
 
 
 class RegressionCurvesView(DashboardView):
@@ -60,7 +62,7 @@ class RegressionCurvesView(DashboardView):
             pos=1.0, angle=0, pen=style.pen(style.faint(style.FOREGROUND, 120), 1.0, dashed=True)
         )
         self.r2_plot.addItem(self.perfect_line)
-        self.r2_label = pg.TextItem(color=style.FOREGROUND, anchor=(1.0, 1.2))
+        self.r2_label = pg.TextItem(color=style.FOREGROUND, anchor=(1.0, -0.3))
         self.r2_plot.addItem(self.r2_label)
         for plot in (self.mae_plot, self.r2_plot):
             plot.getAxis("left").setWidth(62)
@@ -116,7 +118,7 @@ class RegressionCurvesView(DashboardView):
     def _fit_r2_axis(self, r2: np.ndarray) -> None:
         finite = r2[np.isfinite(r2)]
         low = max(R2_FLOOR, float(finite.min())) if finite.size else 0.0
-        self.r2_plot.setYRange(min(0.0, low), 1.0, padding=0.08)
+        self.r2_plot.setYRange(min(low, 1.0 - R2_MIN_SPAN), 1.0, padding=0.08)
 
     def _draw_overlay(self, run: Run) -> None:
         entry = self.overlays.get(run.number)

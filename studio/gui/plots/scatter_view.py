@@ -47,7 +47,6 @@ class ScatterView(DashboardView):
             size=POINT_SIZE,
             pen=None,
             brush=pg.mkBrush(style.faint(style.VAL, 150)),
-            name=self.tr("Validation samples"),
         )
         self.plot.addItem(self.points)
         self.legend.addItem(self.points, self.tr("Validation samples"))

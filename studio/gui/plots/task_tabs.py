@@ -1,7 +1,9 @@
 """Which of the dashboard's tabs a task has: accuracy views for classes, error views for values.
 
 A regression run has no accuracy, per-class bars or confusion matrix; it has MAE/R²
-curves and a predicted-vs-true scatter instead. The tabs are hidden, not removed,
+curves and a predicted-vs-true scatter instead. Its inputs are table rows, not images,
+so the feature-map and prediction views (which draw the input as an image and name
+its class) are hidden too. The tabs are hidden, not removed,
 so switching back to a classification run restores them in their places.
 """
 

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTab
 from studio.core.table_preview import TablePreview
 
 MAX_COLUMNS_SHOWN = 12
-"""A wider table shows its first columns and the target; the summary counts the rest."""
+"""A wider table shows the target and its first features; the summary counts them all."""
 TARGET_TINT = QColor(255, 165, 40, 60)
 
 
@@ -79,13 +79,12 @@ class TablePreviewView(QTableWidget):
 
 
 def _shown_columns(preview: TablePreview) -> list[int]:
-    """Indices of the columns to show: the first ones, and the target if it is further right."""
+    """Indices of the columns to show: the target first (it may be far right), then the
+    features in file order, at most ``MAX_COLUMNS_SHOWN`` in all."""
     count = len(preview.columns)
-    shown = list(range(min(count, MAX_COLUMNS_SHOWN)))
     if preview.target in preview.columns:
         target = preview.columns.index(preview.target)
-        if target not in shown:
-            shown[-1] = target
-    elif count > MAX_COLUMNS_SHOWN:
-        shown[-1] = count - 1  # no target known yet: the default is the last column
-    return shown
+    else:
+        target = count - 1  # no target known yet: the default is the last column
+    rest = [index for index in range(count) if index != target]
+    return [target, *rest][:MAX_COLUMNS_SHOWN]
