@@ -37,6 +37,11 @@ def check_file(path: str | Path) -> Path:
     if not str(path).strip():
         raise DatasetError("No CSV file is chosen; choose a CSV file with a header row.")
     file = Path(path).expanduser()
+    if file.is_dir():
+        raise DatasetError(
+            "{path} is a folder, not a CSV file; choose a CSV file with a header row.",
+            path=str(file),
+        )
     if not file.is_file():
         raise DatasetError(
             "The CSV file {path} does not exist; choose a CSV file with a header row.",
