@@ -30,6 +30,9 @@ from studio.gui.plots.dashboard import STATUS_INTERVAL_S, TrainingDashboard
 from studio.gui.plots.regression_data import REGRESSION, number, task_of
 from studio.gui.workers import TrainingController
 
+TABLE_DATASET = "csv"
+"""Rows of a CSV table are not images: the views that draw inputs as pictures step aside."""
+
 log = logging.getLogger(__name__)
 
 
@@ -261,6 +264,9 @@ class TrainingSession(QObject):
         """Show an opened model file's saved epochs in the views, as a finished run."""
         from studio.gui.plots.history import events_from_model_file
 
+        project = getattr(model_file, "project", None)
+        dataset = getattr(project, "dataset", None)
+        self.dashboard.set_image_inputs(getattr(dataset, "name", "") != TABLE_DATASET)
         for event in events_from_model_file(model_file):
             self.dashboard.handle_event(event)
         if name:
@@ -273,6 +279,7 @@ class TrainingSession(QObject):
         self._normalisation_values = (tuple(data.mean), tuple(data.std))
         self._data_classes = list(data.classes)
         self._val_data = data
+        self.dashboard.set_image_inputs(data.name != TABLE_DATASET)
         self.dashboard.set_validation_data(
             data.val_images.numpy(),
             data.val_labels.numpy(),

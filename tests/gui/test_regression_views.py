@@ -215,3 +215,14 @@ def test_regression_metrics_export_as_csv_without_accuracy_columns(dashboard, tm
     rows = list(csv.DictReader(path.open()))
     assert len(rows) == 2 and "val_accuracy" not in rows[0]
     assert float(rows[1]["val_r2"]) > float(rows[0]["val_r2"])
+
+
+def test_table_rows_get_no_image_views_and_images_get_them_back(dashboard):
+    classification = synthetic_run(epochs=1, steps_per_epoch=STEPS, report_every=5, n_val=50)
+    dashboard.tabs.setCurrentWidget(dashboard.prediction_view)
+    dashboard.set_image_inputs(False)  # a CSV classification: its inputs are not pictures
+    _feed(dashboard, classification.events)
+    assert _tab_titles(dashboard) == ["Loss", "Accuracy", "Per class", "Confusion matrix"]
+    assert dashboard.tabs.currentWidget() is dashboard.loss_view
+    dashboard.set_image_inputs(True)
+    assert "Feature maps" in _tab_titles(dashboard) and "Predictions" in _tab_titles(dashboard)

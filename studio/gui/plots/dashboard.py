@@ -114,14 +114,9 @@ class TrainingDashboard(QWidget):
         self.tabs.insertTab(2, self.scatter_view, self.tr("Predicted vs true"))
         self.task_tabs = TaskTabs(
             self.tabs,
-            [
-                self.accuracy_view,
-                self.class_view,
-                self.confusion_view,
-                self.feature_view,
-                self.prediction_view,
-            ],
+            [self.accuracy_view, self.class_view, self.confusion_view],
             [self.regression_view, self.scatter_view],
+            [self.feature_view, self.prediction_view],
             {self.accuracy_view: self.regression_view, self.confusion_view: self.scatter_view},
         )
         self.regression_status = RegressionStatus(self)
@@ -308,6 +303,11 @@ class TrainingDashboard(QWidget):
         self.prediction_view.validation_changed()
         self._mark(self.confusion_view, self.prediction_view, self.feature_view)
         self._schedule()
+
+    def set_image_inputs(self, images: bool) -> None:
+        """Whether the network takes images: a table's rows get no feature-map or
+        prediction gallery views."""
+        self.task_tabs.show_images(images)
 
     def set_predictor(self, fn: Callable[[np.ndarray], np.ndarray] | None) -> None:
         """A function giving class probabilities (N, K) for uint8 images; None: no model."""
