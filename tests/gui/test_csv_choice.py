@@ -154,3 +154,34 @@ def test_a_regression_run_shows_loss_mae_r2_and_the_scatter(window, qtbot, tmp_p
     status = window.findChild(QLabel, "trainingStatus").text()
     assert "Lowest validation loss" in status and "R²" in status
     assert "MAE" in dashboard.status.text() and "accuracy" not in dashboard.status.text()
+
+
+@pytest.mark.slow
+def test_an_opened_regression_model_file_replays_the_regression_views(window, tmp_path):
+    from studio.core.io.model_file import save_model
+    from studio.core.training.trainer import Trainer
+
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(200, 3))
+    table = tmp_path / "sum.csv"
+    np.savetxt(table, np.column_stack([x, x.sum(axis=1)]), delimiter=",", header="a,b,c,y",
+               comments="")  # fmt: skip
+    trainer = Trainer(regression_project(table), epochs=2)
+    trainer.run()
+    path = tmp_path / "sum.pt"
+    save_model(path, trainer.to_model_file(best=False))
+
+    window.open_project(path)
+    dashboard = window.session.dashboard
+    dashboard.flush()
+    run = dashboard.store.current
+    assert run.is_regression and [e.epoch for e in run.epochs] == [1, 2]
+    assert run.epochs[-1].val_mae == pytest.approx(trainer.history[-1]["val_mae"])
+    tabs = [dashboard.tabs.tabText(i) for i in range(dashboard.tabs.count())
+            if dashboard.tabs.isTabVisible(i)]  # fmt: skip
+    assert tabs == ["Loss", "MAE and R²", "Predicted vs true"]
+    assert len(dashboard.regression_view.r2_curve.xData) == 2
+    assert "nan" not in dashboard.status.text().lower()
+    assert "Lowest validation loss" in dashboard.status.text()
+    caption = dashboard.findChild(QLabel, "scatterCaption").text()
+    assert caption.startswith("This run kept no validation predictions")
