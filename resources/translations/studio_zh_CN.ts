@@ -2767,6 +2767,10 @@ true: {true}</source>
         <translation>{path} 已存在。请换一个名称，或加上 --force 替换它。</translation>
     </message>
     <message>
+        <source>{path} is a folder, not a CSV file; choose a CSV file with a header row.</source>
+        <translation>{path} 是文件夹，不是 CSV 文件；请选择一个带表头行的 CSV 文件。</translation>
+    </message>
+    <message>
         <source>{path} is not a regular file (it is a device, pipe or socket), so it is not a {kind}.</source>
         <translation>{path} 不是普通文件（而是设备、管道或套接字），因此不是{kind}。</translation>
     </message>
