@@ -87,8 +87,6 @@ class TrainingDashboard(QWidget):
         self.confusion_view = ConfusionView(self.state)
         self.feature_view = FeatureMapView(self.state)
         self.prediction_view = PredictionView(self.state)
-        self.regression_view = RegressionCurvesView(self.state)
-        self.scatter_view = ScatterView(self.state)
         self.feature_view.probeRequested.connect(self.featureMapsRequested)
         self.views: list[DashboardView] = [
             self.loss_view,
@@ -97,8 +95,6 @@ class TrainingDashboard(QWidget):
             self.confusion_view,
             self.feature_view,
             self.prediction_view,
-            self.regression_view,
-            self.scatter_view,
         ]
 
         self.tabs = QTabWidget()
@@ -110,16 +106,7 @@ class TrainingDashboard(QWidget):
         self.tabs.addTab(self.confusion_view, self.tr("Confusion matrix"))
         self.tabs.addTab(self.feature_view, self.tr("Feature maps"))
         self.tabs.addTab(self.prediction_view, self.tr("Predictions"))
-        self.tabs.insertTab(1, self.regression_view, self.tr("MAE and R²"))
-        self.tabs.insertTab(2, self.scatter_view, self.tr("Predicted vs true"))
-        self.task_tabs = TaskTabs(
-            self.tabs,
-            [self.accuracy_view, self.class_view, self.confusion_view],
-            [self.regression_view, self.scatter_view],
-            [self.feature_view, self.prediction_view],
-            {self.accuracy_view: self.regression_view, self.confusion_view: self.scatter_view},
-        )
-        self.regression_status = RegressionStatus(self)
+        self._add_regression_views()
 
         self.runs_panel = RunsPanel()
         self.runs_panel.visibilityChanged.connect(self.set_run_visible)
@@ -163,6 +150,23 @@ class TrainingDashboard(QWidget):
         self._paused = False
         self._last_maps_request = -float("inf")
         self.tabs.currentChanged.connect(self._on_tab_changed)
+
+    def _add_regression_views(self) -> None:
+        """MAE/R² curves and the scatter, after the loss tab; shown instead of the accuracy
+        views for a regression run (``TaskTabs`` decides which tabs a run has)."""
+        self.regression_view = RegressionCurvesView(self.state)
+        self.scatter_view = ScatterView(self.state)
+        self.views += [self.regression_view, self.scatter_view]
+        self.tabs.insertTab(1, self.regression_view, self.tr("MAE and R²"))
+        self.tabs.insertTab(2, self.scatter_view, self.tr("Predicted vs true"))
+        self.task_tabs = TaskTabs(
+            self.tabs,
+            [self.accuracy_view, self.class_view, self.confusion_view],
+            [self.regression_view, self.scatter_view],
+            [self.feature_view, self.prediction_view],
+            {self.accuracy_view: self.regression_view, self.confusion_view: self.scatter_view},
+        )
+        self.regression_status = RegressionStatus(self)
 
     # --- feeding ------------------------------------------------------------------
 
