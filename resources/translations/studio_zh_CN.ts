@@ -2328,6 +2328,10 @@ true: {true}</source>
         <translation>还没有训练好的模型：训练尚未开始。</translation>
     </message>
     <message>
+        <source>This model learned from a CSV table, so it takes table rows, not images; predicting from images works only for models trained on images.</source>
+        <translation>这个模型是用 CSV 表格训练的，输入是表格的行而不是图像；只有用图像训练的模型才能根据图像进行预测。</translation>
+    </message>
+    <message>
         <source>This network needs about {need} of memory ({params} for its {count} parameters, {acts} for the activations of a batch of {batch}), more than the {have} of {where}. {advice}</source>
         <translation>这个网络大约需要 {need} 内存（{count} 个参数占 {params}，批大小为 {batch} 时的激活值占 {acts}），超过了{where}的 {have}。{advice}</translation>
     </message>
