@@ -183,7 +183,8 @@ class Trainer:
         """One plain dict per epoch, resumed epochs included: ``epoch``, ``train_loss``,
         ``train_accuracy``, ``val_loss``, ``val_accuracy`` (0..1), ``per_class_accuracy``
         ({class: 0..1}, classes without validation samples left out), ``seconds``, ``lr``
-        and ``confusion`` (K×K nested lists, rows = true class)."""
+        and ``confusion`` (K×K nested lists, rows = true class). A regression has NaN
+        accuracies, no per-class figures, an empty ``confusion``, and ``val_mae``/``val_r2``."""
         return copy.deepcopy(self._history)
 
     @property
