@@ -2060,7 +2060,7 @@ true: {true}</source>
     </message>
     <message>
         <source>Predict the target&apos;s number; needs an MSE, L1 or Smooth-L1 loss</source>
-        <translation>预测目标的数值；需要 MSE、L1 或 Smooth-L1 损失</translation>
+        <translation>预测目标列的数值；需要 MSE、L1 或 Smooth-L1 损失</translation>
     </message>
     <message>
         <source>PyTorch&apos;s default initialisation</source>
@@ -2164,15 +2164,15 @@ true: {true}</source>
     </message>
     <message>
         <source>The CSV file has no column {column!r}; its columns are {columns}.</source>
-        <translation>CSV 文件中没有 {column!r} 列；它的列是 {columns}。</translation>
+        <translation>CSV 文件中没有 {column!r} 列；它的列有：{columns}。</translation>
     </message>
     <message>
         <source>The CSV file has no complete rows: every one of its {n} rows misses a value; fill the gaps or remove the empty columns.</source>
-        <translation>CSV 文件没有完整的行：全部 {n} 行都缺少某个值；请补全缺失值或删除空列。</translation>
+        <translation>CSV 文件中没有完整的行：全部 {n} 行都缺少某个值；请补全空缺，或删除空列。</translation>
     </message>
     <message>
         <source>The CSV file has no feature columns besides the target.</source>
-        <translation>CSV 文件除目标列外没有特征列。</translation>
+        <translation>CSV 文件中除目标列外没有特征列。</translation>
     </message>
     <message>
         <source>The CSV file has only one column ({column}); a table needs feature columns and a target column separated by commas, semicolons or tabs.</source>
@@ -2188,7 +2188,7 @@ true: {true}</source>
     </message>
     <message>
         <source>The CSV header names the column {column} twice; give every column its own name.</source>
-        <translation>CSV 表头中 {column} 列出现了两次；请给每一列起不同的名字。</translation>
+        <translation>CSV 表头中 {column} 列出现了两次；请给每一列取不同的名字。</translation>
     </message>
     <message>
         <source>The architecture has no list of layers.</source>
@@ -2224,7 +2224,7 @@ true: {true}</source>
     </message>
     <message>
         <source>The column {column} holds text (such as {example!r}) with {n} different values, more than the {limit} that can be one-hot encoded; remove the column or write its values as numbers.</source>
-        <translation>{column} 列是文本（例如 {example!r}），有 {n} 个不同的值，超过了可以独热编码的 {limit} 个；请删除该列，或把它的值写成数字。</translation>
+        <translation>{column} 列是文本（例如 {example!r}），有 {n} 个不同的值，超过了可做独热编码的 {limit} 个；请删除该列，或把它的值写成数字。</translation>
     </message>
     <message>
         <source>The data has samples of shape {data}, but the network takes {net}; reload the data for this network.</source>
@@ -2248,7 +2248,7 @@ true: {true}</source>
     </message>
     <message>
         <source>The file could not be read as CSV at line {line} ({reason}); check that it is a text table with one row per line.</source>
-        <translation>无法在第 {line} 行按 CSV 读取该文件（{reason}）；请确认它是每行一条记录的文本表格。</translation>
+        <translation>无法按 CSV 读取该文件的第 {line} 行（{reason}）；请检查它是否为每行一条记录的文本表格。</translation>
     </message>
     <message>
         <source>The folder {folder} does not exist; create it or choose another place for {name}.</source>
@@ -2340,7 +2340,7 @@ true: {true}</source>
     </message>
     <message>
         <source>The network ends with {n} outputs, but a regression predicts one number. Make the last Linear layer output 1 feature.</source>
-        <translation>网络最后输出 {n} 个值，但回归只预测一个数。请让最后一个 Linear 层输出 1 个特征。</translation>
+        <translation>网络最后有 {n} 个输出，但回归只预测一个数。请把最后一个 Linear 层的输出设为 1 个特征。</translation>
     </message>
     <message>
         <source>The network ends with {n} outputs, but the dataset has {classes} classes. Make the last Linear layer output {classes} features.</source>
@@ -2404,7 +2404,7 @@ true: {true}</source>
     </message>
     <message>
         <source>The table has only {n} complete rows, too few to split into training and validation rows; add rows or change the validation share.</source>
-        <translation>表格只有 {n} 行完整数据，太少，无法分成训练行和验证行；请增加行数或调整验证比例。</translation>
+        <translation>表格只有 {n} 个完整的行，太少，无法分成训练行和验证行；请增加行，或调整验证集比例。</translation>
     </message>
     <message>
         <source>The table has {n} features ({names}), but the network takes {shape}; set the input shape to ({n},).</source>
@@ -2412,23 +2412,23 @@ true: {true}</source>
     </message>
     <message>
         <source>The target column {column} has only one value ({value}); classification needs at least two classes. Choose another column.</source>
-        <translation>目标列 {column} 只有一个值（{value}）；分类至少需要两个类别。请选择其他列。</translation>
+        <translation>目标列 {column} 只有一个值（{value}）；分类至少需要两个类别。请选择另一列。</translation>
     </message>
     <message>
         <source>The target column {column} has the same value in every row, so there is nothing to predict; choose another column.</source>
-        <translation>目标列 {column} 每一行的值都相同，没有可预测的内容；请选择其他列。</translation>
+        <translation>目标列 {column} 每一行的值都相同，没有可预测的内容；请选择另一列。</translation>
     </message>
     <message>
         <source>The target column {column} has {n} different values, more than the {limit} classes a network here can learn; choose another column, or the regression task.</source>
-        <translation>目标列 {column} 有 {n} 个不同的值，超过了这里的网络能学习的 {limit} 个类别；请选择其他列，或选择回归任务。</translation>
+        <translation>目标列 {column} 有 {n} 个不同的值，超过了这里的网络能学习的 {limit} 个类别；请选择另一列，或选择回归任务。</translation>
     </message>
     <message>
         <source>The target column {column} holds text such as {example!r}, so it cannot be predicted as a number; choose the classification task or another column.</source>
-        <translation>目标列 {column} 含有文本（例如 {example!r}），无法作为数值预测；请选择分类任务或其他列。</translation>
+        <translation>目标列 {column} 含有文本（例如 {example!r}），无法作为数值来预测；请选择分类任务或另一列。</translation>
     </message>
     <message>
         <source>The target is a number (regression), which the {loss} loss cannot learn; choose the MSE, L1 or Smooth L1 loss (Automatic picks MSE).</source>
-        <translation>目标是数值（回归），{loss} 损失无法学习；请选择 MSE、L1 或 Smooth L1 损失（“自动”会选 MSE）。</translation>
+        <translation>目标是数值（回归），{loss} 损失无法学习它；请选择 MSE、L1 或 Smooth L1 损失（“自动”会选 MSE）。</translation>
     </message>
     <message>
         <source>The training split has no images; add images or lower the validation fraction.</source>
@@ -2472,7 +2472,7 @@ true: {true}</source>
     </message>
     <message>
         <source>The {loss} loss is for regression, but this dataset has classes; choose Automatic, cross-entropy, NLL or MSE.</source>
-        <translation>{loss} 损失用于回归，但这个数据集是分类的；请选择自动、交叉熵、NLL 或 MSE。</translation>
+        <translation>{loss} 损失用于回归，但这个数据集是分类的；请选择“自动”、交叉熵、NLL 或 MSE。</translation>
     </message>
     <message>
         <source>The {section} settings must be an object.</source>
@@ -2517,6 +2517,10 @@ true: {true}</source>
     <message>
         <source>There is no trained model yet: training has not started.</source>
         <translation>还没有训练好的模型：训练尚未开始。</translation>
+    </message>
+    <message>
+        <source>This model learned from a CSV table, so it takes table rows, not images; predicting from images works only for models trained on images.</source>
+        <translation>这个模型是用 CSV 表格训练的，输入是表格的行而不是图像；只有用图像训练的模型才能根据图像进行预测。</translation>
     </message>
     <message>
         <source>This network needs about {need} of memory ({params} for its {count} parameters, {acts} for the activations of a batch of {batch}), more than the {have} of {where}. {advice}</source>
@@ -2740,7 +2744,7 @@ true: {true}</source>
     </message>
     <message>
         <source>{name} holds binary data, not a text table; choose a CSV file.</source>
-        <translation>{name} 是二进制数据，不是文本表格；请选择 CSV 文件。</translation>
+        <translation>{name} 含有二进制数据，不是文本表格；请选择一个 CSV 文件。</translation>
     </message>
     <message>
         <source>{name} is a project without trained weights; train it first (studio train {name}) and export the model file it writes.</source>
@@ -2852,7 +2856,7 @@ true: {true}</source>
     </message>
     <message>
         <source>Could not read the CSV file {path} ({reason}); check its permissions.</source>
-        <translation>无法读取 CSV 文件 {path}（{reason}）；请检查其权限。</translation>
+        <translation>无法读取 CSV 文件 {path}（{reason}）；请检查它的权限。</translation>
     </message>
     <message>
         <source>Could not read the shape {text!r}; write it like 1,28,28, 1,784 or 784.</source>
@@ -2860,11 +2864,11 @@ true: {true}</source>
     </message>
     <message>
         <source>Cross-entropy, or NLL after LogSoftmax; MSE for regression</source>
-        <translation>交叉熵；LogSoftmax 之后用 NLL；回归用 MSE</translation>
+        <translation>交叉熵；网络以 LogSoftmax 结尾时用 NLL；回归用 MSE</translation>
     </message>
     <message>
         <source>Each target value is a class</source>
-        <translation>每个目标值是一个类别</translation>
+        <translation>目标列的每个值是一个类别</translation>
     </message>
     <message>
         <source>L1</source>
@@ -2876,7 +2880,7 @@ true: {true}</source>
     </message>
     <message>
         <source>Mean squared error: against the true values for regression, against one-hot targets for classification</source>
-        <translation>均方误差：回归时对真实值计算，分类时对独热目标计算</translation>
+        <translation>均方误差：回归时与真实值比较，分类时与独热目标比较</translation>
     </message>
     <message>
         <source>No common input size fits this network.{detail} Give the size with --input-shape C,H,W (or C,L for signals, N for flat input).</source>
@@ -3215,6 +3219,22 @@ true: {true}</source>
     <message>
         <source>Digits read as 1×784 signals: Conv1d, BatchNorm1d, MaxPool1d and AvgPool1d (12,650 parameters).</source>
         <translation>把数字读成 1×784 的信号：Conv1d、BatchNorm1d、MaxPool1d 和 AvgPool1d（12,650 个参数）。</translation>
+    </message>
+    <message>
+        <source>MLP on a table</source>
+        <translation>表格数据上的 MLP</translation>
+    </message>
+    <message>
+        <source>Linear 20→256, ReLU, Linear 256→10 on a bundled CSV table with 20 features (7,946 parameters).</source>
+        <translation>Linear 20→256、ReLU、Linear 256→10，使用内置的 20 个特征的 CSV 表格（7,946 个参数）。</translation>
+    </message>
+    <message>
+        <source>Regression 4→8→1</source>
+        <translation>回归 4→8→1</translation>
+    </message>
+    <message>
+        <source>Linear 4→8, ReLU, Linear 8→1 predicting a number from a bundled CSV table (49 parameters).</source>
+        <translation>Linear 4→8、ReLU、Linear 8→1，根据内置的 CSV 表格预测一个数值（49 个参数）。</translation>
     </message>
 </context>
 </TS>

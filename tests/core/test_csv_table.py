@@ -180,7 +180,18 @@ def test_any_text_either_loads_or_says_why(text):
     try:
         table = rules.prepare_table(text, ",", "", "auto", 0.25, 0)
     except StudioError as error:
-        assert error.message and "\n" not in error.message.strip()
+        assert error.message.rstrip().endswith(".") and "Traceback" not in error.message
         return
     assert table["x_train"].shape[1] == len(table["features"])
     assert np.isfinite(table["x_train"]).all() and np.isfinite(table["y_train"]).all()
+
+
+def test_the_preview_offers_the_input_shape_counts_and_notes(tmp_path):
+    from studio.core.dataset_preview import preview_dataset
+
+    rows = [[i, ["red", "green"][i % 2], i % 3] for i in range(30)]
+    path = write_csv(tmp_path / "t.csv", ["n", "colour", "y"], rows)
+    preview = preview_dataset(config(path, "y"))
+    assert preview.input_shape == (3,) and preview.task == "classification"
+    assert preview.classes == ["0", "1", "2"] and preview.counts == [10, 10, 10]
+    assert any("colour" in note for note in preview.notes)

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from studio.core.codegen.restore import import_project
-from studio.core.codegen.script import export_script
+from studio.core.codegen.training_script import export_script
 from studio.core.data import load_dataset
 from studio.core.training.trainer import Trainer
 from tests.core.test_regression import classification_csv, mlp, regression_csv, table_project

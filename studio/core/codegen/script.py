@@ -33,10 +33,6 @@ EVAL_BATCH = 1000
 
 def export_script(project: Project) -> str:
     """The project's training run as the text of one Python file (ruff-clean)."""
-    if project.dataset.name == "csv":
-        from studio.core.codegen.script_table import table_script
-
-        return table_script(project)
     return _Script(project).render()
 
 

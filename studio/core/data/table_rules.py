@@ -42,7 +42,7 @@ MAX_WHOLE_CLASSES = 100
 """``auto``: a whole-number target with at most this many distinct values is a class label."""
 
 
-def read_rows(text, delimiter):
+def read_rows(text: str, delimiter: str) -> tuple[list[str], list[list[str]]]:
     """The header's column names and the data rows of CSV text; blank lines are left out."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
@@ -72,7 +72,7 @@ def read_rows(text, delimiter):
     return header, rows[1:]
 
 
-def as_number(cell):
+def as_number(cell: str) -> float | None:
     """The cell's value as a float, or None when it is not a number."""
     try:
         return float(cell)
@@ -80,7 +80,7 @@ def as_number(cell):
         return None
 
 
-def is_missing(cell):
+def is_missing(cell: str) -> bool:
     """Whether a (stripped) cell holds no usable value."""
     if cell.lower() in MISSING_VALUES:
         return True
@@ -88,7 +88,7 @@ def is_missing(cell):
     return number is not None and not math.isfinite(number)
 
 
-def complete_rows(rows, width):
+def complete_rows(rows: list[list[str]], width: int) -> tuple[list[list[str]], int, int]:
     """(rows with a value in every column, rows skipped for a missing value, rows skipped
     for a wrong number of fields); the kept cells are stripped of surrounding spaces."""
     kept, missing, malformed = [], 0, 0
@@ -104,7 +104,7 @@ def complete_rows(rows, width):
     return kept, missing, malformed
 
 
-def target_index(header, target):
+def target_index(header: list[str], target: str) -> int:
     """The target column's index: the named column, or the last one when none is named."""
     if not target:
         return len(header) - 1
@@ -117,7 +117,7 @@ def target_index(header, target):
     return header.index(target)
 
 
-def choose_task(values, task, column):
+def choose_task(values: list[str], task: str, column: str) -> tuple[str, str]:
     """(``classification`` or ``regression``, the reason in one sentence) for the target."""
     numbers = [as_number(value) for value in values]
     numeric = all(number is not None for number in numbers)
@@ -151,7 +151,7 @@ def choose_task(values, task, column):
     )
 
 
-def encode_target(values, task, column):
+def encode_target(values: list[str], task: str, column: str) -> tuple[np.ndarray, list[str]]:
     """Regression: the values as float64 and no classes. Classification: class indices
     (int64) and the sorted class names."""
     if task == "regression":
@@ -187,7 +187,9 @@ def encode_target(values, task, column):
     return np.array([index[value] for value in values], dtype=np.int64), classes
 
 
-def encode_features(header, rows, target):
+def encode_features(
+    header: list[str], rows: list[list[str]], target: int
+) -> tuple[np.ndarray, list[str], np.ndarray, list[str]]:
     """(N, F) float64 features, their names, which of them are numbers (the others are
     one-hot 0/1) and the names of the one-hot encoded columns."""
     blocks, names, numeric, one_hot = [], [], [], []
@@ -224,7 +226,7 @@ def encode_features(header, rows, target):
     return x, names, np.array(numeric, dtype=bool), one_hot
 
 
-def standardise(train, numeric):
+def standardise(train: np.ndarray, numeric: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(mean, std) of the training split's numeric features; 0 and 1 for one-hot
     features and for columns with one value, so those pass through unscaled."""
     mean = np.where(numeric, train.mean(axis=0), 0.0) if len(train) else np.zeros(len(numeric))
@@ -233,7 +235,9 @@ def standardise(train, numeric):
     return mean, std
 
 
-def prepare_table(text, delimiter, target, task, val_fraction, seed):
+def prepare_table(
+    text: str, delimiter: str, target: str, task: str, val_fraction: float, seed: int
+) -> dict:
     """CSV text -> standardised float32 splits, as a dict (see the module docstring)."""
     header, rows = read_rows(text, delimiter)
     t = target_index(header, target)

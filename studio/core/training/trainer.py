@@ -183,7 +183,8 @@ class Trainer:
         """One plain dict per epoch, resumed epochs included: ``epoch``, ``train_loss``,
         ``train_accuracy``, ``val_loss``, ``val_accuracy`` (0..1), ``per_class_accuracy``
         ({class: 0..1}, classes without validation samples left out), ``seconds``, ``lr``
-        and ``confusion`` (K×K nested lists, rows = true class)."""
+        and ``confusion`` (K×K nested lists, rows = true class). A regression has NaN
+        accuracies, no per-class figures, an empty ``confusion``, and ``val_mae``/``val_r2``."""
         return copy.deepcopy(self._history)
 
     @property
@@ -357,8 +358,7 @@ class Trainer:
                     self._global_step += 1
                 self._step_in_epoch = step
                 losses.append(loss.detach())
-                if not run.data.is_regression:
-                    corrects.append((out.detach().argmax(1) == y).sum())
+                corrects.append((out.detach().argmax(1) == y).sum())
                 n = y.shape[0]
                 seen += n
                 window_seen += n
@@ -383,31 +383,16 @@ class Trainer:
                 return "stopped"
             train_seconds = time.perf_counter() - epoch_start
             train_loss = float(torch.stack(losses).mean()) if losses else math.nan
-            train_acc = float(torch.stack(corrects).sum()) / seen if corrects else math.nan
-            if run.data.is_regression:
-                scores = regression.evaluate(run)
-                val_loss = scores.loss
-            else:
-                val_loss, confusion, predictions = self._evaluate(run)
+            train_acc = float(torch.stack(corrects).sum()) / seen if seen else math.nan
+            val_loss, confusion, predictions = self._evaluate(run)
             if not math.isfinite(val_loss):
                 raise self._non_finite_error(val_loss, epoch, None)
             seconds = time.perf_counter() - epoch_start - (self._paused_seconds - paused_before)
             active_train = max(1e-9, train_seconds - (self._paused_seconds - paused_before))
             rate = seen / active_train
-            if run.data.is_regression:
-                self._end_regression_epoch(run, epoch, train_loss, scores, seconds, rate)
-            else:
-                self._end_epoch(
-                    run,
-                    epoch,
-                    train_loss,
-                    train_acc,
-                    val_loss,
-                    confusion,
-                    seconds,
-                    rate,
-                    predictions,
-                )
+            self._end_epoch(
+                run, epoch, train_loss, train_acc, val_loss, confusion, seconds, rate, predictions
+            )
             if self._stop.is_set():
                 return "stopped"
         return "completed"
@@ -447,7 +432,11 @@ class Trainer:
 
     def _evaluate(self, run: Run) -> tuple[float, torch.Tensor, np.ndarray]:
         """Mean validation loss, the K×K confusion matrix (counted on the device) and the
-        predicted class of every validation sample, in order (one copy to the CPU)."""
+        predicted class of every validation sample, in order (one copy to the CPU).
+        A regression gives its loss, no matrix and its ``regression.Scores`` instead."""
+        if run.data.is_regression:
+            scores = regression.evaluate(run)
+            return scores.loss, None, scores  # type: ignore[return-value]
         model, k = run.model, run.data.num_classes
         model.eval()
         try:
@@ -481,6 +470,11 @@ class Trainer:
         samples_per_second: float,
         predictions: np.ndarray | None = None,
     ) -> None:
+        if run.data.is_regression:  # ``predictions`` holds the Scores of ``_evaluate``
+            self._end_regression_epoch(
+                run, epoch, train_loss, predictions, seconds, samples_per_second
+            )
+            return
         val_acc = accuracy(confusion)
         per_class = per_class_dict(confusion, run.data.classes)
         lr = _current_lr(run.optimizer)
