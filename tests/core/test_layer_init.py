@@ -257,3 +257,29 @@ def _dedent(text: str) -> str:
     import textwrap
 
     return textwrap.dedent(text)
+
+
+def test_the_script_repeats_the_apps_first_epoch_with_layer_inits(
+    tmp_path: Path, monkeypatch, capsys
+):
+    from studio.core.project import DatasetConfig
+    from tests.core.test_data_formats import write_mnist
+    from tests.core.test_export_script import run_script, write
+
+    monkeypatch.setattr("urllib.request.urlopen", lambda *a, **k: pytest.fail("no downloads"))
+
+    folder = tmp_path / "data"
+    write_mnist(folder)
+    project = default_project()
+    project.training.init = "kaiming"
+    project.training.bias_init = "zeros"
+    inits = {0: NORMAL, 9: LayerInit(make_init("xavier_normal", gain=0.5), make_init("ones"))}
+    with_inits(list(project.architecture.blocks), inits)
+    project.dataset = DatasetConfig("mnist", path=str(folder))
+    result = Trainer(project, epochs=1, device="cpu").run()
+    assert result.reason == "completed", result.error
+    script = write(tmp_path, project)
+    args = ["--epochs", "1", "--data", str(folder), "--out", str(tmp_path / "w.pt")]
+    [(_, loss, accuracy)] = run_script(script, args, monkeypatch, capsys)
+    assert loss == pytest.approx(result.history[0]["train_loss"], abs=2e-4)
+    assert accuracy == pytest.approx(100 * result.history[0]["val_accuracy"], abs=0.01)
