@@ -283,3 +283,58 @@ def test_the_script_repeats_the_apps_first_epoch_with_layer_inits(
     [(_, loss, accuracy)] = run_script(script, args, monkeypatch, capsys)
     assert loss == pytest.approx(result.history[0]["train_loss"], abs=2e-4)
     assert accuracy == pytest.approx(100 * result.history[0]["val_accuracy"], abs=0.01)
+
+
+# --- reading nn.init calls from imported code --------------------------------------------
+
+D2L = """
+import torch
+from torch import nn
+
+net = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 1))
+
+
+def init_normal(module):
+    if type(module) == nn.Linear:
+        nn.init.normal_(module.weight, mean=0, std=0.01)
+        nn.init.zeros_(module.bias)
+
+
+def init_42(m):
+    if isinstance(m, (nn.Conv2d, nn.Linear)):
+        nn.init.constant_(m.weight, 42)
+
+
+net.apply(init_normal)
+net[2].apply(init_42)
+torch.nn.init.uniform_(net[2].bias, -0.1, 0.1)
+nn.init.kaiming_normal_(net[0].weight, a=0.2)
+nn.init.normal_(net[0].bias, std=torch.rand(1).item())
+"""
+
+
+def test_import_reads_nn_init_calls_and_apply_functions():
+    from studio.core.codegen.importer import import_code
+
+    result = import_code(D2L)
+    first, relu, last = result.architecture
+    assert first.init == LayerInit(make_init("normal", mean=0.0, std=0.01), make_init("zeros"))
+    assert relu.init is None
+    assert last.init == LayerInit(
+        make_init("constant", value=42.0), make_init("uniform", a=-0.1, b=0.1)
+    )
+    notes = " ".join(result.notes)
+    assert "Line 22: the weight init of layer 0 was left out (Kaiming" in notes
+    assert "Line 23: the bias init of layer 0 was left out (its values are computed)" in notes
+    code = "net = nn.Sequential(nn.Linear(3, 2))\nnn.init.kaiming_uniform_(net[0].weight)\n"
+    [linear] = import_code(code).architecture
+    assert linear.init.weight.args == {"mode": "fan_in", "nonlinearity": "leaky_relu"}
+
+
+def test_importing_an_exported_scripts_code_reads_its_init_lines():
+    """``import_code`` reads the network only (no saved project): the inits come from code."""
+    from studio.core.codegen.importer import import_code
+
+    project = make_project(with_inits(conv_blocks(), {4: NORMAL}))
+    back = import_code(export_script(project), input_shape=(1, 8, 8)).architecture
+    assert back[4].init == NORMAL and back[0].init is None
