@@ -164,8 +164,10 @@ class ArchitectureModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             diags = self._report.diagnostics_at(row)
             text = block_text(get_spec(block.type).help)
-            own = self.tr("Own initialisation: {init}").format(init=block.init.describe())
-            lines = [text, own] if block.init else [text]
+            lines = [text]
+            if block.init is not None:
+                own = self.tr("Own initialisation: {init}")
+                lines.append(own.format(init=block.init.describe()))
             return "\n".join([*lines, *(diagnostic_text(d) for d in diags)])
         if role == Qt.ItemDataRole.AccessibleTextRole:
             shape = format_shape(layer.output_shape) if layer and layer.output_shape else "?"
