@@ -38,6 +38,14 @@ from studio.gui.i18n import error_text, translate_message
 COMBO_NAMES = {"weight": "initWeightKind", "bias": "initBiasKind"}
 
 
+class _NumberBox(QDoubleSpinBox):
+    """Shows 0.01 rather than 0.010000: init values are read more than they are stepped."""
+
+    def textFromValue(self, value: float) -> str:
+        text = f"{value:.{self.decimals()}f}".rstrip("0").rstrip(".")
+        return "0" if text in ("", "-0") else text
+
+
 class InitEditor(QGroupBox):
     """Weight and bias init of one layer with weights; hidden for other layers."""
 
@@ -149,7 +157,7 @@ class InitEditor(QGroupBox):
             combo.setCurrentText(str(value))
             combo.currentTextChanged.connect(lambda _, r=role: self._on_value(r))
             return combo
-        spin = QDoubleSpinBox(self)
+        spin = _NumberBox(self)
         spin.setDecimals(6)
         spin.setRange(pspec.minimum or 0.0, pspec.maximum or 1e6)
         spin.setStepType(QAbstractSpinBox.StepType.AdaptiveDecimalStepType)
