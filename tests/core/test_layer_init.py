@@ -194,6 +194,42 @@ def test_any_table_init_round_trips(kind: str, number: float, bias_kind: str):
     assert Architecture.from_dict(arch.to_dict())[0].init == init
 
 
+JSON = st.recursive(
+    st.none() | st.booleans() | st.floats() | st.integers() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    weight=st.fixed_dictionaries(
+        {"kind": st.sampled_from([*WEIGHT_KINDS, "x"])},
+        optional={
+            "mean": JSON,
+            "std": JSON,
+            "a": JSON,
+            "b": JSON,
+            "value": JSON,
+            "gain": JSON,
+            "mode": JSON,
+            "nonlinearity": JSON,
+        },
+    ),
+    anything=JSON,
+)
+def test_any_init_value_is_read_or_refused_with_a_message(weight, anything):
+    for init in ({"weight": weight}, {"bias": weight}, anything):
+        try:
+            parsed = parse_layer_init(init, "Conv2d")
+        except ArchitectureError as error:
+            assert error.message and "Traceback" not in error.message
+        else:
+            assert parsed is None or parse_layer_init(parsed.to_dict(), "Conv2d") == parsed
+
+
 # --- the exported script ------------------------------------------------------------------
 
 
