@@ -2270,10 +2270,6 @@ true: {true}</source>
         <translation>验证集中没有图像；请提高验证集比例，或添加图像。</translation>
     </message>
     <message>
-        <source>The weight initialisation {name!r} is unknown; choose default, kaiming, xavier or normal.</source>
-        <translation>未知的权重初始化方式 {name!r}；请从 default、kaiming、xavier 或 normal 中选择。</translation>
-    </message>
-    <message>
         <source>The weights in the model file do not fit this network; resume with the project they were trained with.</source>
         <translation>模型文件中的权重与这个网络不匹配；请用训练这些权重时的项目继续训练。</translation>
     </message>

@@ -185,8 +185,8 @@ def project_from_import(
 
 
 def _same_network(saved: Architecture, imported: Architecture) -> bool:
-    """Layer inits are compared apart: the code's ``nn.init`` lines are not read back, the
-    saved project keeps them."""
+    """Layer inits are compared apart: a script's ``nn.init`` lines come back as every
+    layer's own init (the project's Weight init included), so the saved project keeps them."""
     return _without_init(saved.to_dict()) == _without_init(imported.to_dict())
 
 

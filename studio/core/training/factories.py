@@ -28,11 +28,7 @@ from torch.nn import functional as nnf
 
 from studio.core.errors import ArchitectureError, TrainingError
 from studio.core.initialisation import NORMAL_INIT_STD as NORMAL_INIT_STD  # re-exported
-from studio.core.initialisation import (
-    PROJECT_WEIGHT,
-    apply_layer_init,
-    project_init,
-)
+from studio.core.initialisation import apply_layer_init, project_init
 from studio.core.project import TrainingConfig
 from studio.core.registry import REGISTRY
 
@@ -139,12 +135,8 @@ def init_weights(model: nn.Module, name: str, bias: str = "default") -> None:
     keeps torch's own. Per-layer choices are ``initialisation.initialise``'s job."""
     try:
         project = project_init(name, bias)
-    except ArchitectureError:
-        raise TrainingError(
-            "The weight initialisation {name!r} is unknown; choose default, kaiming, xavier "
-            "or normal.",
-            name=name if name not in PROJECT_WEIGHT else bias,
-        ) from None
+    except ArchitectureError as error:
+        raise TrainingError("{message}", message=error) from None
     kinds = initialised_classes()
     with torch.no_grad():
         for module in model.modules():
