@@ -1682,10 +1682,6 @@ true: {true}</source>
         <translation>交叉熵</translation>
     </message>
     <message>
-        <source>Cross-entropy, or NLL after LogSoftmax</source>
-        <translation>交叉熵；网络以 LogSoftmax 结尾时用 NLL</translation>
-    </message>
-    <message>
         <source>Dataset</source>
         <translation>数据集</translation>
     </message>
@@ -1898,10 +1894,6 @@ true: {true}</source>
         <translation>请把网络改小：减少特征数或通道数，或使用更小的输入。</translation>
     </message>
     <message>
-        <source>Mean squared error against one-hot targets</source>
-        <translation>与独热 (one-hot) 目标之间的均方误差</translation>
-    </message>
-    <message>
         <source>Mirror training images left-right at random</source>
         <translation>随机左右翻转训练图像</translation>
     </message>
@@ -1938,6 +1930,10 @@ true: {true}</source>
         <translation>Nesterov 动量要求动量大于 0；请设置动量（通常为 0.9），或关闭 Nesterov。</translation>
     </message>
     <message>
+        <source>No CSV file is chosen; choose a CSV file with a header row.</source>
+        <translation>尚未选择 CSV 文件；请选择一个带表头行的 CSV 文件。</translation>
+    </message>
+    <message>
         <source>No image folder is chosen; choose a folder with one sub-folder of images per class.</source>
         <translation>尚未选择图像文件夹；请选择一个每个类别各有一个图像子文件夹的文件夹。</translation>
     </message>
@@ -1970,6 +1966,10 @@ true: {true}</source>
         <translation>遍历全部训练图像的次数</translation>
     </message>
     <message>
+        <source>Predict the target&apos;s number; needs an MSE, L1 or Smooth-L1 loss</source>
+        <translation>预测目标列的数值；需要 MSE、L1 或 Smooth-L1 损失</translation>
+    </message>
+    <message>
         <source>PyTorch&apos;s default initialisation</source>
         <translation>PyTorch 的默认初始化</translation>
     </message>
@@ -1992,6 +1992,10 @@ true: {true}</source>
     <message>
         <source>Random values spread evenly between a and b</source>
         <translation>在 a 与 b 之间均匀分布的随机值</translation>
+    </message>
+    <message>
+        <source>Regression</source>
+        <translation>回归</translation>
     </message>
     <message>
         <source>Remove layer {index}</source>
@@ -2042,6 +2046,14 @@ true: {true}</source>
         <translation>随机把训练图像平移几个像素</translation>
     </message>
     <message>
+        <source>Smooth L1</source>
+        <translation>Smooth L1</translation>
+    </message>
+    <message>
+        <source>Squared for small errors and absolute for large ones, for regression</source>
+        <translation>误差小时取平方、误差大时取绝对值，用于回归</translation>
+    </message>
+    <message>
         <source>Step</source>
         <translation>阶梯</translation>
     </message>
@@ -2050,8 +2062,48 @@ true: {true}</source>
         <translation>间隔轮数</translation>
     </message>
     <message>
+        <source>Target column</source>
+        <translation>目标列</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
         <source>TensorBoard logging needs the tensorboard package, which is not installed. Install it with: {command}</source>
         <translation>TensorBoard 记录需要 tensorboard 包，但尚未安装。请用以下命令安装：{command}</translation>
+    </message>
+    <message>
+        <source>The CSV column the network learns to predict</source>
+        <translation>网络要学习预测的 CSV 列</translation>
+    </message>
+    <message>
+        <source>The CSV file has no column {column!r}; its columns are {columns}.</source>
+        <translation>CSV 文件中没有 {column!r} 列；它的列有：{columns}。</translation>
+    </message>
+    <message>
+        <source>The CSV file has no complete rows: every one of its {n} rows misses a value; fill the gaps or remove the empty columns.</source>
+        <translation>CSV 文件中没有完整的行：全部 {n} 行都缺少某个值；请补全空缺，或删除空列。</translation>
+    </message>
+    <message>
+        <source>The CSV file has no feature columns besides the target.</source>
+        <translation>CSV 文件中除目标列外没有特征列。</translation>
+    </message>
+    <message>
+        <source>The CSV file has only one column ({column}); a table needs feature columns and a target column separated by commas, semicolons or tabs.</source>
+        <translation>CSV 文件只有一列（{column}）；表格需要用逗号、分号或制表符分隔的特征列和目标列。</translation>
+    </message>
+    <message>
+        <source>The CSV file is empty; choose a file with a header row and data rows.</source>
+        <translation>CSV 文件是空的；请选择一个有表头行和数据行的文件。</translation>
+    </message>
+    <message>
+        <source>The CSV file {path} does not exist; choose a CSV file with a header row.</source>
+        <translation>CSV 文件 {path} 不存在；请选择一个带表头行的 CSV 文件。</translation>
+    </message>
+    <message>
+        <source>The CSV header names the column {column} twice; give every column its own name.</source>
+        <translation>CSV 表头中 {column} 列出现了两次；请给每一列取不同的名字。</translation>
     </message>
     <message>
         <source>The architecture has no list of layers.</source>
@@ -2086,6 +2138,10 @@ true: {true}</source>
         <translation>{path} 中的类别文件夹 {name} 没有可读取的图像；请向其中添加图像，或删除它。</translation>
     </message>
     <message>
+        <source>The column {column} holds text (such as {example!r}) with {n} different values, more than the {limit} that can be one-hot encoded; remove the column or write its values as numbers.</source>
+        <translation>{column} 列是文本（例如 {example!r}），有 {n} 个不同的值，超过了可做独热编码的 {limit} 个；请删除该列，或把它的值写成数字。</translation>
+    </message>
+    <message>
         <source>The data has samples of shape {data}, but the network takes {net}; reload the data for this network.</source>
         <translation>数据样本的形状是 {data}，但网络需要 {net}；请为这个网络重新加载数据。</translation>
     </message>
@@ -2104,6 +2160,10 @@ true: {true}</source>
     <message>
         <source>The device {name!r} is not supported; use auto, cpu, cuda or mps.</source>
         <translation>不支持设备 {name!r}；请使用 auto、cpu、cuda 或 mps。</translation>
+    </message>
+    <message>
+        <source>The file could not be read as CSV at line {line} ({reason}); check that it is a text table with one row per line.</source>
+        <translation>无法按 CSV 读取该文件的第 {line} 行（{reason}）；请检查它是否为每行一条记录的文本表格。</translation>
     </message>
     <message>
         <source>The folder {folder} does not exist; create it or choose another place for {name}.</source>
@@ -2198,6 +2258,10 @@ true: {true}</source>
         <translation>网络最后输出 {shape} 的张量，但分类器最后必须为每个类别输出一个得分。请在末尾添加 Flatten 和 Linear 层。</translation>
     </message>
     <message>
+        <source>The network ends with {n} outputs, but a regression predicts one number. Make the last Linear layer output 1 feature.</source>
+        <translation>网络最后有 {n} 个输出，但回归只预测一个数。请把最后一个 Linear 层的输出设为 1 个特征。</translation>
+    </message>
+    <message>
         <source>The network ends with {n} outputs, but the dataset has {classes} classes. Make the last Linear layer output {classes} features.</source>
         <translation>网络最后有 {n} 个输出，但数据集有 {classes} 个类别。请让最后一个 Linear 层输出 {classes} 个特征。</translation>
     </message>
@@ -2258,6 +2322,34 @@ true: {true}</source>
         <translation>阶梯调度每一步把学习率乘以 gamma</translation>
     </message>
     <message>
+        <source>The table has only {n} complete rows, too few to split into training and validation rows; add rows or change the validation share.</source>
+        <translation>表格只有 {n} 个完整的行，太少，无法分成训练行和验证行；请增加行，或调整验证集比例。</translation>
+    </message>
+    <message>
+        <source>The table has {n} features ({names}), but the network takes {shape}; set the input shape to ({n},).</source>
+        <translation>表格有 {n} 个特征（{names}），但网络的输入是 {shape}；请把输入形状设为 ({n},)。</translation>
+    </message>
+    <message>
+        <source>The target column {column} has only one value ({value}); classification needs at least two classes. Choose another column.</source>
+        <translation>目标列 {column} 只有一个值（{value}）；分类至少需要两个类别。请选择另一列。</translation>
+    </message>
+    <message>
+        <source>The target column {column} has the same value in every row, so there is nothing to predict; choose another column.</source>
+        <translation>目标列 {column} 每一行的值都相同，没有可预测的内容；请选择另一列。</translation>
+    </message>
+    <message>
+        <source>The target column {column} has {n} different values, more than the {limit} classes a network here can learn; choose another column, or the regression task.</source>
+        <translation>目标列 {column} 有 {n} 个不同的值，超过了这里的网络能学习的 {limit} 个类别；请选择另一列，或选择回归任务。</translation>
+    </message>
+    <message>
+        <source>The target column {column} holds text such as {example!r}, so it cannot be predicted as a number; choose the classification task or another column.</source>
+        <translation>目标列 {column} 含有文本（例如 {example!r}），无法作为数值来预测；请选择分类任务或另一列。</translation>
+    </message>
+    <message>
+        <source>The target is a number (regression), which the {loss} loss cannot learn; choose the MSE, L1 or Smooth L1 loss (Automatic picks MSE).</source>
+        <translation>目标是数值（回归），{loss} 损失无法学习它；请选择 MSE、L1 或 Smooth L1 损失（“自动”会选 MSE）。</translation>
+    </message>
+    <message>
         <source>The training split has no images; add images or lower the validation fraction.</source>
         <translation>训练集中没有图像；请添加图像，或降低验证集比例。</translation>
     </message>
@@ -2292,6 +2384,10 @@ true: {true}</source>
     <message>
         <source>The {k}×{k} kernel is larger than its {h}×{w} input (with padding {p}). Use a smaller kernel, add padding, or remove a pooling layer before it.</source>
         <translation>{k}×{k} 的卷积核比它的 {h}×{w} 输入（填充 {p}）还大。请使用更小的卷积核、增加填充，或删除它前面的一个池化层。</translation>
+    </message>
+    <message>
+        <source>The {loss} loss is for regression, but this dataset has classes; choose Automatic, cross-entropy, NLL or MSE.</source>
+        <translation>{loss} 损失用于回归，但这个数据集是分类的；请选择“自动”、交叉熵、NLL 或 MSE。</translation>
     </message>
     <message>
         <source>The {section} settings must be an object.</source>
@@ -2336,6 +2432,10 @@ true: {true}</source>
     <message>
         <source>There is no trained model yet: training has not started.</source>
         <translation>还没有训练好的模型：训练尚未开始。</translation>
+    </message>
+    <message>
+        <source>This model learned from a CSV table, so it takes table rows, not images; predicting from images works only for models trained on images.</source>
+        <translation>这个模型是用 CSV 表格训练的，输入是表格的行而不是图像；只有用图像训练的模型才能根据图像进行预测。</translation>
     </message>
     <message>
         <source>This network needs about {need} of memory ({params} for its {count} parameters, {acts} for the activations of a batch of {batch}), more than the {have} of {where}. {advice}</source>
@@ -2590,6 +2690,10 @@ true: {true}</source>
         <translation>{name} 的归一化数值格式错误：每个输入通道都需要一个均值和一个标准差。</translation>
     </message>
     <message>
+        <source>{name} holds binary data, not a text table; choose a CSV file.</source>
+        <translation>{name} 含有二进制数据，不是文本表格；请选择一个 CSV 文件。</translation>
+    </message>
+    <message>
         <source>{name} is a project without trained weights; train it first (studio train {name}) and export the model file it writes.</source>
         <translation>{name} 是一个没有训练权重的项目；请先训练它（studio train {name}），再导出训练生成的模型文件。</translation>
     </message>
@@ -2620,6 +2724,10 @@ true: {true}</source>
     <message>
         <source>{path} already exists. Choose another name, or add --force to replace it.</source>
         <translation>{path} 已存在。请换一个名称，或加上 --force 替换它。</translation>
+    </message>
+    <message>
+        <source>{path} is a folder, not a CSV file; choose a CSV file with a header row.</source>
+        <translation>{path} 是文件夹，不是 CSV 文件；请选择一个带表头行的 CSV 文件。</translation>
     </message>
     <message>
         <source>{path} is not a regular file (it is a device, pipe or socket), so it is not a {kind}.</source>
@@ -2674,6 +2782,10 @@ true: {true}</source>
         <translation>70,000 个手写数字，首次使用时下载</translation>
     </message>
     <message>
+        <source>A CSV file with a header row: one column is the target, the others are the features</source>
+        <translation>带表头行的 CSV 文件：其中一列是目标，其余列是特征</translation>
+    </message>
+    <message>
         <source>A GPU if there is one, else the CPU</source>
         <translation>有 GPU 时用 GPU，否则用 CPU</translation>
     </message>
@@ -2686,8 +2798,44 @@ true: {true}</source>
         <translation>双线性上采样需要图像（通道 × 高 × 宽），但它收到的是 {shape} 的信号。请改用 nearest 模式。</translation>
     </message>
     <message>
+        <source>CSV table…</source>
+        <translation>CSV 表格…</translation>
+    </message>
+    <message>
+        <source>Classification</source>
+        <translation>分类</translation>
+    </message>
+    <message>
+        <source>Classification for a text or whole-number target, else regression</source>
+        <translation>目标为文本或整数时做分类，否则做回归</translation>
+    </message>
+    <message>
+        <source>Could not read the CSV file {path} ({reason}); check its permissions.</source>
+        <translation>无法读取 CSV 文件 {path}（{reason}）；请检查它的权限。</translation>
+    </message>
+    <message>
         <source>Could not read the shape {text!r}; write it like 1,28,28, 1,784 or 784.</source>
         <translation>无法识别形状 {text!r}；请写成 1,28,28、1,784 或 784 这样的形式。</translation>
+    </message>
+    <message>
+        <source>Cross-entropy, or NLL after LogSoftmax; MSE for regression</source>
+        <translation>交叉熵；网络以 LogSoftmax 结尾时用 NLL；回归用 MSE</translation>
+    </message>
+    <message>
+        <source>Each target value is a class</source>
+        <translation>目标列的每个值是一个类别</translation>
+    </message>
+    <message>
+        <source>L1</source>
+        <translation>L1</translation>
+    </message>
+    <message>
+        <source>Mean absolute error, for regression</source>
+        <translation>平均绝对误差，用于回归</translation>
+    </message>
+    <message>
+        <source>Mean squared error: against the true values for regression, against one-hot targets for classification</source>
+        <translation>均方误差：回归时与真实值比较，分类时与独热目标比较</translation>
     </message>
     <message>
         <source>No common input size fits this network.{detail} Give the size with --input-shape C,H,W (or C,L for signals, N for flat input).</source>
@@ -3026,6 +3174,22 @@ true: {true}</source>
     <message>
         <source>Digits read as 1×784 signals: Conv1d, BatchNorm1d, MaxPool1d and AvgPool1d (12,650 parameters).</source>
         <translation>把数字读成 1×784 的信号：Conv1d、BatchNorm1d、MaxPool1d 和 AvgPool1d（12,650 个参数）。</translation>
+    </message>
+    <message>
+        <source>MLP on a table</source>
+        <translation>表格数据上的 MLP</translation>
+    </message>
+    <message>
+        <source>Linear 20→256, ReLU, Linear 256→10 on a bundled CSV table with 20 features (7,946 parameters).</source>
+        <translation>Linear 20→256、ReLU、Linear 256→10，使用内置的 20 个特征的 CSV 表格（7,946 个参数）。</translation>
+    </message>
+    <message>
+        <source>Regression 4→8→1</source>
+        <translation>回归 4→8→1</translation>
+    </message>
+    <message>
+        <source>Linear 4→8, ReLU, Linear 8→1 predicting a number from a bundled CSV table (49 parameters).</source>
+        <translation>Linear 4→8、ReLU、Linear 8→1，根据内置的 CSV 表格预测一个数值（49 个参数）。</translation>
     </message>
 </context>
 </TS>

@@ -25,10 +25,15 @@ class DatasetConfig:
 
     name: str = "mnist-sample"
     path: str = ""
-    """The image-folder root, or where torchvision sets are cached ('' = the user cache)."""
+    """The image-folder root, the CSV file, or where torchvision sets are cached ('' = the
+    user cache)."""
     val_fraction: float = 0.2
     augment_crop: bool = False
     augment_flip: bool = False
+    target: str = ""
+    """The CSV column to predict ('' = the last column)."""
+    task: str = "auto"
+    """``classification``, ``regression`` or ``auto`` (inferred from the target column)."""
 
 
 @dataclass

@@ -127,8 +127,8 @@ class ProjectFiles(QObject):
     # --- exporting --------------------------------------------------------------------
 
     def export_script(self, path: str) -> None:
-        from studio.core.codegen.script import export_script
         from studio.core.codegen.script_data import place_script_data
+        from studio.core.codegen.training_script import export_script
         from studio.core.io.atomic import write_atomic
 
         text = export_script(self._doc.project)

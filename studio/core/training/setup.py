@@ -24,8 +24,8 @@ from studio.core.initialisation import initialise
 from studio.core.memory import check_fits
 from studio.core.project import Project, TrainingConfig
 from studio.core.registry import format_shape
-from studio.core.shapes import Report, analyse, resolve_loss
-from studio.core.training import factories
+from studio.core.shapes import Report, analyse
+from studio.core.training import factories, regression
 from studio.core.training.checkpoint import (
     Restored,
     fast_forward,
@@ -89,9 +89,14 @@ def prepare(project: Project, request: Request, checkpoint: Callable[[], None]) 
     data = request.data or _load_data(project, request, checkpoint)
     checkpoint()
     check_data(data, arch.input_shape)
-    report = _checked_report(arch, cfg, data.num_classes)
-    loss_name = resolve_loss(cfg.loss, arch.blocks)
-    notes = list(data.notes) + _loss_notes(cfg.loss, loss_name)
+    report = _checked_report(arch, cfg, data.num_classes, data.task)
+    loss_name = regression.resolve_task_loss(data.task, cfg.loss, arch.blocks)
+    if data.is_regression:
+        notes = list(data.notes) + regression.loss_notes(cfg.loss, loss_name)
+        loss_fn = regression.make_loss(loss_name)
+    else:
+        notes = list(data.notes) + _loss_notes(cfg.loss, loss_name)
+        loss_fn = factories.make_loss(loss_name, data.num_classes)
     checkpoint()
 
     torch.manual_seed(cfg.seed)
@@ -128,7 +133,7 @@ def prepare(project: Project, request: Request, checkpoint: Callable[[], None]) 
         optimizer=optimizer,
         scheduler=scheduler,
         loss_name=loss_name,
-        loss_fn=factories.make_loss(loss_name, data.num_classes),
+        loss_fn=loss_fn,
         train_loader=train_loader,
         val_loader=val_loader,
         generator=generator,
@@ -154,8 +159,13 @@ def _load_data(project: Project, request: Request, checkpoint: Callable[[], None
     )
 
 
-def _checked_report(arch: Architecture, cfg: TrainingConfig, num_classes: int) -> Report:
-    report = analyse(arch, cfg.loss, num_classes)
+def _checked_report(
+    arch: Architecture, cfg: TrainingConfig, num_classes: int, task: str = "classification"
+) -> Report:
+    if task == "regression":
+        report = analyse(arch, None, None, task=task)
+    else:
+        report = analyse(arch, cfg.loss, num_classes)
     if report.errors:
         first = report.errors[0]
         if first.index < 0:
