@@ -112,7 +112,17 @@ def _import_sequential(
     reader: SourceReader, sites: list[Site], given: Shape | None, notes: list[str]
 ) -> ImportResult:
     site = _pick_site(reader, sites, notes)
-    layers = _to_layers(reader.layers(site.call), notes)
+    changed = reader.changed_later(site)
+    if changed is not None:
+        raise CodeImportError(
+            "Line {line} changes {name} after it is built (`{text}`), which only running the "
+            "code can follow exactly, so the network was not read. Import it with --trust if "
+            "you trust this file.",
+            line=changed.lineno,
+            name=site.label,
+            text=reader.text(changed, 60),
+        )
+    layers = _to_layers(reader.site_layers(site), notes)
     if len(layers) > MAX_LAYERS:
         raise too_many_layers(reader.filename)
     if not layers:
@@ -134,7 +144,7 @@ def _pick_site(reader: SourceReader, sites: list[Site], notes: list[str]) -> Sit
         return sites[0]
     for site in sites:
         try:
-            site.size = len(reader.layers(site.call))
+            site.size = len(reader.site_layers(site))
         except CodeImportError:
             site.size = len(site.call.args)
     named = [s for s in sites if s.named]
