@@ -42,6 +42,10 @@ _CONTAINERS = frozenset({"Sequential", "ModuleList"})
 _HINT = re.compile(r"#\s*input\s*:?\s*(\d+(?:\s*[×x,]\s*\d+)*)", re.IGNORECASE)
 
 
+class TiedLayers(CodeImportError):
+    """One layer with weights placed twice: importing would untie it, so it is refused."""
+
+
 class Unreadable(Exception):
     """A value that only running the code could tell."""
 
@@ -457,7 +461,7 @@ class SourceReader:
             return
         if not any(_has_weights(layer) for layer in layers):
             return  # a shared ReLU holds nothing to tie
-        raise CodeImportError(
+        raise TiedLayers(
             "Line {line}: `{name}` (made at line {made}) is used a second time in the network, "
             "so both places share one set of weights (tied parameters). A project gives every "
             "layer its own weights, so importing it would change the network; the import "

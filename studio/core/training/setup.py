@@ -20,6 +20,7 @@ from studio.core.architecture import Architecture
 from studio.core.data.base import LoadedData
 from studio.core.data.batches import BatchLoader
 from studio.core.errors import ArchitectureError, DatasetError
+from studio.core.io.initial_weights import start_from_initial_weights
 from studio.core.memory import check_fits
 from studio.core.project import Project, TrainingConfig
 from studio.core.registry import format_shape
@@ -96,6 +97,8 @@ def prepare(project: Project, request: Request, checkpoint: Callable[[], None]) 
     torch.manual_seed(cfg.seed)
     model = arch.build()
     factories.init_weights(model, cfg.init)
+    if request.resume_from is None:  # an imported model's traced weights (io.initial_weights)
+        start_from_initial_weights(model, project, notes)
     generator = torch.Generator().manual_seed(cfg.seed)
     restored = restore(model, request.resume_from, notes)
     if len(arch.input_shape) == 3:
