@@ -827,6 +827,10 @@ true: {true}</source>
         <translation>已恢复 {name} 及其数据集和训练设置。</translation>
     </message>
     <message>
+        <source>The weights traced from the file are kept: training starts from them, and saving the project writes them beside it.</source>
+        <translation>从文件中追踪到的权重已保留：训练将从这些权重开始，保存项目时会把它们写在项目旁边。</translation>
+    </message>
+    <message>
         <source>Wrote {path}; onnxruntime gives the same outputs as PyTorch (within {diff}).</source>
         <translation>已写入 {path}；onnxruntime 的输出与 PyTorch 相同（误差在 {diff} 以内）。</translation>
     </message>
@@ -1728,6 +1732,14 @@ true: {true}</source>
         <translation>学习率；使用单周期 (one-cycle) 调度时为峰值学习率。</translation>
     </message>
     <message>
+        <source>Line {line} changes {name} after it is built (`{text}`), which only running the code can follow exactly, so the network was not read. Import it with --trust if you trust this file.</source>
+        <translation>第 {line} 行在 {name} 创建之后又修改了它（`{text}`），只有运行代码才能准确跟踪，因此没有读取该网络。如果信任此文件，请使用 --trust 导入。</translation>
+    </message>
+    <message>
+        <source>Line {line} downloads pretrained weights, and that failed ({error}); the computer may be offline. Put the weights file in {folder} (torch&apos;s cache), or build the model without pretrained weights, then import again.</source>
+        <translation>第 {line} 行需要下载预训练权重，但下载失败（{error}）；计算机可能处于离线状态。请把权重文件放到 {folder}（torch 的缓存）中，或者不使用预训练权重构建模型，然后重新导入。</translation>
+    </message>
+    <message>
         <source>Line {line} of {name} is not valid Python ({reason}), so it cannot be read.</source>
         <translation>{name} 的第 {line} 行不是有效的 Python 代码（{reason}），因此无法读取。</translation>
     </message>
@@ -1738,6 +1750,10 @@ true: {true}</source>
     <message>
         <source>Line {line} uses {name}, but importing it failed ({why}). Install what the file needs, then import it again.</source>
         <translation>第 {line} 行用到了 {name}，但导入它失败了（{why}）。请安装该文件所需的依赖，然后重新导入。</translation>
+    </message>
+    <message>
+        <source>Line {line}: `{name}` (made at line {made}) is used a second time in the network, so both places share one set of weights (tied parameters). A project gives every layer its own weights, so importing it would change the network; the import stopped instead. Give each place its own layer if they should not share weights.</source>
+        <translation>第 {line} 行：`{name}`（在第 {made} 行创建）在网络中被第二次使用，因此两处共享同一组权重（绑定参数）。项目中的每一层都有自己的权重，导入会改变网络，所以导入已停止。如果两处不应共享权重，请为每处各建一个层。</translation>
     </message>
     <message>
         <source>Line {line}: `{text}` is not a torch.nn layer. Without running code, only torch.nn layers can be read; a Module class can be imported with --trust.</source>
@@ -1770,6 +1786,14 @@ true: {true}</source>
     <message>
         <source>Line {line}: the nn.Sequential has no layers, so there is nothing to import.</source>
         <translation>第 {line} 行：这个 nn.Sequential 没有任何层，没有可导入的内容。</translation>
+    </message>
+    <message>
+        <source>Line {line}: {name} is not an nn.Module once the line runs, so it cannot be imported.</source>
+        <translation>第 {line} 行：运行该行后 {name} 不是 nn.Module，因此无法导入。</translation>
+    </message>
+    <message>
+        <source>Line {line}: {what}, which only running the code can follow exactly, so the network was not read. Import it with --trust if you trust this file.</source>
+        <translation>第 {line} 行：{what}，只有运行代码才能准确跟踪，因此没有读取该网络。如果信任此文件，请使用 --trust 导入。</translation>
     </message>
     <message>
         <source>Linear needs a flat vector, but gets a {shape} tensor. Insert a Flatten before it.</source>
@@ -2000,6 +2024,10 @@ true: {true}</source>
         <translation>不支持设备 {name!r}；请使用 auto、cpu、cuda 或 mps。</translation>
     </message>
     <message>
+        <source>The file has no nn.Sequential(...) to read.</source>
+        <translation>该文件中没有可读取的 nn.Sequential(...)。</translation>
+    </message>
+    <message>
         <source>The folder {folder} does not exist; create it or choose another place for {name}.</source>
         <translation>文件夹 {folder} 不存在；请创建它，或为 {name} 选择其他位置。</translation>
     </message>
@@ -2126,6 +2154,14 @@ true: {true}</source>
     <message>
         <source>The project saved in the code could not be read ({detail}); the network was imported with the default training settings.</source>
         <translation>无法读取代码中保存的项目（{detail}）；已使用默认训练设置导入网络。</translation>
+    </message>
+    <message>
+        <source>The project starts from the weights in {path}, but that file is missing. Put it back beside the project, or remove &quot;initial_weights&quot; from the project file to start from fresh weights.</source>
+        <translation>项目从 {path} 中的权重开始训练，但该文件不存在。请把它放回项目旁边，或者从项目文件中删除 &quot;initial_weights&quot; 以从新的权重开始。</translation>
+    </message>
+    <message>
+        <source>The project&apos;s initial weights do not fit its network ({key}: {detail}); the network was changed after they were saved. Remove &quot;initial_weights&quot; from the project (or import the code again) to train from fresh weights.</source>
+        <translation>项目的初始权重与其网络不符（{key}：{detail}）；保存权重后网络已被修改。请从项目中删除 &quot;initial_weights&quot;（或重新导入代码），以从新的权重开始训练。</translation>
     </message>
     <message>
         <source>The same learning rate all along</source>
@@ -2348,10 +2384,6 @@ true: {true}</source>
         <translation>{block} 的填充最多只能是窗口大小的一半（{half}）。请减小填充。</translation>
     </message>
     <message>
-        <source>{cls}() needs arguments ({error}). Give its constructor default values, then import again.</source>
-        <translation>{cls}() 需要参数（{error}）。请为它的构造函数提供默认值，然后重新导入。</translation>
-    </message>
-    <message>
         <source>{detail}</source>
         <translation>{detail}</translation>
     </message>
@@ -2500,6 +2532,22 @@ true: {true}</source>
         <translation>{name} 中的网络结构无法构建：{detail}</translation>
     </message>
     <message>
+        <source>--args gives the values for a class&apos;s constructor, but {file} defines no nn.Module class.</source>
+        <translation>--args 用于给出类构造函数的参数值，但 {file} 没有定义 nn.Module 类。</translation>
+    </message>
+    <message>
+        <source>--args gives {name} twice.</source>
+        <translation>--args 两次给出了 {name}。</translation>
+    </message>
+    <message>
+        <source>--args: `{text}` is not a Python literal. Give numbers, strings in quotes, True/False/None, tuples or lists, like --args 784 or --args input_num=784.</source>
+        <translation>--args：`{text}` 不是 Python 字面值。请给出数字、带引号的字符串、True/False/None、元组或列表，例如 --args 784 或 --args input_num=784。</translation>
+    </message>
+    <message>
+        <source>--args: the value `{text}` comes after a name=value pair; give plain values first.</source>
+        <translation>--args：值 `{text}` 出现在 name=value 之后；请先给出不带名字的值。</translation>
+    </message>
+    <message>
         <source>--model-only writes Python code; leave it out with --format.</source>
         <translation>--model-only 写出的是 Python 代码；使用 --format 时请不要加它。</translation>
     </message>
@@ -2570,6 +2618,14 @@ true: {true}</source>
     <message>
         <source>{block} needs an image-shaped input (channels × height × width), but gets a {shape} signal. Use a 1-D block instead, or remove it.</source>
         <translation>{block} 需要图像形状的输入（通道 × 高 × 宽），但它收到的是 {shape} 的信号。请改用一维模块，或删除它。</translation>
+    </message>
+    <message>
+        <source>{cls}() does not take the values given with --args ({error}).</source>
+        <translation>{cls}() 不接受用 --args 给出的值（{error}）。</translation>
+    </message>
+    <message>
+        <source>{cls}() needs arguments ({error}), and the file does not create one. Give them with --args, like studio import FILE --trust --args {example}, then import again.</source>
+        <translation>{cls}() 需要参数（{error}），而文件中没有创建它的实例。请用 --args 给出参数，例如 studio import FILE --trust --args {example}，然后重新导入。</translation>
     </message>
     <message>
         <source>{name} has an invalid architecture: {detail}</source>
@@ -2706,6 +2762,10 @@ true: {true}</source>
     <message>
         <source>{path} is not UTF-8 text, so it is not a Python file.</source>
         <translation>{path} 不是 UTF-8 文本，因此不是 Python 文件。</translation>
+    </message>
+    <message>
+        <source>{path} is not a weights file (a saved dict of tensors), so training cannot start from it.</source>
+        <translation>{path} 不是权重文件（保存的张量字典），因此无法从它开始训练。</translation>
     </message>
     <message>
         <source>{section}.{key} is {value!r}; choose one of {choices}.</source>
