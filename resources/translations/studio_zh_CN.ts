@@ -2392,6 +2392,10 @@ true: {true}</source>
         <translation>{detail} 训练好的模型已改为保存到 {fallback}。</translation>
     </message>
     <message>
+        <source>{file} builds its network with torchvision (line {line}). Importing it means running that line and the ones that change the model, so run the import again with --trust if you trust this file.</source>
+        <translation>{file} 使用 torchvision 构建网络（第 {line} 行）。导入它需要运行该行以及修改模型的各行，因此如果信任此文件，请使用 --trust 重新导入。</translation>
+    </message>
+    <message>
         <source>{file} called sys.exit({code}) while it was imported, so the import was stopped. Move that call under if __name__ == &quot;__main__&quot;:, then import again.</source>
         <translation>{file} 在导入时调用了 sys.exit({code})，因此导入已停止。请将该调用移到 if __name__ == &quot;__main__&quot;: 之下，然后重新导入。</translation>
     </message>

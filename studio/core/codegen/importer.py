@@ -34,16 +34,18 @@ from studio.core.codegen.instance import (
     parse_args,
 )
 from studio.core.codegen.layers import ParsedLayer, to_layer
-from studio.core.codegen.source import Site, SourceReader, TiedLayers, too_many_layers
+from studio.core.codegen.source import (
+    Site,
+    SourceReader,
+    TiedLayers,
+    TrustNeeded,
+    too_many_layers,
+)
 from studio.core.errors import CodeImportError, StudioError
 from studio.core.registry import Shape
 
 if TYPE_CHECKING:
     from torch import nn
-
-
-class TrustNeeded(CodeImportError):
-    """The file has only an ``nn.Module`` class: importing it means running the file."""
 
 
 @dataclass
@@ -116,6 +118,15 @@ def _import(
     elif trust and classes:
         result = _quietly(_import_module, reader, classes, input_shape, notes, given_args)
     else:
+        built = find_built(reader, classes)
+        if built is not None and built.kind == "torchvision":
+            raise TrustNeeded(
+                "{file} builds its network with torchvision (line {line}). Importing it means "
+                "running that line and the ones that change the model, so run the import again "
+                "with --trust if you trust this file.",
+                file=_display_name(filename),
+                line=built.statement.lineno,
+            )
         sites = reader.sites()
         if sites:
             result = _import_sequential(reader, sites, input_shape, notes)
@@ -155,7 +166,7 @@ def _import_sequential(
     site = _pick_site(reader, sites, notes)
     changed = reader.changed_later(site)
     if changed is not None:
-        raise CodeImportError(
+        raise TrustNeeded(
             "Line {line} changes {name} after it is built (`{text}`), which only running the "
             "code can follow exactly, so the network was not read. Import it with --trust if "
             "you trust this file.",

@@ -42,6 +42,10 @@ _CONTAINERS = frozenset({"Sequential", "ModuleList"})
 _HINT = re.compile(r"#\s*input\s*:?\s*(\d+(?:\s*[×x,]\s*\d+)*)", re.IGNORECASE)
 
 
+class TrustNeeded(CodeImportError):
+    """Only running the file can tell its network (a Module class, a factory, torchvision)."""
+
+
 class TiedLayers(CodeImportError):
     """One layer with weights placed twice: importing would untie it, so it is refused."""
 
@@ -854,9 +858,9 @@ def _single_name(stmt: ast.Assign) -> str | None:
     return None
 
 
-def _needs_running(reader: SourceReader, node: ast.AST, what: str) -> CodeImportError:
+def _needs_running(reader: SourceReader, node: ast.AST, what: str) -> TrustNeeded:
     """A factory the syntax tree cannot follow exactly: refused with its line, never guessed."""
-    return CodeImportError(
+    return TrustNeeded(
         "Line {line}: {what}, which only running the code can follow exactly, so the network "
         "was not read. Import it with --trust if you trust this file.",
         line=getattr(node, "lineno", 1),
