@@ -141,7 +141,56 @@ def test_a_torchvision_model_imports_with_torch_s_count_and_its_weights(
     assert analyse(result.architecture).total_params == count
     assert result.name == "vgg11"
     assert result.architecture.input_shape == (3, 224, 224)
-    assert torch.equal(result.state_dict["0.weight"], state["features.0.weight"])
+    backbone = result.architecture.blocks[0]
+    assert backbone.type == "Backbone"
+    assert backbone.params["model"] == "vgg11" and backbone.params["weights"] == "IMAGENET1K_V1"
+    assert result.architecture.blocks[-1].params["out_features"] == 10
+    assert torch.equal(result.state_dict["0.features.0.weight"], state["features.0.weight"])
+
+
+@pytest.fixture(scope="module")
+def resnet18_home(tmp_path_factory):
+    import torchvision
+
+    home = tmp_path_factory.mktemp("torch-home")
+    folder = home / "hub" / "checkpoints"
+    folder.mkdir(parents=True)
+    torch.save(torchvision.models.resnet18().state_dict(), folder / "resnet18-f37072fd.pth")
+    return home
+
+
+def test_a_replaced_fc_becomes_backbone_plus_head_with_the_same_forward(
+    resnet18_home, monkeypatch
+):
+    monkeypatch.setenv("TORCH_HOME", str(resnet18_home))
+    code = (
+        "import torchvision\nfrom torch import nn\n"
+        "net = torchvision.models.resnet18(weights='DEFAULT')\nnet.fc = nn.Linear(512, 10)\n"
+    )
+    torch.manual_seed(7)
+    result = import_code(code, trust=True)
+    arch = result.architecture
+    assert [b.type for b in arch.blocks] == ["Backbone", "Linear"]
+    assert arch.blocks[0].params["weights"] == "DEFAULT"
+    torch.manual_seed(7)  # the same new fc as the import's
+    model = torch_model(code, "net").eval()
+    assert analyse(arch).total_params == torch_count(model) == 11_181_642
+    built = arch.build().eval()
+    built.load_state_dict(result.state_dict)
+    x = torch.rand(2, 3, 64, 64)
+    with torch.no_grad():
+        assert torch.allclose(built(x), model(x), atol=1e-5)
+
+
+def test_a_changed_resnet_stem_is_traced_and_its_residuals_refused(resnet18_home, monkeypatch):
+    monkeypatch.setenv("TORCH_HOME", str(resnet18_home))
+    code = (
+        "import torchvision\nfrom torch import nn\n"
+        "net = torchvision.models.resnet18()\n"
+        "net.conv1 = nn.Conv2d(1, 64, 7, 2, 3, bias=False)\n"
+    )
+    with pytest.raises(CodeImportError, match="residual connection"):
+        import_code(code, trust=True, input_shape=(1, 64, 64))
 
 
 def test_a_missing_download_is_one_line_naming_the_cache(monkeypatch, tmp_path):

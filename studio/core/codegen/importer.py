@@ -295,8 +295,11 @@ def _import_built(
 
     from studio.core.codegen import tracer
 
+    spaces: list[dict[str, Any]] = []
+
     def make() -> nn.Module:
         space = tracer.run_file(reader, notes, [*built.needed, *built.statements])
+        spaces.append(space)
         model = space.get(built.variable)
         if not isinstance(model, nn.Module):
             raise CodeImportError(
@@ -307,6 +310,10 @@ def _import_built(
             )
         return model.eval()
 
+    if built.kind == "torchvision":
+        result = _import_backbone(reader, built, make(), spaces[-1], given, notes)
+        if result is not None:
+            return result
     preferred = TORCHVISION_SHAPE if built.kind == "torchvision" else None
     result = _trace(reader, make, given, notes, preferred, built.variable)
     result.notes.append(
@@ -316,6 +323,29 @@ def _import_built(
     )
     result.name = built.name
     return result
+
+
+def _import_backbone(
+    reader: SourceReader,
+    built: Built,
+    model: nn.Module,
+    space: dict[str, Any],
+    given: Shape | None,
+    notes: list[str],
+) -> ImportResult | None:
+    """torchvision's features as one Backbone block plus the head's layers, when exact."""
+    from studio.core.codegen.backbone_import import as_backbone
+
+    mapped = as_backbone(reader, built, model, space, given or TORCHVISION_SHAPE, notes)
+    if mapped is None:
+        return None
+    architecture, state = mapped
+    if given is None:
+        notes.append(
+            f"Used the input shape {describe(TORCHVISION_SHAPE)}, the size torchvision's models "
+            "are made for; give --input-shape for another."
+        )
+    return ImportResult(architecture, notes, "module", built.name, state)
 
 
 def _trace(
