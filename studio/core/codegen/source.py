@@ -311,7 +311,7 @@ class SourceReader:
             if self._inside_sequential(call):
                 continue
             scope = self.scope_of(call)
-            factory = self._factory(scope)
+            factory = self._factory(scope, call)
             if factory is not None:  # the function's whole body is read, once
                 if id(factory) not in factories:
                     factories.add(id(factory))
@@ -328,10 +328,22 @@ class SourceReader:
         outer = [s for s in sites if id(s) not in used] or sites
         return sorted(outer, key=lambda s: (s.call.lineno, s.call.col_offset))
 
-    def _factory(self, scope: _Scope) -> ast.FunctionDef | None:
+    def _factory(self, scope: _Scope, call: ast.Call) -> ast.FunctionDef | None:
+        """The top-level function that returns this Sequential (or the name holding it)."""
         func = scope.func
-        if scope.cls is None and isinstance(func, ast.FunctionDef) and func in self.tree.body:
-            return func
+        if not (scope.cls is None and isinstance(func, ast.FunctionDef) and func in self.tree.body):
+            return None
+        parent = self.parents.get(call)
+        held = {
+            t.id
+            for t in getattr(parent, "targets", [])
+            if isinstance(parent, ast.Assign) and isinstance(t, ast.Name)
+        }
+        for stmt in func.body:
+            if isinstance(stmt, ast.Return) and (
+                stmt.value is call or (isinstance(stmt.value, ast.Name) and stmt.value.id in held)
+            ):
+                return func
         return None
 
     def site_layers(self, site: Site) -> list[LayerCall]:
@@ -364,10 +376,13 @@ class SourceReader:
         return parts
 
     def changed_later(self, site: Site) -> ast.stmt | None:
-        """A top-level statement that changes a Sequential after it is built (``net[6] = ...``)."""
-        if not site.named or self.scope_of(site.call).func or self.scope_of(site.call).cls:
+        """A statement that changes a Sequential after it is built (``net[6] = ...``), in the
+        module or the function that builds it."""
+        scope = self.scope_of(site.call)
+        if not site.named or site.factory is not None or scope.cls is not None:
             return None
-        for stmt in self.tree.body:
+        body = scope.func.body if scope.func is not None else self.tree.body
+        for stmt in body:
             if stmt.lineno > site.call.lineno and _changes(stmt, site.label):
                 return stmt
         return None
