@@ -85,6 +85,10 @@
         <source>Output</source>
         <translation>输出</translation>
     </message>
+    <message>
+        <source>Pretrained</source>
+        <translation>预训练</translation>
+    </message>
 </context>
 <context>
     <name>ClassAccuracyView</name>
@@ -869,6 +873,10 @@ true: {true}</source>
         <translation>已恢复 {name} 及其数据集和训练设置。</translation>
     </message>
     <message>
+        <source>The weights traced from the file are kept: training starts from them, and saving the project writes them beside it.</source>
+        <translation>从文件中追踪到的权重已保留：训练将从这些权重开始，保存项目时会把它们写在项目旁边。</translation>
+    </message>
+    <message>
         <source>Wrote {path}; onnxruntime gives the same outputs as PyTorch (within {diff}).</source>
         <translation>已写入 {path}；onnxruntime 的输出与 PyTorch 相同（误差在 {diff} 以内）。</translation>
     </message>
@@ -1528,6 +1536,38 @@ true: {true}</source>
         <source>Log-probabilities; pair it with negative log-likelihood (NLL) loss.</source>
         <translation>输出对数概率；应与负对数似然 (NLL) 损失搭配使用。</translation>
     </message>
+    <message>
+        <source>A torchvision image classifier without its last layers: gives the pooled features of a colour image. Pretrained weights download once into torch&apos;s cache.</source>
+        <translation>去掉最后几层的 torchvision 图像分类器：输出彩色图像经池化的特征。预训练权重只需下载一次，存放在 torch 的缓存中。</translation>
+    </message>
+    <message>
+        <source>Which torchvision model.</source>
+        <translation>使用哪个 torchvision 模型。</translation>
+    </message>
+    <message>
+        <source>{v}</source>
+        <translation>{v}</translation>
+    </message>
+    <message>
+        <source>The pretrained weights (torchvision&apos;s name); empty for random weights.</source>
+        <translation>预训练权重（torchvision 中的名称）；留空则使用随机权重。</translation>
+    </message>
+    <message>
+        <source>random</source>
+        <translation>随机</translation>
+    </message>
+    <message>
+        <source>{v} weights</source>
+        <translation>{v} 权重</translation>
+    </message>
+    <message>
+        <source>When the layer is frozen, its last this many stages still train.</source>
+        <translation>冻结该层时，它的最后这么多个阶段仍然参与训练。</translation>
+    </message>
+    <message>
+        <source>last {v} stages train</source>
+        <translation>训练最后 {v} 个阶段</translation>
+    </message>
 </context>
 <context>
     <name>dialogs</name>
@@ -1616,6 +1656,10 @@ true: {true}</source>
     <message>
         <source>Automatic</source>
         <translation>自动</translation>
+    </message>
+    <message>
+        <source>Backbone {model} needs colour images of at least {side}×{side} pixels (3×{side}×{side}), not {shape}. Change the network&apos;s input.</source>
+        <translation>主干网络 {model} 需要至少 {side}×{side} 像素的彩色图像（3×{side}×{side}），而不是 {shape}。请修改网络的输入。</translation>
     </message>
     <message>
         <source>Batch size</source>
@@ -1710,6 +1754,10 @@ true: {true}</source>
         <translation>所有偏置从 0 开始</translation>
     </message>
     <message>
+        <source>Every layer with weights is frozen, so nothing would train; unfreeze at least one layer (usually the last ones).</source>
+        <translation>所有带权重的层都已冻结，没有任何参数会被训练；请至少解冻一层（通常是最后几层）。</translation>
+    </message>
+    <message>
         <source>Every value 0</source>
         <translation>所有值为 0</translation>
     </message>
@@ -1748,6 +1796,14 @@ true: {true}</source>
     <message>
         <source>He&apos;s uniform init, for layers followed by ReLU</source>
         <translation>何恺明（He）均匀初始化，适用于后接 ReLU 的层</translation>
+    </message>
+    <message>
+        <source>Head-only epochs</source>
+        <translation>仅训练头部的轮数</translation>
+    </message>
+    <message>
+        <source>How many last stages of a backbone the second stage unfreezes (0: all)</source>
+        <translation>第二阶段解冻主干网络最后几个阶段（0：全部）</translation>
     </message>
     <message>
         <source>How the biases of convolutions and Linear layers start; a layer can override it</source>
@@ -1818,6 +1874,14 @@ true: {true}</source>
         <translation>学习率；使用单周期 (one-cycle) 调度时为峰值学习率。</translation>
     </message>
     <message>
+        <source>Line {line} changes {name} after it is built (`{text}`), which only running the code can follow exactly, so the network was not read. Import it with --trust if you trust this file.</source>
+        <translation>第 {line} 行在 {name} 创建之后又修改了它（`{text}`），只有运行代码才能准确跟踪，因此没有读取该网络。如果信任此文件，请使用 --trust 导入。</translation>
+    </message>
+    <message>
+        <source>Line {line} downloads pretrained weights, and that failed ({error}); the computer may be offline. Put the weights file in {folder} (torch&apos;s cache), or build the model without pretrained weights, then import again.</source>
+        <translation>第 {line} 行需要下载预训练权重，但下载失败（{error}）；计算机可能处于离线状态。请把权重文件放到 {folder}（torch 的缓存）中，或者不使用预训练权重构建模型，然后重新导入。</translation>
+    </message>
+    <message>
         <source>Line {line} of {name} is not valid Python ({reason}), so it cannot be read.</source>
         <translation>{name} 的第 {line} 行不是有效的 Python 代码（{reason}），因此无法读取。</translation>
     </message>
@@ -1828,6 +1892,10 @@ true: {true}</source>
     <message>
         <source>Line {line} uses {name}, but importing it failed ({why}). Install what the file needs, then import it again.</source>
         <translation>第 {line} 行用到了 {name}，但导入它失败了（{why}）。请安装该文件所需的依赖，然后重新导入。</translation>
+    </message>
+    <message>
+        <source>Line {line}: `{name}` (made at line {made}) is used a second time in the network, so both places share one set of weights (tied parameters). A project gives every layer its own weights, so importing it would change the network; the import stopped instead. Give each place its own layer if they should not share weights.</source>
+        <translation>第 {line} 行：`{name}`（在第 {made} 行创建）在网络中被第二次使用，因此两处共享同一组权重（绑定参数）。项目中的每一层都有自己的权重，导入会改变网络，所以导入已停止。如果两处不应共享权重，请为每处各建一个层。</translation>
     </message>
     <message>
         <source>Line {line}: `{text}` is not a torch.nn layer. Without running code, only torch.nn layers can be read; a Module class can be imported with --trust.</source>
@@ -1860,6 +1928,14 @@ true: {true}</source>
     <message>
         <source>Line {line}: the nn.Sequential has no layers, so there is nothing to import.</source>
         <translation>第 {line} 行：这个 nn.Sequential 没有任何层，没有可导入的内容。</translation>
+    </message>
+    <message>
+        <source>Line {line}: {name} is not an nn.Module once the line runs, so it cannot be imported.</source>
+        <translation>第 {line} 行：运行该行后 {name} 不是 nn.Module，因此无法导入。</translation>
+    </message>
+    <message>
+        <source>Line {line}: {what}, which only running the code can follow exactly, so the network was not read. Import it with --trust if you trust this file.</source>
+        <translation>第 {line} 行：{what}，只有运行代码才能准确跟踪，因此没有读取该网络。如果信任此文件，请使用 --trust 导入。</translation>
     </message>
     <message>
         <source>Linear needs a flat vector, but gets a {shape} tensor. Insert a Flatten before it.</source>
@@ -2054,6 +2130,10 @@ true: {true}</source>
         <translation>误差小时取平方、误差大时取绝对值，用于回归</translation>
     </message>
     <message>
+        <source>Stages to unfreeze</source>
+        <translation>解冻的阶段数</translation>
+    </message>
+    <message>
         <source>Step</source>
         <translation>阶梯</translation>
     </message>
@@ -2164,6 +2244,10 @@ true: {true}</source>
     <message>
         <source>The file could not be read as CSV at line {line} ({reason}); check that it is a text table with one row per line.</source>
         <translation>无法按 CSV 读取该文件的第 {line} 行（{reason}）；请检查它是否为每行一条记录的文本表格。</translation>
+    </message>
+    <message>
+        <source>The file has no nn.Sequential(...) to read.</source>
+        <translation>该文件中没有可读取的 nn.Sequential(...)。</translation>
     </message>
     <message>
         <source>The folder {folder} does not exist; create it or choose another place for {name}.</source>
@@ -2302,6 +2386,14 @@ true: {true}</source>
         <translation>无法读取代码中保存的项目（{detail}）；已使用默认训练设置导入网络。</translation>
     </message>
     <message>
+        <source>The project starts from the weights in {path}, but that file is missing. Put it back beside the project, or remove &quot;initial_weights&quot; from the project file to start from fresh weights.</source>
+        <translation>项目从 {path} 中的权重开始训练，但该文件不存在。请把它放回项目旁边，或者从项目文件中删除 &quot;initial_weights&quot; 以从新的权重开始。</translation>
+    </message>
+    <message>
+        <source>The project&apos;s initial weights do not fit its network ({key}: {detail}); the network was changed after they were saved. Remove &quot;initial_weights&quot; from the project (or import the code again) to train from fresh weights.</source>
+        <translation>项目的初始权重与其网络不符（{key}：{detail}）；保存权重后网络已被修改。请从项目中删除 &quot;initial_weights&quot;（或重新导入代码），以从新的权重开始训练。</translation>
+    </message>
+    <message>
         <source>The same learning rate all along</source>
         <translation>始终使用同一学习率</translation>
     </message>
@@ -2352,6 +2444,10 @@ true: {true}</source>
     <message>
         <source>The training split has no images; add images or lower the validation fraction.</source>
         <translation>训练集中没有图像；请添加图像，或降低验证集比例。</translation>
+    </message>
+    <message>
+        <source>The unfrozen layers train at the learning rate times this factor</source>
+        <translation>解冻的层以学习率乘以此系数进行训练</translation>
     </message>
     <message>
         <source>The validation fraction is {value}; choose a value between 0.01 and 0.9.</source>
@@ -2452,6 +2548,14 @@ true: {true}</source>
     <message>
         <source>Two Linear layers with no activation between them (layers {a} and {b}) work like one Linear layer. Add a ReLU between them if you want more capacity.</source>
         <translation>两个 Linear 层之间没有激活函数（第 {a} 层和第 {b} 层），效果等同于一个 Linear 层。如果想要更强的表达能力，请在它们之间加一个 ReLU。</translation>
+    </message>
+    <message>
+        <source>Two-stage fine-tuning: train only the unfrozen layers for this many epochs, then unfreeze the frozen ones (0: off)</source>
+        <translation>两阶段微调：先只训练未冻结的层这么多轮，然后解冻已冻结的层（0：关闭）</translation>
+    </message>
+    <message>
+        <source>Unfrozen learning-rate factor</source>
+        <translation>解冻后的学习率系数</translation>
     </message>
     <message>
         <source>Uniform</source>
@@ -2580,10 +2684,6 @@ true: {true}</source>
     <message>
         <source>{block} padding can be at most half the kernel size ({half}). Lower the padding.</source>
         <translation>{block} 的填充最多只能是窗口大小的一半（{half}）。请减小填充。</translation>
-    </message>
-    <message>
-        <source>{cls}() needs arguments ({error}). Give its constructor default values, then import again.</source>
-        <translation>{cls}() 需要参数（{error}）。请为它的构造函数提供默认值，然后重新导入。</translation>
     </message>
     <message>
         <source>{detail}</source>
@@ -2754,6 +2854,22 @@ true: {true}</source>
         <translation>{name} 中的网络结构无法构建：{detail}</translation>
     </message>
     <message>
+        <source>--args gives the values for a class&apos;s constructor, but {file} defines no nn.Module class.</source>
+        <translation>--args 用于给出类构造函数的参数值，但 {file} 没有定义 nn.Module 类。</translation>
+    </message>
+    <message>
+        <source>--args gives {name} twice.</source>
+        <translation>--args 两次给出了 {name}。</translation>
+    </message>
+    <message>
+        <source>--args: `{text}` is not a Python literal. Give numbers, strings in quotes, True/False/None, tuples or lists, like --args 784 or --args input_num=784.</source>
+        <translation>--args：`{text}` 不是 Python 字面值。请给出数字、带引号的字符串、True/False/None、元组或列表，例如 --args 784 或 --args input_num=784。</translation>
+    </message>
+    <message>
+        <source>--args: the value `{text}` comes after a name=value pair; give plain values first.</source>
+        <translation>--args：值 `{text}` 出现在 name=value 之后；请先给出不带名字的值。</translation>
+    </message>
+    <message>
         <source>--model-only writes Python code; leave it out with --format.</source>
         <translation>--model-only 写出的是 Python 代码；使用 --format 时请不要加它。</translation>
     </message>
@@ -2864,6 +2980,30 @@ true: {true}</source>
     <message>
         <source>{block} needs an image-shaped input (channels × height × width), but gets a {shape} signal. Use a 1-D block instead, or remove it.</source>
         <translation>{block} 需要图像形状的输入（通道 × 高 × 宽），但它收到的是 {shape} 的信号。请改用一维模块，或删除它。</translation>
+    </message>
+    <message>
+        <source>{cls}() does not take the values given with --args ({error}).</source>
+        <translation>{cls}() 不接受用 --args 给出的值（{error}）。</translation>
+    </message>
+    <message>
+        <source>{cls}() needs arguments ({error}), and the file does not create one. Give them with --args, like studio import FILE --trust --args {example}, then import again.</source>
+        <translation>{cls}() 需要参数（{error}），而文件中没有创建它的实例。请用 --args 给出参数，例如 studio import FILE --trust --args {example}，然后重新导入。</translation>
+    </message>
+    <message>
+        <source>{file} builds its network with torchvision (line {line}). Importing it means running that line and the ones that change the model, so run the import again with --trust if you trust this file.</source>
+        <translation>{file} 使用 torchvision 构建网络（第 {line} 行）。导入它需要运行该行以及修改模型的各行，因此如果信任此文件，请使用 --trust 重新导入。</translation>
+    </message>
+    <message>
+        <source>{file} in {folder} cannot be read ({detail}); delete it so it downloads again.</source>
+        <translation>无法读取 {folder} 中的 {file}（{detail}）；请删除它，以便重新下载。</translation>
+    </message>
+    <message>
+        <source>{file} is not in {folder}; connect to the internet once or copy the file there.</source>
+        <translation>{folder} 中没有 {file}；请联网一次，或把该文件复制到那里。</translation>
+    </message>
+    <message>
+        <source>{model} has no {weights} weights; choose {offered}, or none for random weights.</source>
+        <translation>{model} 没有 {weights} 权重；请选择 {offered}，或不选以使用随机权重。</translation>
     </message>
     <message>
         <source>{name} has an invalid architecture: {detail}</source>
@@ -3000,6 +3140,10 @@ true: {true}</source>
     <message>
         <source>{path} is not UTF-8 text, so it is not a Python file.</source>
         <translation>{path} 不是 UTF-8 文本，因此不是 Python 文件。</translation>
+    </message>
+    <message>
+        <source>{path} is not a weights file (a saved dict of tensors), so training cannot start from it.</source>
+        <translation>{path} 不是权重文件（保存的张量字典），因此无法从它开始训练。</translation>
     </message>
     <message>
         <source>{section}.{key} is {value!r}; choose one of {choices}.</source>
