@@ -29,6 +29,8 @@ class DatasetConfig:
     val_fraction: float = 0.2
     augment_crop: bool = False
     augment_flip: bool = False
+    loading: str = "auto"
+    """An image folder: ``auto`` preloads it if it fits in memory, else streams it from disk."""
 
 
 @dataclass

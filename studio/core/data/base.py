@@ -7,6 +7,7 @@ makes training fast on a CPU (see ``../shared/guides/performance.md``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import torch
 
@@ -32,6 +33,8 @@ class LoadedData:
     std: tuple[float, ...]
     native_shape: tuple[int, ...]
     notes: list[str] = field(default_factory=list)
+    loading: Any = None
+    """An image folder's ``LoadingChoice`` (preloaded or streamed, and why); else None."""
 
     @property
     def num_classes(self) -> int:

@@ -61,7 +61,11 @@ def load_dataset(
         return load_torchvision_set(SETS[config.name], folder, input_shape, download=download)
     if config.name == image_folder.NAME:
         return image_folder.load_image_folder(
-            config.path, config.val_fraction, input_shape, checkpoint=checkpoint
+            config.path,
+            config.val_fraction,
+            input_shape,
+            checkpoint=checkpoint,
+            loading=config.loading,
         )
     raise _unknown(config.name)
 

@@ -19,6 +19,7 @@ import torch
 from studio.core.architecture import Architecture
 from studio.core.data.base import LoadedData
 from studio.core.data.batches import BatchLoader
+from studio.core.data.streaming_loader import is_streamed, stream_loaders
 from studio.core.errors import ArchitectureError, DatasetError
 from studio.core.memory import check_fits
 from studio.core.project import Project, TrainingConfig
@@ -91,6 +92,8 @@ def prepare(project: Project, request: Request, checkpoint: Callable[[], None]) 
     report = _checked_report(arch, cfg, data.num_classes)
     loss_name = resolve_loss(cfg.loss, arch.blocks)
     notes = list(data.notes) + _loss_notes(cfg.loss, loss_name)
+    if data.loading is not None:  # an image folder: preloaded or streamed, and why
+        notes.insert(0, data.loading.note())
     checkpoint()
 
     torch.manual_seed(cfg.seed)
@@ -186,6 +189,16 @@ def _loaders(
     generator: torch.Generator,
 ) -> tuple[BatchLoader, BatchLoader]:
     batch = project.training.batch_size
+    if is_streamed(data.train_images):  # decoded per batch from disk (data/streaming*.py)
+        return stream_loaders(
+            data,
+            batch,
+            eval_batch_size(report.activation_bytes, batch),
+            device,
+            generator,
+            project.dataset.augment_crop,
+            project.dataset.augment_flip,
+        )
     train_loader = BatchLoader(
         data.train_images,
         data.train_labels,
