@@ -9,6 +9,7 @@ import studio.core.data.image_folder as image_folder
 import studio.core.data.sample as sample
 from studio.core.data.base import DatasetInfo, LoadedData
 from studio.core.data.paths import bundled_sample_path, default_data_root
+from studio.core.data.streaming import load_streamed_folder
 from studio.core.data.torchvision_sets import SETS, load_torchvision_set
 from studio.core.errors import DatasetError
 from studio.core.project import DatasetConfig
@@ -66,6 +67,7 @@ def load_dataset(
             input_shape,
             checkpoint=checkpoint,
             loading=config.loading,
+            stream=load_streamed_folder,
         )
     raise _unknown(config.name)
 
