@@ -51,6 +51,8 @@ class StreamedImages:
     """
 
     dtype = torch.uint8
+    streamed = True
+    """Marks streamed images for code that must not import this module (the views)."""
 
     def __init__(
         self,
@@ -112,6 +114,7 @@ class StreamedArray:
     """``StreamedImages`` indexed as NumPy arrays: what the views' validation set holds."""
 
     dtype = np.dtype(np.uint8)
+    streamed = True
 
     def __init__(self, images: StreamedImages) -> None:
         self.images = images
@@ -132,7 +135,7 @@ class StreamedArray:
 
 
 def is_streamed(images: Any) -> bool:
-    return isinstance(images, (StreamedImages, StreamedArray))
+    return getattr(images, "streamed", False) is True
 
 
 def decode_tensor(path: Path, channels: int, height: int, width: int) -> torch.Tensor:

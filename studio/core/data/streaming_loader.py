@@ -93,7 +93,7 @@ class StreamLoader(BatchLoader):
             augment_flip=augment_flip,
             drop_last=drop_last,
         )
-        self.streamed = images
+        self.source = images
         self.workers = default_workers() if num_workers is None else max(0, int(num_workers))
         self._batches = EpochBatches()
         self._loader = DataLoader(
