@@ -205,3 +205,52 @@ def test_a_damaged_file_streams_as_a_black_image(tmp_path: Path) -> None:
     victim.write_bytes(victim.read_bytes()[:40])  # the header survives, the pixels do not
     images = StreamedImages([victim], (3, 12, 16))
     assert torch.equal(images[0], torch.zeros((3, 12, 16), dtype=torch.uint8))
+
+
+# --- the exported script streams the same way ----------------------------------------------
+
+
+def even_folder(root: Path, per_class: int = 8) -> Path:
+    """JPEGs and PNGs already at the network's size, so the script's Resize changes nothing."""
+    rng = np.random.default_rng(8)
+    for c, name in enumerate(("ants", "bees", "wasps")):
+        (root / name / "more").mkdir(parents=True)
+        for i in range(per_class):
+            pixels = rng.integers(0, 256, (12, 16, 3), dtype=np.uint8) // (c + 1)
+            where = root / name / ("more" if i % 4 == 0 else "")
+            Image.fromarray(pixels).save(where / f"{i}.{'jpg' if i % 2 else 'png'}")
+    return root
+
+
+@pytest.mark.parametrize("augment", [False, True], ids=["plain", "augmented"])
+def test_streaming_script_uses_image_folder_and_repeats_the_app(
+    augment: bool, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    import subprocess
+
+    from studio.core.codegen.script import export_script
+    from tests.core.test_export_script import RUFF, run_script, write
+
+    root = even_folder(tmp_path / "pics")
+    streamed = project(root, "stream", epochs=2)
+    streamed.dataset.augment_crop = streamed.dataset.augment_flip = augment
+    text = export_script(streamed)
+    assert "datasets.ImageFolder" in text and "DataLoader(" in text
+    assert "transforms.Normalize(mean, std)" in text and "transforms.Resize(IMAGE_SIZE)" in text
+    assert ("RandomHorizontalFlip" in text) == augment
+    assert "DataLoader(" not in export_script(project(root, "preload"))  # tensors in memory
+    script = write(tmp_path, streamed)
+    lint = subprocess.run([str(RUFF), "check", "--no-cache", "--isolated", str(script)], text=True,
+                          capture_output=True)  # fmt: skip
+    assert lint.returncode == 0, lint.stdout
+    monkeypatch.setattr("studio.core.data.streaming_loader.default_workers", lambda: 0)
+    app = Trainer(streamed, epochs=2).run()
+    assert app.reason == "completed", app.error
+    args = ["--epochs", "2", "--out", str(tmp_path / "w.pt"), "--device", "cpu"]
+    epochs = run_script(script, args, monkeypatch, capsys)
+    assert [e for e, _loss, _acc in epochs] == [1, 2]
+    if augment:
+        return  # torchvision's random transforms draw their own numbers
+    for (_epoch, loss, acc), entry in zip(epochs, app.history, strict=True):
+        assert loss == pytest.approx(entry["train_loss"], abs=2e-4)
+        assert acc == pytest.approx(100 * entry["val_accuracy"], abs=0.01)
