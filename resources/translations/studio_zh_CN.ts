@@ -1640,6 +1640,14 @@ true: {true}</source>
         <translation>数据集</translation>
     </message>
     <message>
+        <source>Decode each batch from disk: memory stays flat for any number of images</source>
+        <translation>每批从磁盘解码：无论有多少图像，内存占用都保持平稳</translation>
+    </message>
+    <message>
+        <source>Decode every image once into memory: the fastest training</source>
+        <translation>把每张图像解码一次并存入内存：训练最快</translation>
+    </message>
+    <message>
         <source>Default</source>
         <translation>默认</translation>
     </message>
@@ -1670,6 +1678,10 @@ true: {true}</source>
     <message>
         <source>Gamma</source>
         <translation>Gamma</translation>
+    </message>
+    <message>
+        <source>Hold the decoded images in memory, or read them from disk batch by batch</source>
+        <translation>将解码后的图像保存在内存中，或逐批从磁盘读取</translation>
     </message>
     <message>
         <source>Image folder…</source>
@@ -1776,6 +1788,10 @@ true: {true}</source>
         <translation>Linear 需要一维向量，但它收到的是 {shape} 的张量。请在它前面插入一个 Flatten。</translation>
     </message>
     <message>
+        <source>Loading</source>
+        <translation>加载方式</translation>
+    </message>
+    <message>
         <source>Log to TensorBoard</source>
         <translation>记录到 TensorBoard</translation>
     </message>
@@ -1872,6 +1888,14 @@ true: {true}</source>
         <translation>遍历全部训练图像的次数</translation>
     </message>
     <message>
+        <source>Preload</source>
+        <translation>预加载</translation>
+    </message>
+    <message>
+        <source>Preload if the decoded images fit in half the free memory, else stream</source>
+        <translation>解码后的图像能放进一半空闲内存时预加载，否则从磁盘流式读取</translation>
+    </message>
+    <message>
         <source>PyTorch&apos;s default initialisation</source>
         <translation>PyTorch 的默认初始化</translation>
     </message>
@@ -1942,6 +1966,10 @@ true: {true}</source>
     <message>
         <source>Step every</source>
         <translation>间隔轮数</translation>
+    </message>
+    <message>
+        <source>Stream from disk</source>
+        <translation>从磁盘流式读取</translation>
     </message>
     <message>
         <source>TensorBoard logging needs the tensorboard package, which is not installed. Install it with: {command}</source>
