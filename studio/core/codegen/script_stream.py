@@ -184,8 +184,11 @@ def without_function(text: str, name: str) -> str:
     return re.sub(pattern, "", text, flags=re.S)
 
 
-def data_lines(crop: bool, flip: bool) -> list[str]:
-    """The start of ``main`` up to the model: datasets, statistics and loaders."""
+def data_lines(crop: bool, flip: bool, statistics: str | None = None) -> list[str]:
+    """The start of ``main`` up to the model: datasets, statistics and loaders.
+
+    ``statistics`` replaces the ``mean, std = channel_stats(...)`` line (a pretrained
+    backbone's own normalisation)."""
     augment = []
     if crop:
         augment.append("transforms.RandomCrop(IMAGE_SIZE, padding=4)")
@@ -196,7 +199,7 @@ def data_lines(crop: bool, flip: bool) -> list[str]:
         "",
         "    # Normalise each channel with the training split's statistics: "
         "(x / 255 - mean) / std.",
-        "    mean, std = channel_stats(train_images)",
+        statistics or "    mean, std = channel_stats(train_images)",
         "    train_set = normalised(train_images, mean.tolist(), std.tolist()"
         + (f", [{', '.join(augment)}]" if augment else "")
         + ")",
@@ -226,8 +229,8 @@ def data_lines(crop: bool, flip: bool) -> list[str]:
     return lines
 
 
-def epoch_lines() -> list[str]:
-    """The training loop of ``main`` over the DataLoaders."""
+def epoch_lines(epoch_start: list[str]) -> list[str]:
+    """The training loop of ``main`` over the DataLoaders; ``epoch_start`` opens each epoch."""
     return [
         "",
         "    example = next(iter(val_loader))[0][:1].to(device)",
@@ -238,6 +241,7 @@ def epoch_lines() -> list[str]:
         "    best = None  # (accuracy, epoch, weights, confusion) of the best epoch so far",
         "    for epoch in range(1, args.epochs + 1):",
         "        model.train()",
+        *epoch_start,
         "        losses = []",
         "        for images, labels in train_loader:",
         "            images, labels = images.to(device), labels.to(device)",
