@@ -254,3 +254,36 @@ def test_streaming_script_uses_image_folder_and_repeats_the_app(
     for (_epoch, loss, acc), entry in zip(epochs, app.history, strict=True):
         assert loss == pytest.approx(entry["train_loss"], abs=2e-4)
         assert acc == pytest.approx(100 * entry["val_accuracy"], abs=0.01)
+
+
+# --- streaming feeds the frozen-feature cache --------------------------------------------
+
+
+def test_streaming_feeds_the_feature_cache_once_per_image(tmp_path_factory, monkeypatch):
+    """A frozen backbone on a streamed folder: features computed once per image, and the
+    run equals the preloaded one."""
+    import studio.core.data.streaming as streaming
+    from tests.core import test_finetune as finetune
+
+    home = finetune.stand_in_home.__wrapped__(tmp_path_factory)
+    pictures = finetune.pictures.__wrapped__(tmp_path_factory)
+    monkeypatch.setenv("TORCH_HOME", str(home))
+    monkeypatch.setattr(torch.hub, "download_url_to_file", None)  # never downloads
+    monkeypatch.setattr("studio.core.data.streaming_loader.default_workers", lambda: 0)
+    preloaded, _ = finetune.train(finetune.project(pictures))
+    decoded: list[Path] = []
+    real = streaming.decode_tensor
+    monkeypatch.setattr(
+        streaming, "decode_tensor", lambda path, *shape: decoded.append(path) or real(path, *shape)
+    )
+    streamed_project = finetune.project(pictures)
+    streamed_project.dataset.loading = "stream"
+    streamed, seen = finetune.train(streamed_project)
+    assert is_streamed(streamed.data.train_images)
+    notes = next(e for e in seen if isinstance(e, TrainingStarted)).notes
+    assert any("run once per image" in n for n in notes)
+    images, train = 30, len(streamed.data.train_labels)
+    assert len(decoded) == train + images  # the statistics, then one pass for the cache
+    for a, b in zip(streamed.history, preloaded.history, strict=True):
+        assert a["train_loss"] == pytest.approx(b["train_loss"], rel=1e-5)
+        assert a["val_accuracy"] == b["val_accuracy"]

@@ -107,6 +107,21 @@ class StreamLoader(BatchLoader):
             **_worker_context(self.workers),
         )
 
+    def in_order(
+        self, batch_size: int, mean: Sequence[float], std: Sequence[float]
+    ) -> StreamLoader:
+        """The same images unshuffled and unaugmented, for one pass (the feature cache)."""
+        return StreamLoader(
+            self.source,
+            self.labels,
+            batch_size,
+            shuffle=False,
+            device=self.device,
+            mean=mean,
+            std=std,
+            num_workers=self.workers,
+        )
+
     def __iter__(self) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
         n, b = self.num_samples, self.batch_size
         order = self._draw(torch.randperm, n).cpu() if self.shuffle else torch.arange(n)
