@@ -31,13 +31,16 @@ def _pss_kib(pid: str) -> int:
     return 0
 
 
-def _children() -> list[str]:
-    found = []
-    for task in Path("/proc/self/task").glob("*/children"):
+def _descendants(pid: str = "self") -> list[str]:
+    """Children, their children and so on: forkserver workers are the server's children."""
+    found: list[str] = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
         try:
-            found += task.read_text().split()
+            children = task.read_text().split()
         except OSError:
             continue
+        for child in children:
+            found += [child, *_descendants(child)]
     return found
 
 
@@ -59,7 +62,7 @@ class TotalRss:
 
     def _sample(self) -> None:
         while not self._stop.wait(0.1):
-            total = _pss_kib("self") + sum(_pss_kib(pid) for pid in _children())
+            total = _pss_kib("self") + sum(_pss_kib(pid) for pid in _descendants())
             self.peak_kib = max(self.peak_kib, total)
 
 
