@@ -232,7 +232,7 @@ def load_streamed_folder(
         len(readable), resized, recoloured, channels, height, width, root, skipped
     )
     notes += folder._too_large_note(too_large, root)
-    notes += _adapt_notes(input_shape, decode_shape, root)
+    notes += _adapt_notes(input_shape, decode_shape)
     if measured < len(train_images):
         notes.append(
             f"The mean and spread used to normalise were measured on {measured:,} of the "
@@ -292,9 +292,7 @@ def _stats(
     return mean, std, len(picked)
 
 
-def _adapt_notes(
-    input_shape: tuple[int, ...], decode_shape: tuple[int, int, int], root: Path
-) -> list[str]:
+def _adapt_notes(input_shape: tuple[int, ...], decode_shape: tuple[int, int, int]) -> list[str]:
     """The note preloading adds when a flat or signal input reshapes the images."""
     c, h, w = decode_shape
     title = folder.NOTE_TITLE
