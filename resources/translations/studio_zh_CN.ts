@@ -1658,10 +1658,6 @@ true: {true}</source>
         <translation>自动</translation>
     </message>
     <message>
-        <source>Backbone {model} needs colour images of at least {side}×{side} pixels (3×{side}×{side}), not {shape}. Change the network&apos;s input.</source>
-        <translation>主干网络 {model} 需要至少 {side}×{side} 像素的彩色图像（3×{side}×{side}），而不是 {shape}。请修改网络的输入。</translation>
-    </message>
-    <message>
         <source>Batch size</source>
         <translation>批大小</translation>
     </message>
@@ -1728,6 +1724,14 @@ true: {true}</source>
     <message>
         <source>Dataset</source>
         <translation>数据集</translation>
+    </message>
+    <message>
+        <source>Decode each batch from disk: memory stays flat for any number of images</source>
+        <translation>每批从磁盘解码：无论有多少图像，内存占用都保持平稳</translation>
+    </message>
+    <message>
+        <source>Decode every image once into memory: the fastest training</source>
+        <translation>把每张图像解码一次并存入内存：训练最快</translation>
     </message>
     <message>
         <source>Default</source>
@@ -1800,6 +1804,10 @@ true: {true}</source>
     <message>
         <source>Head-only epochs</source>
         <translation>仅训练头部的轮数</translation>
+    </message>
+    <message>
+        <source>Hold the decoded images in memory, or read them from disk batch by batch</source>
+        <translation>将解码后的图像保存在内存中，或逐批从磁盘读取</translation>
     </message>
     <message>
         <source>How many last stages of a backbone the second stage unfreezes (0: all)</source>
@@ -1942,6 +1950,10 @@ true: {true}</source>
         <translation>Linear 需要一维向量，但它收到的是 {shape} 的张量。请在它前面插入一个 Flatten。</translation>
     </message>
     <message>
+        <source>Loading</source>
+        <translation>加载方式</translation>
+    </message>
+    <message>
         <source>Log to TensorBoard</source>
         <translation>记录到 TensorBoard</translation>
     </message>
@@ -2046,6 +2058,14 @@ true: {true}</source>
         <translation>预测目标列的数值；需要 MSE、L1 或 Smooth-L1 损失</translation>
     </message>
     <message>
+        <source>Preload</source>
+        <translation>预加载</translation>
+    </message>
+    <message>
+        <source>Preload if the decoded images fit in half the free memory, else stream</source>
+        <translation>解码后的图像能放进一半空闲内存时预加载，否则从磁盘流式读取</translation>
+    </message>
+    <message>
         <source>PyTorch&apos;s default initialisation</source>
         <translation>PyTorch 的默认初始化</translation>
     </message>
@@ -2140,6 +2160,10 @@ true: {true}</source>
     <message>
         <source>Step every</source>
         <translation>间隔轮数</translation>
+    </message>
+    <message>
+        <source>Stream from disk</source>
+        <translation>从磁盘流式读取</translation>
     </message>
     <message>
         <source>Target column</source>
@@ -2904,6 +2928,14 @@ true: {true}</source>
     <message>
         <source>A GPU if there is one, else the CPU</source>
         <translation>有 GPU 时用 GPU，否则用 CPU</translation>
+    </message>
+    <message>
+        <source>Backbone {model} cannot take {shape} images: they are too small for its downsampling. Use a larger input, such as 3×{side}×{side}.</source>
+        <translation>主干网络 {model} 无法接收 {shape} 的图像：对它的下采样来说太小了。请使用更大的输入，例如 3×{side}×{side}。</translation>
+    </message>
+    <message>
+        <source>Backbone {model} needs colour images (3 channels, height and width), not {shape}. Change the network&apos;s input.</source>
+        <translation>主干网络 {model} 需要彩色图像（3 个通道，高和宽），而不是 {shape}。请修改网络的输入。</translation>
     </message>
     <message>
         <source>BatchNorm1d needs a flat vector or a signal (channels × length), but gets a {shape} tensor. Use BatchNorm2d here, or put a Flatten before it.</source>

@@ -35,6 +35,8 @@ class DatasetConfig:
     """The CSV column to predict ('' = the last column)."""
     task: str = "auto"
     """``classification``, ``regression`` or ``auto`` (inferred from the target column)."""
+    loading: str = "auto"
+    """An image folder: ``auto`` preloads it if it fits in memory, else streams it from disk."""
 
 
 @dataclass

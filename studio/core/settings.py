@@ -162,6 +162,31 @@ SETTINGS: tuple[Setting, ...] = (
         enabled_when=_TABLE,
     ),
     Setting(
+        "dataset",
+        "loading",
+        "choice",
+        Message("Loading"),
+        Message("Hold the decoded images in memory, or read them from disk batch by batch"),
+        choices=_choices(
+            Choice(
+                "auto",
+                Message("Automatic"),
+                Message("Preload if the decoded images fit in half the free memory, else stream"),
+            ),
+            Choice(
+                "preload",
+                Message("Preload"),
+                Message("Decode every image once into memory: the fastest training"),
+            ),
+            Choice(
+                "stream",
+                Message("Stream from disk"),
+                Message("Decode each batch from disk: memory stays flat for any number of images"),
+            ),
+        ),
+        enabled_when={"name": ("image-folder",)},
+    ),
+    Setting(
         "training",
         "optimizer",
         "choice",

@@ -21,6 +21,7 @@ from studio.core import backbone_weights
 from studio.core.architecture import Architecture
 from studio.core.data.base import LoadedData
 from studio.core.data.batches import BatchLoader
+from studio.core.data.streaming_loader import is_streamed, stream_loaders
 from studio.core.errors import ArchitectureError, DatasetError
 from studio.core.initialisation import initialise
 from studio.core.io.initial_weights import start_from_initial_weights
@@ -104,6 +105,8 @@ def prepare(project: Project, request: Request, checkpoint: Callable[[], None]) 
     else:
         notes = list(data.notes) + _loss_notes(cfg.loss, loss_name)
         loss_fn = factories.make_loss(loss_name, data.num_classes)
+    if data.loading is not None:  # an image folder: preloaded or streamed, and why
+        notes.insert(0, data.loading.note())
     data = _weights_normalisation(arch, data, notes)
     checkpoint()
 
@@ -212,6 +215,16 @@ def _loaders(
     generator: torch.Generator,
 ) -> tuple[BatchLoader, BatchLoader]:
     batch = project.training.batch_size
+    if is_streamed(data.train_images):  # decoded per batch from disk (data/streaming*.py)
+        return stream_loaders(
+            data,
+            batch,
+            eval_batch_size(report.activation_bytes, batch),
+            device,
+            generator,
+            project.dataset.augment_crop,
+            project.dataset.augment_flip,
+        )
     train_loader = BatchLoader(
         data.train_images,
         data.train_labels,
