@@ -162,6 +162,31 @@ SETTINGS: tuple[Setting, ...] = (
         enabled_when=_TABLE,
     ),
     Setting(
+        "dataset",
+        "loading",
+        "choice",
+        Message("Loading"),
+        Message("Hold the decoded images in memory, or read them from disk batch by batch"),
+        choices=_choices(
+            Choice(
+                "auto",
+                Message("Automatic"),
+                Message("Preload if the decoded images fit in half the free memory, else stream"),
+            ),
+            Choice(
+                "preload",
+                Message("Preload"),
+                Message("Decode every image once into memory: the fastest training"),
+            ),
+            Choice(
+                "stream",
+                Message("Stream from disk"),
+                Message("Decode each batch from disk: memory stays flat for any number of images"),
+            ),
+        ),
+        enabled_when={"name": ("image-folder",)},
+    ),
+    Setting(
         "training",
         "optimizer",
         "choice",
@@ -311,6 +336,17 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "training",
+        "bias_init",
+        "choice",
+        Message("Bias init"),
+        Message("How the biases of convolutions and Linear layers start; a layer can override it"),
+        choices=_choices(
+            Choice("default", Message("Default"), Message("PyTorch's default initialisation")),
+            Choice("zeros", Message("Zeros"), Message("Every bias starts at 0")),
+        ),
+    ),
+    Setting(
+        "training",
         "seed",
         "int",
         Message("Seed"),
@@ -338,6 +374,36 @@ SETTINGS: tuple[Setting, ...] = (
             "Write losses, accuracies, the graph and feature maps of every run to runs/ "
             "beside the project (needs the tensorboard package)"
         ),
+    ),
+    Setting(
+        "training",
+        "head_epochs",
+        "int",
+        Message("Head-only epochs"),
+        Message(
+            "Two-stage fine-tuning: train only the unfrozen layers for this many epochs, "
+            "then unfreeze the frozen ones (0: off)"
+        ),
+        low=0,
+        high=100_000,
+    ),
+    Setting(
+        "training",
+        "unfreeze_stages",
+        "int",
+        Message("Stages to unfreeze"),
+        Message("How many last stages of a backbone the second stage unfreezes (0: all)"),
+        low=0,
+        high=64,
+    ),
+    Setting(
+        "training",
+        "unfreeze_lr_factor",
+        "float",
+        Message("Unfrozen learning-rate factor"),
+        Message("The unfrozen layers train at the learning rate times this factor"),
+        low=1e-6,
+        high=10.0,
     ),
 )
 

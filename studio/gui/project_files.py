@@ -121,6 +121,13 @@ class ProjectFiles(QObject):
                     name=imported.project.name
                 ),
             )
+        if imported.project.initial_state is not None:
+            texts.append(
+                self.tr(
+                    "The weights traced from the file are kept: training starts from them, and "
+                    "saving the project writes them beside it."
+                )
+            )
         if texts:
             self.statusShown.emit(" ".join(texts), STATUS_MS * len(texts))
 

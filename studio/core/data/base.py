@@ -7,6 +7,7 @@ makes training fast on a CPU (see ``../shared/guides/performance.md``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import torch
 
@@ -38,6 +39,8 @@ class LoadedData:
     the labels are float32 targets standardised with ``target_mean`` and ``target_std``."""
     target_mean: float = 0.0
     target_std: float = 1.0
+    loading: Any = None
+    """An image folder's ``LoadingChoice`` (preloaded or streamed, and why); else None."""
 
     @property
     def num_classes(self) -> int:

@@ -10,6 +10,7 @@ import studio.core.data.image_folder as image_folder
 import studio.core.data.sample as sample
 from studio.core.data.base import DatasetInfo, LoadedData
 from studio.core.data.paths import bundled_sample_path, default_data_root
+from studio.core.data.streaming import load_streamed_folder
 from studio.core.data.torchvision_sets import SETS, load_torchvision_set
 from studio.core.errors import DatasetError
 from studio.core.project import DatasetConfig
@@ -68,7 +69,12 @@ def load_dataset(
         return load_torchvision_set(SETS[config.name], folder, input_shape, download=download)
     if config.name == image_folder.NAME:
         return image_folder.load_image_folder(
-            config.path, config.val_fraction, input_shape, checkpoint=checkpoint
+            config.path,
+            config.val_fraction,
+            input_shape,
+            checkpoint=checkpoint,
+            loading=config.loading,
+            stream=load_streamed_folder,
         )
     if config.name == csv_table.NAME:
         return csv_table.load_csv_table(config, input_shape)
