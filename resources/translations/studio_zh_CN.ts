@@ -342,6 +342,51 @@
     </message>
 </context>
 <context>
+    <name>FreezeAction</name>
+    <message>
+        <source>&amp;Freeze layer</source>
+        <translation>冻结层(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Keep the selected layer&apos;s weights while training</source>
+        <translation>训练时保持所选层的权重不变</translation>
+    </message>
+</context>
+<context>
+    <name>FreezeToggle</name>
+    <message>
+        <source>Frozen: these weights do not train. Click to unfreeze.</source>
+        <translation>已冻结：这些权重不参与训练。点击解冻。</translation>
+    </message>
+    <message>
+        <source>Unfreeze layer {index}</source>
+        <translation>解冻第 {index} 层</translation>
+    </message>
+    <message>
+        <source>Click to freeze: keep these weights while training.</source>
+        <translation>点击冻结：训练时保持这些权重不变。</translation>
+    </message>
+    <message>
+        <source>Freeze layer {index}</source>
+        <translation>冻结第 {index} 层</translation>
+    </message>
+</context>
+<context>
+    <name>Freezing</name>
+    <message>
+        <source>frozen, last stage trains</source>
+        <translation>已冻结，最后 1 个阶段参与训练</translation>
+    </message>
+    <message>
+        <source>frozen, last {n} stages train</source>
+        <translation>已冻结，最后 {n} 个阶段参与训练</translation>
+    </message>
+    <message>
+        <source>frozen</source>
+        <translation>已冻结</translation>
+    </message>
+</context>
+<context>
     <name>ImageGridDialog</name>
     <message>
         <source>Images of this cell</source>
@@ -812,6 +857,14 @@ true: {true}</source>
         <translation>更改{name}</translation>
     </message>
     <message>
+        <source>Freeze {block}</source>
+        <translation>冻结 {block}</translation>
+    </message>
+    <message>
+        <source>Unfreeze {block}</source>
+        <translation>解冻 {block}</translation>
+    </message>
+    <message>
         <source>Change input shape</source>
         <translation>更改输入形状</translation>
     </message>
@@ -860,6 +913,10 @@ true: {true}</source>
     <message>
         <source>Select a layer to edit its parameters.</source>
         <translation>选择一个层以编辑其参数。</translation>
+    </message>
+    <message>
+        <source>Frozen: the weights do not train</source>
+        <translation>冻结：权重不参与训练</translation>
     </message>
     <message>
         <source>Layer {index}: {block}</source>
@@ -940,8 +997,16 @@ true: {true}</source>
         <translation>网络概要</translation>
     </message>
     <message>
-        <source>{layers} layers · {params} parameters ({size}) · {macs} MACs and {activations} activations per sample</source>
-        <translation>{layers} 层 · {params} 个参数（{size}）· 每个样本 {macs} 次乘加 (MACs)，激活值 {activations}</translation>
+        <source>{params} parameters ({size})</source>
+        <translation>{params} 个参数（{size}）</translation>
+    </message>
+    <message>
+        <source>{trainable} of {params} parameters train ({size})</source>
+        <translation>{params} 个参数中 {trainable} 个参与训练（{size}）</translation>
+    </message>
+    <message>
+        <source>{layers} layers · {weights} · {macs} MACs and {activations} activations per sample</source>
+        <translation>{layers} 层 · {weights} · 每个样本 {macs} 次乘加 (MACs)，激活值 {activations}</translation>
     </message>
     <message>
         <source>Drag a block here, or double-click one.</source>

@@ -77,6 +77,21 @@ class SetParam(QUndoCommand):
         self._arch.set_param(self._index, self._name, self._old)
 
 
+class SetFrozen(QUndoCommand):
+    """Freeze or unfreeze one layer (its weights stop or start training)."""
+
+    def __init__(self, arch: Architecture, index: int, frozen: bool, text: str) -> None:
+        super().__init__(text)
+        self._arch, self._index = arch, index
+        self._old, self._new = arch[index].frozen, bool(frozen)
+
+    def redo(self) -> None:
+        self._arch.set_frozen(self._index, self._new)
+
+    def undo(self) -> None:
+        self._arch.set_frozen(self._index, self._old)
+
+
 class SetInputShape(QUndoCommand):
     def __init__(self, arch: Architecture, shape: tuple[int, ...], text: str) -> None:
         super().__init__(text)

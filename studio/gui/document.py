@@ -141,6 +141,16 @@ class ProjectDocument(QObject):
             )
         )
 
+    def set_frozen(self, index: int, frozen: bool) -> None:
+        """Freeze the layer at ``index`` (or unfreeze it) as one undo step."""
+        block = self.architecture[index]
+        if block.frozen == bool(frozen):
+            return
+        text = self.tr("Freeze {block}") if frozen else self.tr("Unfreeze {block}")
+        self._push(
+            commands.SetFrozen(self.architecture, index, frozen, text.format(block=block.type))
+        )
+
     def set_input_shape(self, shape: tuple[int, ...]) -> None:
         if tuple(shape) == self.architecture.input_shape:
             return
