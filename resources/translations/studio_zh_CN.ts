@@ -1737,6 +1737,14 @@ true: {true}</source>
         <translation>Gamma</translation>
     </message>
     <message>
+        <source>Head-only epochs</source>
+        <translation>仅训练头部的轮数</translation>
+    </message>
+    <message>
+        <source>How many last stages of a backbone the second stage unfreezes (0: all)</source>
+        <translation>第二阶段解冻主干网络最后几个阶段（0：全部）</translation>
+    </message>
+    <message>
         <source>Image folder…</source>
         <translation>图像文件夹…</translation>
     </message>
@@ -2001,6 +2009,10 @@ true: {true}</source>
         <translation>随机把训练图像平移几个像素</translation>
     </message>
     <message>
+        <source>Stages to unfreeze</source>
+        <translation>解冻的阶段数</translation>
+    </message>
+    <message>
         <source>Step</source>
         <translation>阶梯</translation>
     </message>
@@ -2217,6 +2229,10 @@ true: {true}</source>
         <translation>训练集中没有图像；请添加图像，或降低验证集比例。</translation>
     </message>
     <message>
+        <source>The unfrozen layers train at the learning rate times this factor</source>
+        <translation>解冻的层以学习率乘以此系数进行训练</translation>
+    </message>
+    <message>
         <source>The validation fraction is {value}; choose a value between 0.01 and 0.9.</source>
         <translation>验证集比例为 {value}；请选择 0.01 到 0.9 之间的值。</translation>
     </message>
@@ -2311,6 +2327,14 @@ true: {true}</source>
     <message>
         <source>Two Linear layers with no activation between them (layers {a} and {b}) work like one Linear layer. Add a ReLU between them if you want more capacity.</source>
         <translation>两个 Linear 层之间没有激活函数（第 {a} 层和第 {b} 层），效果等同于一个 Linear 层。如果想要更强的表达能力，请在它们之间加一个 ReLU。</translation>
+    </message>
+    <message>
+        <source>Two-stage fine-tuning: train only the unfrozen layers for this many epochs, then unfreeze the frozen ones (0: off)</source>
+        <translation>两阶段微调：先只训练未冻结的层这么多轮，然后解冻已冻结的层（0：关闭）</translation>
+    </message>
+    <message>
+        <source>Unfrozen learning-rate factor</source>
+        <translation>解冻后的学习率系数</translation>
     </message>
     <message>
         <source>Unknown block type {name!r}. Known types: {known}.</source>

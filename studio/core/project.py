@@ -52,6 +52,13 @@ class TrainingConfig:
     tensorboard: bool = False
     """Log every run for TensorBoard in ``runs/`` beside the project (``studio train
     --tensorboard DIR`` picks another folder)."""
+    head_epochs: int = 0
+    """Two-stage fine-tuning: train with the frozen layers frozen for this many epochs,
+    then unfreeze them (0: off, frozen layers stay frozen)."""
+    unfreeze_stages: int = 0
+    """At the switch, how many last stages of a Backbone to unfreeze (0: all)."""
+    unfreeze_lr_factor: float = 0.1
+    """The unfrozen parameters train at the learning rate times this factor."""
 
 
 @dataclass

@@ -277,6 +277,36 @@ SETTINGS: tuple[Setting, ...] = (
             "beside the project (needs the tensorboard package)"
         ),
     ),
+    Setting(
+        "training",
+        "head_epochs",
+        "int",
+        Message("Head-only epochs"),
+        Message(
+            "Two-stage fine-tuning: train only the unfrozen layers for this many epochs, "
+            "then unfreeze the frozen ones (0: off)"
+        ),
+        low=0,
+        high=100_000,
+    ),
+    Setting(
+        "training",
+        "unfreeze_stages",
+        "int",
+        Message("Stages to unfreeze"),
+        Message("How many last stages of a backbone the second stage unfreezes (0: all)"),
+        low=0,
+        high=64,
+    ),
+    Setting(
+        "training",
+        "unfreeze_lr_factor",
+        "float",
+        Message("Unfrozen learning-rate factor"),
+        Message("The unfrozen layers train at the learning rate times this factor"),
+        low=1e-6,
+        high=10.0,
+    ),
 )
 
 BY_KEY: dict[tuple[str, str], Setting] = {(s.section, s.key): s for s in SETTINGS}

@@ -109,6 +109,21 @@ class TrainingFailed:
     args: dict = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Unfrozen:
+    """Two-stage fine-tuning switched: the frozen layers train from here on.
+
+    Sent before the first batch of ``epoch``; ``lr`` is the learning rate the newly
+    trainable parameters start at, ``stages`` how many last Backbone stages were
+    unfrozen (0: all of them).
+    """
+
+    epoch: int
+    global_step: int
+    lr: float
+    stages: int
+
+
 Event = (
     TrainingStarted
     | BatchProgress
@@ -118,4 +133,5 @@ Event = (
     | TrainingResumed
     | TrainingFinished
     | TrainingFailed
+    | Unfrozen
 )
