@@ -1321,6 +1321,25 @@ true: {true}</source>
         <source>Training failed.</source>
         <translation>训练失败。</translation>
     </message>
+    <message>
+        <source>Epoch {epoch}: the last {n} stages of the backbone train from now on, at learning rate {lr}.</source>
+        <translation>第 {epoch} 轮：从现在起主干网络的最后 {n} 个阶段参与训练，学习率为 {lr}。</translation>
+    </message>
+    <message>
+        <source>Epoch {epoch}: the frozen layers train from now on, at learning rate {lr}.</source>
+        <translation>第 {epoch} 轮：从现在起冻结层参与训练，学习率为 {lr}。</translation>
+    </message>
+</context>
+<context>
+    <name>UnfreezeMarkers</name>
+    <message>
+        <source>Last {n} stages unfrozen · lr {lr}</source>
+        <translation>最后 {n} 个阶段已解冻 · 学习率 {lr}</translation>
+    </message>
+    <message>
+        <source>Frozen layers unfrozen · lr {lr}</source>
+        <translation>冻结层已解冻 · 学习率 {lr}</translation>
+    </message>
 </context>
 <context>
     <name>app</name>

@@ -301,6 +301,7 @@ class MainWindow(QMainWindow):
         self.session.messageRaised.connect(self.show_message)
         self.files.messageRaised.connect(self.show_message)
         self.files.statusShown.connect(self.statusBar().showMessage)
+        self.session.statusShown.connect(self.statusBar().showMessage)
         self.training_panel.statusMessage.connect(lambda text: self.statusBar().showMessage(text))
 
     def guarded(self, slot: Any) -> Any:

@@ -20,6 +20,7 @@ from studio.core.training.events import (
     TrainingFailed,
     TrainingFinished,
     TrainingStarted,
+    Unfrozen,
 )
 
 DEFAULT_MAX_STEP_POINTS = 200_000
@@ -166,6 +167,8 @@ class Run:
     """Bumped on every change, so a view can skip redrawing an unchanged overlay."""
     name: str = ""
     """A replayed run's own name (its model file's); a run of this session has only a number."""
+    unfrozen: list[Unfrozen] = field(default_factory=list)
+    """Where two-stage fine-tuning unfroze the frozen layers (the loss plot marks them)."""
 
     @property
     def label(self) -> str | int:
@@ -290,6 +293,13 @@ class RunStore:
         run.confusion = np.asarray(event.confusion, dtype=np.int64)
         predictions = getattr(event, "val_predictions", None)
         run.val_predictions = None if predictions is None else np.asarray(predictions)
+        run.version += 1
+        return run
+
+    def add_unfrozen(self, event: Unfrozen) -> Run:
+        run = self._ensure_run()
+        # A resumed run may repeat the switch: the newer report of that epoch wins.
+        run.unfrozen = [u for u in run.unfrozen if u.epoch != event.epoch] + [event]
         run.version += 1
         return run
 
