@@ -101,3 +101,28 @@ def test_locks_are_disabled_while_training(window, qtbot):
     assert toggles(window) and not any(t.isEnabled() for t in toggles(window))
     stack(window).set_toggles_enabled(True)
     assert all(t.isEnabled() for t in toggles(window))
+
+
+def test_two_stage_settings_are_offered_only_when_something_is_frozen(window, qtbot):
+    from PySide6.QtWidgets import QAbstractSpinBox
+
+    def spin(name: str) -> QAbstractSpinBox:
+        return window.findChild(QAbstractSpinBox, name)
+
+    head, stages, factor = (
+        spin("headEpochsSpin"),
+        spin("unfreezeStagesSpin"),
+        spin("unfreezeLrFactorSpin"),
+    )
+    assert not head.isEnabled() and not stages.isEnabled() and not factor.isEnabled()
+    qtbot.waitUntil(lambda: len(toggles(window)) == len(LENET_WEIGHTED_ROWS))
+    qtbot.mouseClick(toggles(window)[0], Qt.MouseButton.LeftButton)
+    assert head.isEnabled() and not factor.isEnabled()
+    window.training_dock.show()
+    head.setFocus()
+    head.selectAll()
+    qtbot.keyClicks(head, "2")
+    qtbot.keyClick(head, Qt.Key.Key_Return)
+    assert window.document.project.training.head_epochs == 2
+    assert factor.isEnabled()
+    assert not stages.isEnabled()  # a frozen Conv2d has no stages; a Backbone has
