@@ -49,6 +49,7 @@ def test_clicking_the_lock_freezes_with_undo_and_redo(window, qtbot):
     ):
         qtbot.mouseClick(lock, Qt.MouseButton.LeftButton)
     assert arch[0].frozen and lock.isChecked()
+    assert model.index(0).data(Qt.ItemDataRole.AccessibleTextRole) == "0 Conv2d 6×28×28, frozen"
     assert window.document.undo_stack.text(window.document.undo_stack.index() - 1) == (
         "Freeze Conv2d"
     )

@@ -173,7 +173,10 @@ class ArchitectureModel(QAbstractListModel):
             return "\n".join([text, *(diagnostic_text(d) for d in diags)])
         if role == Qt.ItemDataRole.AccessibleTextRole:
             shape = format_shape(layer.output_shape) if layer and layer.output_shape else "?"
-            return f"{row} {block.type} {shape}"
+            from studio.gui.models.freezing import frozen_note
+
+            note = frozen_note(block, layer)
+            return f"{row} {block.type} {shape}" + (f", {note}" if note else "")
         return None
 
     def _frozen_data(self, row: int, role: int) -> Any:
