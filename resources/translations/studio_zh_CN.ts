@@ -78,6 +78,10 @@
         <source>Output</source>
         <translation>输出</translation>
     </message>
+    <message>
+        <source>Pretrained</source>
+        <translation>预训练</translation>
+    </message>
 </context>
 <context>
     <name>ClassAccuracyView</name>
@@ -1570,6 +1574,38 @@ true: {true}</source>
         <source>Log-probabilities; pair it with negative log-likelihood (NLL) loss.</source>
         <translation>输出对数概率；应与负对数似然 (NLL) 损失搭配使用。</translation>
     </message>
+    <message>
+        <source>A torchvision image classifier without its last layers: gives the pooled features of a colour image. Pretrained weights download once into torch&apos;s cache.</source>
+        <translation>去掉最后几层的 torchvision 图像分类器：输出彩色图像经池化的特征。预训练权重只需下载一次，存放在 torch 的缓存中。</translation>
+    </message>
+    <message>
+        <source>Which torchvision model.</source>
+        <translation>使用哪个 torchvision 模型。</translation>
+    </message>
+    <message>
+        <source>{v}</source>
+        <translation>{v}</translation>
+    </message>
+    <message>
+        <source>The pretrained weights (torchvision&apos;s name); empty for random weights.</source>
+        <translation>预训练权重（torchvision 中的名称）；留空则使用随机权重。</translation>
+    </message>
+    <message>
+        <source>random</source>
+        <translation>随机</translation>
+    </message>
+    <message>
+        <source>{v} weights</source>
+        <translation>{v} 权重</translation>
+    </message>
+    <message>
+        <source>When the layer is frozen, its last this many stages still train.</source>
+        <translation>冻结该层时，它的最后这么多个阶段仍然参与训练。</translation>
+    </message>
+    <message>
+        <source>last {v} stages train</source>
+        <translation>训练最后 {v} 个阶段</translation>
+    </message>
 </context>
 <context>
     <name>dialogs</name>
@@ -1654,6 +1690,10 @@ true: {true}</source>
     <message>
         <source>Automatic</source>
         <translation>自动</translation>
+    </message>
+    <message>
+        <source>Backbone {model} needs colour images of at least {side}×{side} pixels (3×{side}×{side}), not {shape}. Change the network&apos;s input.</source>
+        <translation>主干网络 {model} 需要至少 {side}×{side} 像素的彩色图像（3×{side}×{side}），而不是 {shape}。请修改网络的输入。</translation>
     </message>
     <message>
         <source>Batch size</source>
@@ -1742,6 +1782,10 @@ true: {true}</source>
     <message>
         <source>Epochs between two steps of the step schedule</source>
         <translation>阶梯调度两次降低学习率之间的轮数</translation>
+    </message>
+    <message>
+        <source>Every layer with weights is frozen, so nothing would train; unfreeze at least one layer (usually the last ones).</source>
+        <translation>所有带权重的层都已冻结，没有任何参数会被训练；请至少解冻一层（通常是最后几层）。</translation>
     </message>
     <message>
         <source>Fashion-MNIST</source>
@@ -2496,6 +2540,10 @@ true: {true}</source>
         <translation>{file} 包含超过 {calls} 个调用，远多于最多 {n} 层的网络所需，因此未读取。请导入网络更短的文件。</translation>
     </message>
     <message>
+        <source>{file} in {folder} cannot be read ({detail}); delete it so it downloads again.</source>
+        <translation>无法读取 {folder} 中的 {file}（{detail}）；请删除它，以便重新下载。</translation>
+    </message>
+    <message>
         <source>{file} in {folder} claims {size} bytes of data, more than an MNIST-style file holds; delete it so it can be downloaded again, or replace it by hand.</source>
         <translation>{folder} 中的 {file} 声称有 {size} 字节数据，超过 MNIST 类文件的容量；请删除它以便重新下载，或手动替换。</translation>
     </message>
@@ -2528,12 +2576,20 @@ true: {true}</source>
         <translation>{file} 嵌套层次太深，无法读取。</translation>
     </message>
     <message>
+        <source>{file} is not in {folder}; connect to the internet once or copy the file there.</source>
+        <translation>{folder} 中没有 {file}；请联网一次，或把该文件复制到那里。</translation>
+    </message>
+    <message>
         <source>{file} tried to use more memory than the import allows ({limit}), so the import was stopped. Make the network smaller, or check the code for a huge allocation.</source>
         <translation>{file} 试图使用超过导入允许的内存（{limit}），因此导入已停止。请缩小网络，或检查代码中是否有超大的内存分配。</translation>
     </message>
     <message>
         <source>{message}</source>
         <translation>{message}</translation>
+    </message>
+    <message>
+        <source>{model} has no {weights} weights; choose {offered}, or none for random weights.</source>
+        <translation>{model} 没有 {weights} 权重；请选择 {offered}，或不选以使用随机权重。</translation>
     </message>
     <message>
         <source>{name!r} is not a device; use auto, cpu, cuda (or cuda:1, …) or mps.</source>

@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     too_large = memory_problem(project, report)
     ok = report.ok and too_large is None
     if args.json:
-        data = {"name": project.name, **report.to_json()}
+        data = with_trainable(project, {"name": project.name, **report.to_json()}, report)
         if too_large:
             data["errors"].append({"index": -1, "message": too_large})
         print(json.dumps(data, indent=2, ensure_ascii=False))
@@ -57,6 +57,22 @@ def run(args: argparse.Namespace) -> int:
     if too_large:
         print(f"ERROR: {too_large}")
     return 0 if ok else 1
+
+
+def trainable_count(project: Project, report: Report) -> int:
+    from studio.core.backbones import trainable_params
+
+    return trainable_params(project.architecture.blocks, [layer.params for layer in report.layers])
+
+
+def with_trainable(project: Project, data: dict, report: Report) -> dict:
+    """``trainable_params`` right after ``total_params``: frozen layers left out."""
+    out: dict = {}
+    for key, value in data.items():
+        out[key] = value
+        if key == "total_params":
+            out["trainable_params"] = trainable_count(project, report)
+    return out
 
 
 def memory_problem(project: Project, report: Report) -> str | None:
@@ -88,7 +104,8 @@ def render_table(project: Project, report: Report) -> str:
             lines.append("-" * (sum(widths) + 6))
     lines.append("-" * (sum(widths) + 6))
     lines.append(
-        f"Total parameters: {report.total_params:,}   "
+        f"Total parameters: {report.total_params:,} "
+        f"(trainable: {trainable_count(project, report):,})   "
         f"multiply-accumulates per sample: {report.total_macs:,}   "
         f"activations per sample: {report.activation_bytes / 1024:,.1f} KiB"
     )

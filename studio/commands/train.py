@@ -23,6 +23,7 @@ from studio.core.training.events import (
     EpochEnded,
     Event,
     TrainingStarted,
+    Unfrozen,
 )
 from studio.core.training.factories import LOSS_TITLES
 
@@ -393,6 +394,15 @@ class ProgressPrinter:
         elif isinstance(event, EpochEnded):
             self.clear_bar()
             print(self.epoch_line(event), file=self.out, flush=True)
+        elif isinstance(event, Unfrozen):
+            self.clear_bar()
+            stages = f"the last {event.stages} stages" if event.stages else "all frozen layers"
+            print(
+                f"Epoch {event.epoch}: unfroze {stages}; they train at learning rate "
+                f"{event.lr:.3g}.",
+                file=self.out,
+                flush=True,
+            )
 
     def epoch_line(self, e: EpochEnded) -> str:
         width = len(str(self.end_epoch or e.epoch))

@@ -90,7 +90,7 @@ def make_scheduler(
     if name == "onecycle":
         return torch.optim.lr_scheduler.OneCycleLR(
             optimizer,
-            max_lr=config.lr,
+            max_lr=[group["lr"] for group in optimizer.param_groups],  # fine-tuning: two rates
             total_steps=total_steps,
             cycle_momentum=_has_momentum(optimizer),
             base_momentum=ONECYCLE_MOMENTUM[0],

@@ -8,6 +8,7 @@ between the slow steps through ``checkpoint``.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from typing import Any
 
 import torch
 
+from studio.core import backbone_weights
 from studio.core.architecture import Architecture
 from studio.core.data.base import LoadedData
 from studio.core.data.batches import BatchLoader
@@ -33,6 +35,7 @@ from studio.core.training.checkpoint import (
     restore_rng,
     schedule_plan,
 )
+from studio.core.training.finetune import FineTuning
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +67,8 @@ class Run:
     plan: dict[str, Any]
     restored: Restored
     notes: list[str] = field(default_factory=list)
+    finetune: Any = None
+    """The run's ``FineTuning``: frozen layers, two stages, the feature cache."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,7 @@ def prepare(project: Project, request: Request, checkpoint: Callable[[], None]) 
     device = factories.resolve_device(request.device or cfg.device)
     # before loading data or allocating: a network a file merely claims may not fit
     check_fits(analyse(arch), cfg.batch_size, device, training=True)
+    pretrained = backbone_weights.fetch_all(arch)  # before the data: offline, say so at once
     checkpoint()
     data = request.data or _load_data(project, request, checkpoint)
     checkpoint()
@@ -91,13 +97,16 @@ def prepare(project: Project, request: Request, checkpoint: Callable[[], None]) 
     report = _checked_report(arch, cfg, data.num_classes)
     loss_name = resolve_loss(cfg.loss, arch.blocks)
     notes = list(data.notes) + _loss_notes(cfg.loss, loss_name)
+    data = _weights_normalisation(arch, data, notes)
     checkpoint()
 
     torch.manual_seed(cfg.seed)
     model = arch.build()
     factories.init_weights(model, cfg.init)
+    backbone_weights.load_into(model, pretrained)
     generator = torch.Generator().manual_seed(cfg.seed)
     restored = restore(model, request.resume_from, notes)
+    tuning = FineTuning(model, arch, cfg)
     if len(arch.input_shape) == 3:
         # Channels-last weights let oneDNN (and cuDNN) pick faster convolution kernels:
         # LeNet on 2 CPU cores trains ~8 % faster. Linear-only networks are unaffected.
@@ -105,6 +114,7 @@ def prepare(project: Project, request: Request, checkpoint: Callable[[], None]) 
     else:
         model.to(device)
     train_loader, val_loader = _loaders(project, data, report, device, generator)
+    tuning.prepare_cache((train_loader, val_loader), (data.mean, data.std), device, notes)
     steps_per_epoch = len(train_loader)
     resume = (request.resume_from.resume if request.resume_from else None) or {}
     epochs = _epochs(request.epochs, resume, restored.first_epoch, cfg)
@@ -119,6 +129,7 @@ def prepare(project: Project, request: Request, checkpoint: Callable[[], None]) 
         end_epoch,
         generator,
         notes,
+        params=tuning.param_groups(),
     )
     return Run(
         data=data,
@@ -138,6 +149,7 @@ def prepare(project: Project, request: Request, checkpoint: Callable[[], None]) 
         plan=schedule_plan(cfg, steps_per_epoch, total),
         restored=restored,
         notes=notes,
+        finetune=tuning,
     )
 
 
@@ -233,17 +245,21 @@ def build_optimization(
     end_epoch: int,
     generator: torch.Generator,
     notes: list[str],
+    params: Any = None,
 ) -> tuple[torch.optim.Optimizer, Scheduler | None, int]:
     """Optimizer and schedule; a resumed run continues them exactly when the plan is
-    unchanged, else keeps the optimizer's moments and fast-forwards a new schedule."""
+    unchanged, else keeps the optimizer's moments and fast-forwards a new schedule.
+
+    ``params`` are the parameters (or groups) to optimise; default: all of the model's."""
+    params = list(model.parameters()) if params is None else params
     saved_plan = resume.get("plan")
     if isinstance(saved_plan, dict) and isinstance(saved_plan.get("total_steps"), int):
-        exact = _continue_exactly(model, cfg, resume, saved_plan, steps_per_epoch, end_epoch)
+        exact = _continue_exactly(params, cfg, resume, saved_plan, steps_per_epoch, end_epoch)
         if exact is not None:
             restore_rng(resume, generator)
             return exact
     total = global_step + epochs * steps_per_epoch
-    optimizer = _restored_optimizer(model, cfg, resume, saved_plan, notes)
+    optimizer = _restored_optimizer(params, cfg, resume, saved_plan, notes)
     scheduler = factories.make_scheduler(optimizer, cfg, steps_per_epoch, total)
     if scheduler is not None and global_step:
         fast_forward(scheduler, min(global_step, total))
@@ -256,7 +272,7 @@ def build_optimization(
 
 
 def _continue_exactly(
-    model: torch.nn.Module,
+    params: Any,
     cfg: TrainingConfig,
     resume: dict[str, Any],
     saved_plan: dict[str, Any],
@@ -268,7 +284,7 @@ def _continue_exactly(
     unchanged = saved_plan == schedule_plan(cfg, steps_per_epoch, total)
     if not unchanged or resume.get("end_epoch") != end_epoch:
         return None
-    optimizer = factories.make_optimizer(model.parameters(), cfg)
+    optimizer = factories.make_optimizer(params, cfg)
     scheduler = factories.make_scheduler(optimizer, cfg, steps_per_epoch, total)
     try:
         optimizer.load_state_dict(resume["optimizer"])
@@ -281,14 +297,14 @@ def _continue_exactly(
 
 
 def _restored_optimizer(
-    model: torch.nn.Module,
+    params: Any,
     cfg: TrainingConfig,
     resume: dict[str, Any],
     saved_plan: Any,
     notes: list[str],
 ) -> torch.optim.Optimizer:
     """A new optimizer that keeps the saved moment estimates when it is the same kind."""
-    optimizer = factories.make_optimizer(model.parameters(), cfg)
+    optimizer = factories.make_optimizer(params, cfg)
     state = resume.get("optimizer")
     if not isinstance(state, dict):
         return optimizer
@@ -298,12 +314,21 @@ def _restored_optimizer(
             optimizer.load_state_dict(state)
         except (ValueError, KeyError, TypeError, RuntimeError, IndexError):
             log.warning("could not restore the optimizer state", exc_info=True)
-            optimizer = factories.make_optimizer(model.parameters(), cfg)
+            optimizer = factories.make_optimizer(params, cfg)
         else:
             reset_hyperparameters(optimizer)
             return optimizer
     notes.append("The optimizer's saved state does not fit it now, so it starts afresh.")
     return optimizer
+
+
+def _weights_normalisation(arch: Architecture, data: LoadedData, notes: list[str]) -> LoadedData:
+    """A pretrained Backbone at the start sees images normalised as its weights expect."""
+    mean, std, note = backbone_weights.weights_normalisation(arch)
+    if not note:
+        return data
+    notes.append(note)
+    return dataclasses.replace(data, mean=mean, std=std)
 
 
 def check_data(data: LoadedData, input_shape: tuple[int, ...]) -> None:

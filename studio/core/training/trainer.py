@@ -343,10 +343,14 @@ class Trainer:
             last_report = epoch_start
             if self._stop.is_set():
                 return "stopped"
-            model.train()
-            for step, (x, y) in enumerate(run.train_loader, 1):
+            tuning = run.finetune
+            unfrozen = tuning.start_epoch(epoch, self._global_step, optimizer)
+            if unfrozen is not None:
+                self._emit(unfrozen)
+            tuning.train_mode()  # frozen layers stay in eval mode
+            for step, (x, y) in enumerate(tuning.train_batches(run.train_loader), 1):
                 with self._lock:
-                    out = model(x)
+                    out = tuning.forward_with(model, x)
                     loss = loss_fn(out, y)
                     optimizer.zero_grad(set_to_none=True)
                     loss.backward()
@@ -438,8 +442,8 @@ class Trainer:
                 loss_sum = torch.zeros((), dtype=torch.float64, device=run.device)
                 counts = torch.zeros(k * k, dtype=torch.int64, device=run.device)
                 predicted = []
-                for x, y in run.val_loader:
-                    out = model(x)
+                for x, y in run.finetune.val_batches(run.val_loader):
+                    out = run.finetune.forward_with(model, x)
                     loss_sum += run.loss_fn(out, y).double() * y.shape[0]
                     guess = out.argmax(1)
                     predicted.append(guess)
@@ -449,7 +453,7 @@ class Trainer:
                 confusion = counts.reshape(k, k).cpu()
                 predictions = torch.cat(predicted).cpu().numpy() if predicted else np.empty(0)
         finally:
-            model.train()
+            run.finetune.train_mode()
         return val_loss, confusion, predictions
 
     def _end_epoch(
