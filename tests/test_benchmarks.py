@@ -62,6 +62,7 @@ def test_quick_run_prints_a_row_for_every_case() -> None:
         "time to accuracy",
         "memory (trainer)",
         "memory (window)",
+        "feature cache",
     ]
     assert set(by_name()) <= {name.split(" (")[0] for name in expected}
     for name in expected:

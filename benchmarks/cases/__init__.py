@@ -10,6 +10,7 @@ def by_name() -> dict[str, ModuleType]:
     from benchmarks.cases import (
         accuracy,
         engine,
+        feature_cache,
         memory,
         pipeline,
         plot_scaling,
@@ -19,4 +20,5 @@ def by_name() -> dict[str, ModuleType]:
     )
 
     cases = [engine, pipeline, window, startup, validation, plot_scaling, accuracy, memory]
+    cases.append(feature_cache)
     return {case.NAME: case for case in cases}

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from studio.core.block_rules import Shape, format_shape
@@ -68,18 +68,40 @@ def _meta_info(model_name: str) -> tuple[int, int]:
 
 
 def shape_rule(in_shape: Shape, params: Mapping[str, Any]) -> Shape:
-    """The pooled feature vector; colour images of at least 32×32 only."""
+    """The pooled feature vector, for colour images large enough for the model's strides."""
     name = str(params.get("model"))
-    if len(in_shape) != 3 or in_shape[0] != 3 or min(in_shape[1:]) < MIN_SIDE:
+    if len(in_shape) != 3 or in_shape[0] != 3:
         raise ArchitectureError(
-            "Backbone {model} needs colour images of at least {side}×{side} pixels "
-            "(3×{side}×{side}), not {shape}. Change the network's input.",
+            "Backbone {model} needs colour images (3 channels, height and width), not {shape}. "
+            "Change the network's input.",
             model=name,
-            side=MIN_SIDE,
             shape=format_shape(in_shape),
         )
     check_weights_name(name, params.get("weights"))
+    if not _fits(name, in_shape[1], in_shape[2]):
+        raise ArchitectureError(
+            "Backbone {model} cannot take {shape} images: they are too small for its "
+            "downsampling. Use a larger input, such as 3×{side}×{side}.",
+            model=name,
+            shape=format_shape(in_shape),
+            side=MIN_SIDE,
+        )
     return (_meta_info(name)[0],)
+
+
+@lru_cache(maxsize=512)
+def _fits(model_name: str, height: int, width: int) -> bool:
+    """Whether a meta-device forward pass at this size works (no allocation, no weights)."""
+    if min(height, width) >= MIN_SIDE:
+        return True
+    import torch
+
+    try:
+        with torch.device("meta"):
+            _meta_module(model_name)(torch.empty(1, 3, height, width))
+    except (RuntimeError, ValueError):
+        return False
+    return True
 
 
 def check_weights_name(model_name: str, weights: Any) -> None:
@@ -147,7 +169,7 @@ def _meta_module(model_name: str) -> Any:
     import torch
 
     with torch.device("meta"):
-        return build((3, REFERENCE_SIDE, REFERENCE_SIDE), {"model": model_name})
+        return build((3, REFERENCE_SIDE, REFERENCE_SIDE), {"model": model_name}).eval()
 
 
 def trained_parts(model_name: str, last_stages: int) -> list[str] | None:

@@ -26,6 +26,7 @@ from studio.core.shapes import analyse
 from studio.core.training import feature_cache
 from studio.core.training.events import EpochEnded, TrainingStarted, Unfrozen
 from studio.core.training.trainer import Trainer
+from tests.core.test_export_script import run_script, write
 
 CHECKPOINT = "resnet18-f37072fd.pth"
 
@@ -104,7 +105,9 @@ def test_backbone_shape_and_count_come_from_a_meta_instance(tmp_path, monkeypatc
     assert report.layers[1].params == 512 * 10 + 10
     assert not any(tmp_path.rglob("*.pth"))
     gray = Architecture((1, 28, 28), [Block.create("Backbone")])
-    assert "needs colour images of at least 32×32" in analyse(gray).errors[0].message
+    assert "needs colour images (3 channels" in analyse(gray).errors[0].message
+    tiny = Architecture((3, 8, 8), [Block.create("Backbone", model="vgg11")])
+    assert "too small for its downsampling" in analyse(tiny).errors[0].message
     with pytest.raises(ArchitectureError, match="resnet18 has no IMAGENET1K_V2 weights"):
         Architecture((3, 64, 64), [Block.create("Backbone", weights="IMAGENET1K_V2")]).build()
 
@@ -196,3 +199,24 @@ def test_summary_counts_trainable_parameters(tmp_path, capsys):
     assert data["total_params"] > data["trainable_params"]
     studio(["summary", str(tmp_path / "p.json")])
     assert f"(trainable: {data['trainable_params']:,})" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("init", ["default", "kaiming"])
+def test_exported_script_repeats_the_apps_two_stages(
+    torch_home, pictures, tmp_path, monkeypatch, capsys, init
+):
+    """torchvision.models.resnet18(weights=...), the same frozen parts, the same switch."""
+    p = project(pictures, head_epochs=1, unfreeze_stages=1, init=init, schedule="onecycle")
+    trainer, _ = train(p)
+    script = write(tmp_path, p)
+    text = script.read_text()
+    assert 'backbone("resnet18", "DEFAULT")' in text
+    assert "getattr(torchvision.models, name)(weights=weights)" in text
+    args = ["--epochs", "2", "--out", str(tmp_path / "w.pt")]
+    epochs = run_script(script, args, monkeypatch, capsys)
+    assert [e for e, _, _ in epochs] == [1, 2]
+    for (_, loss, acc), entry in zip(epochs, trainer.history, strict=True):
+        assert loss == pytest.approx(entry["train_loss"], abs=2e-4)
+        assert acc == pytest.approx(100 * entry["val_accuracy"], abs=0.01)
+    saved = torch.load(tmp_path / "w.pt", weights_only=True)
+    assert set(saved) == set(trainer.state_dict())

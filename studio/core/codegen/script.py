@@ -15,6 +15,7 @@ import json
 import re
 import textwrap
 
+from studio.core.codegen import script_finetune as tuning
 from studio.core.codegen.model_code import model_definition
 from studio.core.data.paths import SAMPLE_FILE
 from studio.core.data.sample import CLASSES as SAMPLE_CLASSES
@@ -178,6 +179,7 @@ class _Script:
             self._device(),
             self._distributed(),
             self._evaluation(),
+            tuning.helper(self.arch),
             self._tensorboard(),
             self._main(),
         ]
@@ -234,7 +236,7 @@ class _Script:
             lines.append("from torchvision.datasets.folder import IMG_EXTENSIONS")
         if self._uses("TF."):
             lines.append("from torchvision.transforms.v2 import functional as TF")
-        return "\n".join(lines)
+        return "\n".join(tuning.add_import(lines, self.arch))
 
     def _constants(self) -> str:
         lines = [f"SEED = {self.cfg.seed}  # the app's training seed: same weights, same batches"]
@@ -396,7 +398,8 @@ class _Script:
             "",
             "    # Normalise each channel with the training split's statistics: "
             "(x / 255 - mean) / std.",
-            "    mean, std = channel_stats(train_images)",
+            tuning.normalisation_line(self.project)
+            or "    mean, std = channel_stats(train_images)",
             f"    shift = (mean.float() * 255){shape}.to(device)",
             f"    scale = (1 / (std.float() * 255)){shape}.to(device)",
             "    train_images, train_labels = train_images.to(device), train_labels.to(device)",
@@ -408,6 +411,7 @@ class _Script:
             model,
         ]
         lines += self._init_lines()
+        lines += tuning.pretrained_reload(self.project) + tuning.freeze_lines(self.project)
         lines += [
             (
                 "    model.to(device, memory_format=torch.channels_last)  # faster convolutions"
@@ -443,6 +447,7 @@ class _Script:
             "    best = None  # (accuracy, epoch, weights, confusion) of the best epoch so far",
             "    for epoch in range(1, args.epochs + 1):",
             "        model.train()",
+            *tuning.epoch_start_lines(self.project),
             "        order = torch.randperm(n, generator=generator).to(device)",
             "        losses = []",
             "        for step in range(steps_per_epoch):",
@@ -574,7 +579,8 @@ class _Script:
             "rmsprop": "RMSprop",
             "adagrad": "Adagrad",
         }[cfg.optimizer]
-        lines = [f"    optimizer = torch.optim.{cls}(model.parameters(), lr=args.lr{extra})"]
+        params = tuning.optimizer_params(self.project)
+        lines = [f"    optimizer = torch.optim.{cls}({params}, lr=args.lr{extra})"]
         if cfg.schedule == "none":
             return lines
         if cfg.schedule in ("cosine", "onecycle"):
@@ -608,7 +614,8 @@ class _Script:
             lines.append("    # One cycle: the rate warms up to --lr, then anneals to almost 0.")
             lines += [
                 "    scheduler = torch.optim.lr_scheduler.OneCycleLR(",
-                f"        optimizer, max_lr=args.lr, total_steps=total_steps{args}",
+                f"        optimizer, max_lr={tuning.max_lr(self.project)}, "
+                f"total_steps=total_steps{args}",
                 "    )",
             ]
         return lines
