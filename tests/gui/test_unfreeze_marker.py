@@ -99,9 +99,11 @@ def test_markers_follow_the_run_shown_and_are_labelled_per_stage(qtbot):
     assert view.unfreeze_markers.labels == []
 
 
-def test_store_keeps_one_switch_per_epoch_of_a_resumed_run():
+def test_store_keeps_one_switch_per_run_through_resumes():
     store = RunStore()
     store.start(TrainingStarted(3, 1, 10, ["a"], "cpu", "cross_entropy"))
     store.add_unfrozen(SWITCH)
-    store.add_unfrozen(Unfrozen(epoch=2, global_step=10, lr=0.0002, stages=0))
+    store.add_unfrozen(Unfrozen(epoch=3, global_step=20, lr=0.0001, stages=0))  # resumed past it
+    assert store.current.unfrozen == [SWITCH]
+    store.add_unfrozen(Unfrozen(epoch=2, global_step=10, lr=0.0002, stages=0))  # redone
     assert [(u.epoch, u.lr) for u in store.current.unfrozen] == [(2, 0.0002)]

@@ -22,15 +22,10 @@ def trained_stages(block: Any) -> int:
 def trainable_params(block: Any, layer: Any) -> int:
     """Parameters of this layer that train: all of them, none when frozen, or the last
     stages' share of a partly trainable Backbone (counted by the core without weights)."""
-    params = layer.params if layer is not None else 0
-    if not block.frozen:
-        return params
-    stages = trained_stages(block)
-    if not stages or layer is None or layer.input_shape is None:
-        return 0
     from studio.core import backbones
 
-    return backbones.trainable_params(block.params, layer.input_shape, stages)
+    params = layer.params if layer is not None else 0
+    return backbones.trainable_params([block], [params])
 
 
 def frozen_note(block: Any, layer: Any = None) -> str:
@@ -50,8 +45,8 @@ def frozen_note(block: Any, layer: Any = None) -> str:
 
 def trainable_total(architecture: Any, report: Any) -> int:
     """Parameters of the whole network that train."""
-    total = 0
-    for row, block in enumerate(architecture):
-        layer = report.layers[row] if row < len(report.layers) else None
-        total += trainable_params(block, layer)
-    return total
+    from studio.core import backbones
+
+    counts = [layer.params for layer in report.layers]
+    counts += [0] * (len(architecture) - len(counts))
+    return backbones.trainable_params(list(architecture), counts[: len(architecture)])

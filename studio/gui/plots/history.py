@@ -298,8 +298,9 @@ class RunStore:
 
     def add_unfrozen(self, event: Unfrozen) -> Run:
         run = self._ensure_run()
-        # A resumed run may repeat the switch: the newer report of that epoch wins.
-        run.unfrozen = [u for u in run.unfrozen if u.epoch != event.epoch] + [event]
+        # One switch per run: a resumed run that starts past it reports it again, later;
+        # a run resumed from before it reports it anew, and that report replaces the old.
+        run.unfrozen = [u for u in run.unfrozen if u.epoch < event.epoch] or [event]
         run.version += 1
         return run
 

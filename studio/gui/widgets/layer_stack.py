@@ -104,36 +104,53 @@ class LayerCardDelegate(QStyledItemDelegate):
     def _paint_text(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex, rect: QRect
     ) -> None:
+        """Row one: index, block, frozen note, output shape. Row two: key parameters and
+        the weights count (blue when frozen). Then the first problem, if any."""
         palette = option.palette
-        text_colour = palette.text().color()
         muted = palette.placeholderText().color()
-        font = QFont(option.font)
+        metrics = painter.fontMetrics()
         x = rect.left() + 14
         top = rect.top() + 4
         right = rect.right() - self.TOGGLE_ROOM
+        left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        align_right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         painter.setPen(muted)
-        painter.drawText(QRect(x, top, 28, 20), Qt.AlignmentFlag.AlignVCenter, str(index.row()))
+        painter.drawText(QRect(x, top, 28, 20), left, str(index.row()))
+        font = QFont(option.font)
         font.setBold(True)
         painter.setFont(font)
-        painter.setPen(text_colour)
-        painter.drawText(
-            QRect(x + 28, top, 160, 20), Qt.AlignmentFlag.AlignVCenter, index.data(TypeRole)
-        )
-        font.setBold(False)
-        painter.setFont(font)
-        align_right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        painter.setPen(palette.text().color())
+        block_type = index.data(TypeRole)
+        type_width = painter.fontMetrics().horizontalAdvance(block_type) + 10
+        painter.drawText(QRect(x + 28, top, type_width, 20), left, block_type)
+        painter.setFont(option.font)
         shape = f"→ {index.data(ShapeRole)}"
-        painter.drawText(QRect(right - 144, top, 144, 20), align_right, shape)
-        weights = self._weights_text(index)
-        width = painter.fontMetrics().horizontalAdvance(weights) + 6 if weights else 0
+        shape_width = metrics.horizontalAdvance(shape) + 6
+        painter.drawText(QRect(right - shape_width, top, shape_width, 20), align_right, shape)
         frozen = bool(index.data(FrozenRole))
+        note_left = x + 28 + type_width
+        note_room = max(0, right - shape_width - note_left - 8)
+        note = metrics.elidedText(
+            index.data(FrozenNoteRole) or "", Qt.TextElideMode.ElideRight, note_room
+        )
+        painter.setPen(FROZEN_COLOUR)
+        painter.drawText(QRect(note_left, top, note_room, 20), left, note)
+        params = index.data(ParamsRole) or 0
+        weights = self.tr("{count} params").format(count=f"{params:,}") if params else ""
+        width = metrics.horizontalAdvance(weights) + 6 if weights else 0
         painter.setPen(FROZEN_COLOUR if frozen else muted)
         painter.drawText(QRect(right - width, top + 20, width, 18), align_right, weights)
         painter.setPen(muted)
         room = max(0, right - width - (x + 28) - 8)
-        summary = index.data(SummaryRole) or ""
-        elided = painter.fontMetrics().elidedText(summary, Qt.TextElideMode.ElideRight, room)
-        painter.drawText(QRect(x + 28, top + 20, room, 18), Qt.AlignmentFlag.AlignVCenter, elided)
+        summary = metrics.elidedText(
+            index.data(SummaryRole) or "", Qt.TextElideMode.ElideRight, room
+        )
+        painter.drawText(QRect(x + 28, top + 20, room, 18), left, summary)
+        self._paint_problem(painter, index, rect, x, top)
+
+    def _paint_problem(
+        self, painter: QPainter, index: QModelIndex, rect: QRect, x: int, top: int
+    ) -> None:
         diags = index.data(DiagnosticsRole) or ()
         if diags:
             first = diags[0]
@@ -143,13 +160,6 @@ class LayerCardDelegate(QStyledItemDelegate):
                 Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignTop,
                 ("⚠ " if first.severity == "warning" else "✖ ") + diagnostic_text(first),
             )
-
-    def _weights_text(self, index: QModelIndex) -> str:
-        """The weights count ("1,234 params"), and for a frozen layer "1,234 params · frozen"."""
-        params = index.data(ParamsRole) or 0
-        text = self.tr("{count} params").format(count=f"{params:,}") if params else ""
-        note = index.data(FrozenNoteRole) or ""
-        return f"{text} · {note}" if text and note else text or note
 
 
 class FreezeToggle(QToolButton):
