@@ -1692,10 +1692,6 @@ true: {true}</source>
         <translation>自动</translation>
     </message>
     <message>
-        <source>Backbone {model} needs colour images of at least {side}×{side} pixels (3×{side}×{side}), not {shape}. Change the network&apos;s input.</source>
-        <translation>主干网络 {model} 需要至少 {side}×{side} 像素的彩色图像（3×{side}×{side}），而不是 {shape}。请修改网络的输入。</translation>
-    </message>
-    <message>
         <source>Batch size</source>
         <translation>批大小</translation>
     </message>
@@ -2694,6 +2690,14 @@ true: {true}</source>
     <message>
         <source>A GPU if there is one, else the CPU</source>
         <translation>有 GPU 时用 GPU，否则用 CPU</translation>
+    </message>
+    <message>
+        <source>Backbone {model} cannot take {shape} images: they are too small for its downsampling. Use a larger input, such as 3×{side}×{side}.</source>
+        <translation>主干网络 {model} 无法接受 {shape} 的图像：对它的逐级下采样来说太小了。请使用更大的输入，例如 3×{side}×{side}。</translation>
+    </message>
+    <message>
+        <source>Backbone {model} needs colour images (3 channels, height and width), not {shape}. Change the network&apos;s input.</source>
+        <translation>主干网络 {model} 需要彩色图像（3 个通道，以及高和宽），而不是 {shape}。请修改网络的输入。</translation>
     </message>
     <message>
         <source>BatchNorm1d needs a flat vector or a signal (channels × length), but gets a {shape} tensor. Use BatchNorm2d here, or put a Flatten before it.</source>

@@ -534,6 +534,7 @@ class _Script:
             "normal": f"nn.init.normal_(layer.weight, 0.0, {NORMAL_INIT_STD!r})",
         }[init]
         kinds = list(dict.fromkeys(b.type for b in self.arch.blocks if get_spec(b.type).init))
+        kinds = tuning.init_kinds(self.arch, kinds)
         if not kinds:
             return []
         classes = ", ".join(f"nn.{get_spec(kind).torch_class}" for kind in kinds)

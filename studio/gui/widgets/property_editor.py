@@ -182,8 +182,13 @@ class PropertyEditor(QWidget):
             return spin
         if pspec.kind == "choice":
             combo = QComboBox(self)
-            combo.addItems(list(pspec.choices))  # torch's own words (nearest, bilinear)
-            combo.currentTextChanged.connect(lambda text, n=name: self._edit(n, text))
+            if pspec.nullable:  # first entry: no value (a Backbone's random weights)
+                combo.addItem(block_text(pspec.null_label) or self.tr("default"), None)
+            for choice in pspec.choices:  # torch's own words (nearest, bilinear)
+                combo.addItem(choice, choice)
+            combo.currentIndexChanged.connect(
+                lambda index, n=name, box=combo: self._edit(n, box.itemData(index))
+            )
             return combo
         return self._float_editor(pspec)
 
@@ -241,7 +246,7 @@ class PropertyEditor(QWidget):
                     value = block.params.get(name)
                     editor.setValue(editor.minimum() if value is None else float(value))
                 elif isinstance(editor, QComboBox):
-                    editor.setCurrentText(str(block.params.get(name, "")))
+                    editor.setCurrentIndex(max(0, editor.findData(block.params.get(name))))
                 editor.setEnabled(not self._doc.locked)
         self._sync_frozen(row)
         diags = report.diagnostics_at(row)
