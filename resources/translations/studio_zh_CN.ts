@@ -41,6 +41,13 @@
     </message>
 </context>
 <context>
+    <name>ArchitectureModel</name>
+    <message>
+        <source>Own initialisation: {init}</source>
+        <translation>自定义初始化：{init}</translation>
+    </message>
+</context>
+<context>
     <name>BlockPalette</name>
     <message>
         <source>Block palette</source>
@@ -374,6 +381,10 @@
         <source>Freeze layer {index}</source>
         <translation>冻结第 {index} 层</translation>
     </message>
+    <message>
+        <source>init</source>
+        <translation>初始化</translation>
+    </message>
 </context>
 <context>
     <name>Freezing</name>
@@ -395,6 +406,33 @@
     <message>
         <source>Images of this cell</source>
         <translation>此单元格中的图像</translation>
+    </message>
+</context>
+<context>
+    <name>InitEditor</name>
+    <message>
+        <source>Initialisation</source>
+        <translation>初始化</translation>
+    </message>
+    <message>
+        <source>How this layer&apos;s weights and bias start before training. Default follows the project&apos;s Weight init and Bias init settings.</source>
+        <translation>训练前该层权重和偏置的初始值。“默认”遵循项目的“权重初始化”和“偏置初始化”设置。</translation>
+    </message>
+    <message>
+        <source>Weight</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>Bias</source>
+        <translation>偏置</translation>
+    </message>
+    <message>
+        <source>{part} initialisation</source>
+        <translation>{part}初始化</translation>
+    </message>
+    <message>
+        <source>This layer has no bias (its bias box is off).</source>
+        <translation>该层没有偏置（其 bias 复选框未勾选）。</translation>
     </message>
 </context>
 <context>
@@ -867,6 +905,10 @@ true: {true}</source>
     <message>
         <source>Unfreeze {block}</source>
         <translation>解冻 {block}</translation>
+    </message>
+    <message>
+        <source>Change initialisation of {block}</source>
+        <translation>更改 {block} 的初始化</translation>
     </message>
     <message>
         <source>Change input shape</source>
@@ -1688,12 +1730,20 @@ true: {true}</source>
         <translation>学习率沿余弦曲线降到 0</translation>
     </message>
     <message>
+        <source>As the project&apos;s Weight init and Bias init settings say</source>
+        <translation>按项目的“权重初始化”和“偏置初始化”设置</translation>
+    </message>
+    <message>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
         <source>Batch size</source>
         <translation>批大小</translation>
+    </message>
+    <message>
+        <source>Bias init</source>
+        <translation>偏置初始化</translation>
     </message>
     <message>
         <source>CIFAR-10</source>
@@ -1780,8 +1830,24 @@ true: {true}</source>
         <translation>阶梯调度两次降低学习率之间的轮数</translation>
     </message>
     <message>
+        <source>Every bias starts at 0</source>
+        <translation>所有偏置从 0 开始</translation>
+    </message>
+    <message>
         <source>Every layer with weights is frozen, so nothing would train; unfreeze at least one layer (usually the last ones).</source>
         <translation>所有带权重的层都已冻结，没有任何参数会被训练；请至少解冻一层（通常是最后几层）。</translation>
+    </message>
+    <message>
+        <source>Every value 0</source>
+        <translation>所有值为 0</translation>
+    </message>
+    <message>
+        <source>Every value 1</source>
+        <translation>所有值为 1</translation>
+    </message>
+    <message>
+        <source>Every value the same</source>
+        <translation>所有值相同</translation>
     </message>
     <message>
         <source>Fashion-MNIST</source>
@@ -1796,12 +1862,32 @@ true: {true}</source>
         <translation>Gamma</translation>
     </message>
     <message>
+        <source>Glorot&apos;s normal init, scaled by the layer&apos;s inputs and outputs</source>
+        <translation>Glorot 正态初始化，按该层的输入和输出数缩放</translation>
+    </message>
+    <message>
+        <source>Glorot&apos;s uniform init, scaled by the layer&apos;s inputs and outputs</source>
+        <translation>Glorot 均匀初始化，按该层的输入和输出数缩放</translation>
+    </message>
+    <message>
+        <source>He&apos;s normal init, for layers followed by ReLU</source>
+        <translation>何恺明（He）正态初始化，适用于后接 ReLU 的层</translation>
+    </message>
+    <message>
+        <source>He&apos;s uniform init, for layers followed by ReLU</source>
+        <translation>何恺明（He）均匀初始化，适用于后接 ReLU 的层</translation>
+    </message>
+    <message>
         <source>Head-only epochs</source>
         <translation>仅训练头部的轮数</translation>
     </message>
     <message>
         <source>How many last stages of a backbone the second stage unfreezes (0: all)</source>
         <translation>第二阶段解冻主干网络最后几个阶段（0：全部）</translation>
+    </message>
+    <message>
+        <source>How the biases of convolutions and Linear layers start; a layer can override it</source>
+        <translation>卷积层和 Linear 层偏置的初始值；单个层可以另行设置</translation>
     </message>
     <message>
         <source>Image folder…</source>
@@ -1822,6 +1908,14 @@ true: {true}</source>
     <message>
         <source>Kaiming</source>
         <translation>Kaiming</translation>
+    </message>
+    <message>
+        <source>Kaiming normal</source>
+        <translation>Kaiming 正态</translation>
+    </message>
+    <message>
+        <source>Kaiming uniform</source>
+        <translation>Kaiming 均匀</translation>
     </message>
     <message>
         <source>L2 penalty on the weights</source>
@@ -1996,6 +2090,10 @@ true: {true}</source>
         <translation>单周期</translation>
     </message>
     <message>
+        <source>Ones</source>
+        <translation>全 1</translation>
+    </message>
+    <message>
         <source>Optimizer</source>
         <translation>优化器</translation>
     </message>
@@ -2018,6 +2116,14 @@ true: {true}</source>
     <message>
         <source>Random flips</source>
         <translation>随机翻转</translation>
+    </message>
+    <message>
+        <source>Random values from a normal distribution with this mean and std</source>
+        <translation>取自给定均值和标准差的正态分布的随机值</translation>
+    </message>
+    <message>
+        <source>Random values spread evenly between a and b</source>
+        <translation>在 a 与 b 之间均匀分布的随机值</translation>
     </message>
     <message>
         <source>Remove layer {index}</source>
@@ -2176,6 +2282,10 @@ true: {true}</source>
         <translation>导入已取消。</translation>
     </message>
     <message>
+        <source>The initialisation {name!r} is unknown; choose {choices}.</source>
+        <translation>未知的初始化 {name!r}；请选择 {choices}。</translation>
+    </message>
+    <message>
         <source>The loss became {what} {where}. The learning rate ({lr}) is probably too high; try {suggested}.</source>
         <translation>损失变成了 {what}（{where}）。学习率（{lr}）可能太高了；试试 {suggested}。</translation>
     </message>
@@ -2300,10 +2410,6 @@ true: {true}</source>
         <translation>验证集中没有图像；请提高验证集比例，或添加图像。</translation>
     </message>
     <message>
-        <source>The weight initialisation {name!r} is unknown; choose default, kaiming, xavier or normal.</source>
-        <translation>未知的权重初始化方式 {name!r}；请从 default、kaiming、xavier 或 normal 中选择。</translation>
-    </message>
-    <message>
         <source>The weights in the model file do not fit this network; resume with the project they were trained with.</source>
         <translation>模型文件中的权重与这个网络不匹配；请用训练这些权重时的项目继续训练。</translation>
     </message>
@@ -2396,6 +2502,10 @@ true: {true}</source>
         <translation>解冻后的学习率系数</translation>
     </message>
     <message>
+        <source>Uniform</source>
+        <translation>均匀</translation>
+    </message>
+    <message>
         <source>Unknown block type {name!r}. Known types: {known}.</source>
         <translation>未知的模块类型 {name!r}。已知类型：{known}。</translation>
     </message>
@@ -2432,8 +2542,20 @@ true: {true}</source>
         <translation>Xavier</translation>
     </message>
     <message>
+        <source>Xavier normal</source>
+        <translation>Xavier 正态</translation>
+    </message>
+    <message>
+        <source>Xavier uniform</source>
+        <translation>Xavier 均匀</translation>
+    </message>
+    <message>
         <source>Your own images, one sub-folder per class</source>
         <translation>你自己的图像，每个类别一个子文件夹</translation>
+    </message>
+    <message>
+        <source>Zeros</source>
+        <translation>全 0</translation>
     </message>
     <message>
         <source>colour</source>
@@ -2450,6 +2572,14 @@ true: {true}</source>
     <message>
         <source>grey</source>
         <translation>灰度</translation>
+    </message>
+    <message>
+        <source>init has no part {name!r}; it takes weight and bias.</source>
+        <translation>init 没有 {name!r} 部分；它只接受 weight 和 bias。</translation>
+    </message>
+    <message>
+        <source>init must be an object with a weight and/or a bias.</source>
+        <translation>init 必须是包含 weight 和/或 bias 的对象。</translation>
     </message>
     <message>
         <source>output_padding must be smaller than the stride or the dilation ({limit}). Lower output_padding.</source>
@@ -2482,6 +2612,10 @@ true: {true}</source>
     <message>
         <source>{block} has no parameter {names}.</source>
         <translation>{block} 没有参数 {names}。</translation>
+    </message>
+    <message>
+        <source>{block} has no weights to initialise; remove its init.</source>
+        <translation>{block} 没有可初始化的权重；请删除它的 init。</translation>
     </message>
     <message>
         <source>{block} needs a signal-shaped input (channels × length), but gets a {shape} tensor. Use a block for this shape instead, or remove it.</source>
@@ -2592,6 +2726,10 @@ true: {true}</source>
         <translation>{name!r} 不是设备；请使用 auto、cpu、cuda（或 cuda:1 等）或 mps。</translation>
     </message>
     <message>
+        <source>{name} ({kind}) has no parameter {param!r}; it takes {names}.</source>
+        <translation>{name}（{kind}）没有参数 {param!r}；它接受 {names}。</translation>
+    </message>
+    <message>
         <source>{name} contains code or Python objects, not just weights, so it was not loaded. Only plain weight files can be opened; never trust such files from unknown sources.</source>
         <translation>{name} 中不只有权重，还包含代码或 Python 对象，因此没有加载。只能打开纯权重文件；切勿信任来源不明的此类文件。</translation>
     </message>
@@ -2620,8 +2758,16 @@ true: {true}</source>
         <translation>{name} 必须是数字，而不是 {value}。</translation>
     </message>
     <message>
+        <source>{name} must be an object with a kind, like {example}.</source>
+        <translation>{name} 必须是带 kind 的对象，例如 {example}。</translation>
+    </message>
+    <message>
         <source>{name} must be one of {choices}, not {value}.</source>
         <translation>{name} 必须是 {choices} 之一，而不是 {value}。</translation>
+    </message>
+    <message>
+        <source>{name}: a must be less than b (a is {a}, b is {b}).</source>
+        <translation>{name}：a 必须小于 b（a 为 {a}，b 为 {b}）。</translation>
     </message>
     <message>
         <source>{output} is also an input of this command ({source}); writing there would destroy it. Choose another output file.</source>

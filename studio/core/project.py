@@ -48,6 +48,8 @@ class TrainingConfig:
     epochs: int = 10
     seed: int = 0
     init: str = "default"
+    bias_init: str = "default"
+    """``zeros`` or torch's own (``default``); files from before it existed keep 0 biases."""
     device: str = "auto"
     tensorboard: bool = False
     """Log every run for TensorBoard in ``runs/`` beside the project (``studio train
@@ -110,13 +112,25 @@ class Project:
         return cls(
             architecture=architecture,
             dataset=_read_config(DatasetConfig, data.get("dataset", {}), "dataset"),
-            training=_read_config(TrainingConfig, data.get("training", {}), "training"),
+            training=_read_config(
+                TrainingConfig, _with_bias_init(data.get("training", {})), "training"
+            ),
             name=_text(data.get("name", "Untitled")),
             description=_text(data.get("description", "")),
         )
 
     def copy(self) -> Project:
         return Project.from_dict(self.to_dict())
+
+
+def _with_bias_init(training: Any) -> Any:
+    """Files written before Bias init existed zeroed biases with every non-default Weight
+    init; they keep doing so (new files always write ``bias_init``)."""
+    if not isinstance(training, Mapping) or "bias_init" in training:
+        return training
+    if training.get("init", "default") in (None, "default"):
+        return training
+    return {**training, "bias_init": "zeros"}
 
 
 def _text(value: Any) -> str:

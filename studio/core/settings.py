@@ -249,6 +249,17 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "training",
+        "bias_init",
+        "choice",
+        Message("Bias init"),
+        Message("How the biases of convolutions and Linear layers start; a layer can override it"),
+        choices=_choices(
+            Choice("default", Message("Default"), Message("PyTorch's default initialisation")),
+            Choice("zeros", Message("Zeros"), Message("Every bias starts at 0")),
+        ),
+    ),
+    Setting(
+        "training",
         "seed",
         "int",
         Message("Seed"),

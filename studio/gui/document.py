@@ -151,6 +151,20 @@ class ProjectDocument(QObject):
             commands.SetFrozen(self.architecture, index, frozen, text.format(block=block.type))
         )
 
+    def set_init(self, index: int, init: Any) -> None:
+        """A layer's own initialisation (``LayerInit``), or ``None`` for the project's."""
+        block = self.architecture[index]
+        if block.init == init:
+            return
+        self._push(
+            commands.SetInit(
+                self.architecture,
+                index,
+                init,
+                self.tr("Change initialisation of {block}").format(block=block.type),
+            )
+        )
+
     def set_input_shape(self, shape: tuple[int, ...]) -> None:
         if tuple(shape) == self.architecture.input_shape:
             return

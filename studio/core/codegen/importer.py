@@ -16,6 +16,7 @@ from pathlib import PurePath
 from typing import Literal
 
 from studio.core.architecture import MAX_LAYERS, Architecture, Block, parse_shape
+from studio.core.codegen.init_calls import read_layer_inits
 from studio.core.codegen.input_shape import (
     Misfit,
     candidates,
@@ -124,9 +125,11 @@ def _import_sequential(
     if site.class_name:
         _note_other_parts(reader, site, notes)
     name = site.class_name or (site.label.removesuffix("()") if site.named else "")
-    return ImportResult(
-        Architecture(shape, _blocks(layers)), notes, "sequential", name or _stem(reader)
-    )
+    blocks = _blocks(layers)
+    if site.named and len(site.call.args) == len(blocks):  # code indexes are block indexes
+        for index, init in read_layer_inits(reader.tree, site.label, blocks, notes).items():
+            blocks[index].init = init
+    return ImportResult(Architecture(shape, blocks), notes, "sequential", name or _stem(reader))
 
 
 def _pick_site(reader: SourceReader, sites: list[Site], notes: list[str]) -> Site:

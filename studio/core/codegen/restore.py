@@ -185,7 +185,14 @@ def project_from_import(
 
 
 def _same_network(saved: Architecture, imported: Architecture) -> bool:
-    return saved.to_dict() == imported.to_dict()
+    """Layer inits are compared apart: a script's ``nn.init`` lines come back as every
+    layer's own init (the project's Weight init included), so the saved project keeps them."""
+    return _without_init(saved.to_dict()) == _without_init(imported.to_dict())
+
+
+def _without_init(data: dict) -> dict:
+    layers = [{k: v for k, v in layer.items() if k != "init"} for layer in data["layers"]]
+    return {**data, "layers": layers}
 
 
 def import_project(

@@ -22,6 +22,7 @@ from studio.core.architecture import Architecture
 from studio.core.data.base import LoadedData
 from studio.core.data.batches import BatchLoader
 from studio.core.errors import ArchitectureError, DatasetError
+from studio.core.initialisation import initialise
 from studio.core.memory import check_fits
 from studio.core.project import Project, TrainingConfig
 from studio.core.registry import format_shape
@@ -102,7 +103,7 @@ def prepare(project: Project, request: Request, checkpoint: Callable[[], None]) 
 
     torch.manual_seed(cfg.seed)
     model = arch.build()
-    factories.init_weights(model, cfg.init)
+    initialise(model, arch.blocks, cfg.init, cfg.bias_init)  # the project's and each layer's
     backbone_weights.load_into(model, pretrained)
     generator = torch.Generator().manual_seed(cfg.seed)
     restored = restore(model, request.resume_from, notes)

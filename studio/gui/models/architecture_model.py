@@ -44,6 +44,8 @@ TrainableRole = Qt.ItemDataRole.UserRole + 9
 """How many of the layer's parameters train."""
 FrozenNoteRole = Qt.ItemDataRole.UserRole + 10
 """A few words on the frozen state for the card ("frozen", "last 2 stages train"), or ""."""
+InitRole = Qt.ItemDataRole.UserRole + 20
+"""The layer's own initialisation in a few words, or "" when it follows the project."""
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -167,10 +169,16 @@ class ArchitectureModel(QAbstractListModel):
             return block.uid
         if role in (FrozenRole, FreezableRole, TrainableRole, FrozenNoteRole):
             return self._frozen_data(row, role)
+        if role == InitRole:
+            return block.init.describe() if block.init else ""
         if role == Qt.ItemDataRole.ToolTipRole:
             diags = self._report.diagnostics_at(row)
             text = block_text(get_spec(block.type).help)
-            return "\n".join([text, *(diagnostic_text(d) for d in diags)])
+            lines = [text]
+            if block.init is not None:
+                own = self.tr("Own initialisation: {init}")
+                lines.append(own.format(init=block.init.describe()))
+            return "\n".join([*lines, *(diagnostic_text(d) for d in diags)])
         if role == Qt.ItemDataRole.AccessibleTextRole:
             shape = format_shape(layer.output_shape) if layer and layer.output_shape else "?"
             from studio.gui.models.freezing import frozen_note

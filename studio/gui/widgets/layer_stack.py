@@ -29,6 +29,7 @@ from studio.gui.models.architecture_model import (
     FreezableRole,
     FrozenNoteRole,
     FrozenRole,
+    InitRole,
     ParamsRole,
     ShapeRole,
     SummaryRole,
@@ -129,6 +130,9 @@ class LayerCardDelegate(QStyledItemDelegate):
         painter.drawText(QRect(right - shape_width, top, shape_width, 20), align_right, shape)
         frozen = bool(index.data(FrozenRole))
         note_left = x + 28 + type_width
+        if index.data(InitRole):
+            self._paint_init_tag(painter, note_left - 4, top)
+            note_left += 36
         note_room = max(0, right - shape_width - note_left - 8)
         note = metrics.elidedText(
             index.data(FrozenNoteRole) or "", Qt.TextElideMode.ElideRight, note_room
@@ -185,6 +189,21 @@ class FreezeToggle(QToolButton):
         else:
             self.setToolTip(self.tr("Click to freeze: keep these weights while training."))
             self.setAccessibleName(self.tr("Freeze layer {index}").format(index=row))
+
+    def _paint_init_tag(self, painter: QPainter, left: int, top: int) -> None:
+        """A small "init" tag beside the block name: the layer has its own initialisation."""
+        painter.save()
+        font = QFont(painter.font())
+        font.setBold(False)
+        font.setPointSizeF(max(6.0, font.pointSizeF() * 0.8))
+        painter.setFont(font)
+        text = self.tr("init")
+        rect = QRect(left, top + 3, painter.fontMetrics().horizontalAdvance(text) + 8, 14)
+        painter.setPen(QPen(QColor(colours.INIT_TAG), 1))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(rect, 4, 4)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+        painter.restore()
 
 
 class LayerStackView(QListView):
