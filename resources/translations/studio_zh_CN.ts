@@ -3195,5 +3195,13 @@ true: {true}</source>
         <source>Digits read as 1×784 signals: Conv1d, BatchNorm1d, MaxPool1d and AvgPool1d (12,650 parameters).</source>
         <translation>把数字读成 1×784 的信号：Conv1d、BatchNorm1d、MaxPool1d 和 AvgPool1d（12,650 个参数）。</translation>
     </message>
+    <message>
+        <source>Fine-tune ResNet-18 on an image folder</source>
+        <translation>在图像文件夹上微调 ResNet-18</translation>
+    </message>
+    <message>
+        <source>A frozen ResNet-18 pretrained on ImageNet and a new Linear head, input 3×224×224: choose an image folder with one sub-folder per class, then the one-click fix gives the head one output per class. The weights download once (about 45 MB) into torch&apos;s cache (~/.cache/torch/hub/checkpoints).</source>
+        <translation>一个在 ImageNet 上预训练并已冻结的 ResNet-18，加上新的 Linear 输出头，输入为 3×224×224：选择一个每个类别一个子文件夹的图像文件夹，然后一键修复会让输出头为每个类别给出一个输出。权重只需下载一次（约 45 MB），保存在 torch 的缓存中（~/.cache/torch/hub/checkpoints）。</translation>
+    </message>
 </context>
 </TS>

@@ -74,7 +74,7 @@ def test_new_from_template_shows_the_frozen_backbone_card(window, qtbot, offline
     assert "resnet18" in model.index(0).data(SummaryRole)
     assert model.index(0).data(FrozenNoteRole) == "frozen"
     assert view.toggle_at(0).isChecked() and not view.toggle_at(1).isChecked()
-    assert "1,026 of 11,177,538 parameters train" in window.shape_summary.label.text()
+    assert "5,130 of 11,181,642 parameters train" in window.shape_summary.label.text()
 
 
 def test_training_offline_without_the_weights_file_shows_the_exact_message(
