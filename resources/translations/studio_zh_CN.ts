@@ -381,10 +381,6 @@
         <source>Freeze layer {index}</source>
         <translation>冻结第 {index} 层</translation>
     </message>
-    <message>
-        <source>init</source>
-        <translation>初始化</translation>
-    </message>
 </context>
 <context>
     <name>Freezing</name>
@@ -440,6 +436,10 @@
     <message>
         <source>{count} params</source>
         <translation>{count} 个参数</translation>
+    </message>
+    <message>
+        <source>init</source>
+        <translation>初始化</translation>
     </message>
 </context>
 <context>

@@ -69,10 +69,17 @@ def test_new_from_template_shows_the_frozen_backbone_card(window, qtbot, offline
     view = window.findChild(QListView, "layerStack")
     qtbot.waitUntil(lambda: len(view.findChildren(QToolButton, "freezeToggle")) >= 2)
     model = view.model()
-    from studio.gui.models.architecture_model import FrozenNoteRole, SummaryRole
+    from studio.gui.models.architecture_model import FrozenNoteRole, SummaryRole, TrainableRole
 
     assert "resnet18" in model.index(0).data(SummaryRole)
     assert model.index(0).data(FrozenNoteRole) == "frozen"
+    assert model.index(0).data(TrainableRole) == 0 and model.index(1).data(TrainableRole) == 5130
+    qtbot.mouseClick(
+        view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(model.index(0)).center()
+    )
+    window.document.set_param(0, "train_last_stages", 1)  # resnet18's layer4 trains
+    assert model.index(0).data(FrozenNoteRole) == "frozen, last stage trains"
+    assert model.index(0).data(TrainableRole) == 8_393_728
     assert view.toggle_at(0).isChecked() and not view.toggle_at(1).isChecked()
     assert "5,130 of 11,181,642 parameters train" in window.shape_summary.label.text()
 

@@ -165,6 +165,21 @@ class LayerCardDelegate(QStyledItemDelegate):
                 ("⚠ " if first.severity == "warning" else "✖ ") + diagnostic_text(first),
             )
 
+    def _paint_init_tag(self, painter: QPainter, left: int, top: int) -> None:
+        """A small "init" tag beside the block name: the layer has its own initialisation."""
+        painter.save()
+        font = QFont(painter.font())
+        font.setBold(False)
+        font.setPointSizeF(max(6.0, font.pointSizeF() * 0.8))
+        painter.setFont(font)
+        text = self.tr("init")
+        rect = QRect(left, top + 3, painter.fontMetrics().horizontalAdvance(text) + 8, 14)
+        painter.setPen(QPen(QColor(colours.INIT_TAG), 1))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(rect, 4, 4)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+        painter.restore()
+
 
 class FreezeToggle(QToolButton):
     """The lock on a card: checked means the layer's weights are frozen."""
@@ -189,21 +204,6 @@ class FreezeToggle(QToolButton):
         else:
             self.setToolTip(self.tr("Click to freeze: keep these weights while training."))
             self.setAccessibleName(self.tr("Freeze layer {index}").format(index=row))
-
-    def _paint_init_tag(self, painter: QPainter, left: int, top: int) -> None:
-        """A small "init" tag beside the block name: the layer has its own initialisation."""
-        painter.save()
-        font = QFont(painter.font())
-        font.setBold(False)
-        font.setPointSizeF(max(6.0, font.pointSizeF() * 0.8))
-        painter.setFont(font)
-        text = self.tr("init")
-        rect = QRect(left, top + 3, painter.fontMetrics().horizontalAdvance(text) + 8, 14)
-        painter.setPen(QPen(QColor(colours.INIT_TAG), 1))
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawRoundedRect(rect, 4, 4)
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
-        painter.restore()
 
 
 class LayerStackView(QListView):
