@@ -74,6 +74,7 @@ def test_new_from_template_shows_the_frozen_backbone_card(window, qtbot, offline
     assert "resnet18" in model.index(0).data(SummaryRole)
     assert model.index(0).data(FrozenNoteRole) == "frozen"
     assert model.index(0).data(TrainableRole) == 0 and model.index(1).data(TrainableRole) == 5130
+    assert "5,130 of 11,181,642 parameters train" in window.shape_summary.label.text()
     qtbot.mouseClick(
         view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(model.index(0)).center()
     )
@@ -81,7 +82,6 @@ def test_new_from_template_shows_the_frozen_backbone_card(window, qtbot, offline
     assert model.index(0).data(FrozenNoteRole) == "frozen, last stage trains"
     assert model.index(0).data(TrainableRole) == 8_393_728
     assert view.toggle_at(0).isChecked() and not view.toggle_at(1).isChecked()
-    assert "5,130 of 11,181,642 parameters train" in window.shape_summary.label.text()
 
 
 def test_training_offline_without_the_weights_file_shows_the_exact_message(
