@@ -116,11 +116,12 @@ def test_backbone_shape_and_count_come_from_a_meta_instance(tmp_path, monkeypatc
 
 @pytest.mark.parametrize("flip", [False, True], ids=["cached", "augmented"])
 def test_frozen_backbone_is_bit_identical_and_the_head_learns(torch_home, pictures, flip):
-    """Weights and BatchNorm running statistics stay exactly as loaded; the head changes."""
+    """Weights and BatchNorm running statistics stay exactly as loaded, feature-map probes
+    after every batch included; the head changes."""
     p = project(pictures, flip=flip)
     torch.manual_seed(p.training.seed)
     initial_head = p.architecture.build()[1].weight.detach().clone()
-    trainer, seen = train(p)
+    trainer, seen = train(p, feature_maps_interval=0.0)  # probes put modules in train mode
     weights = trainer.state_dict()
     loaded = stand_in(torch_home)
     backbone = {k[2:]: v for k, v in weights.items() if k.startswith("0.")}
