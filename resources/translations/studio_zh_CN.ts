@@ -926,6 +926,10 @@ true: {true}</source>
         <translation>已恢复 {name} 及其数据集和训练设置。</translation>
     </message>
     <message>
+        <source>The weights traced from the file are kept: training starts from them, and saving the project writes them beside it.</source>
+        <translation>从文件中追踪到的权重已保留：训练将从这些权重开始，保存项目时会把它们写在项目旁边。</translation>
+    </message>
+    <message>
         <source>Wrote {path}; onnxruntime gives the same outputs as PyTorch (within {diff}).</source>
         <translation>已写入 {path}；onnxruntime 的输出与 PyTorch 相同（误差在 {diff} 以内）。</translation>
     </message>
@@ -1802,10 +1806,6 @@ true: {true}</source>
         <translation>交叉熵</translation>
     </message>
     <message>
-        <source>Cross-entropy, or NLL after LogSoftmax</source>
-        <translation>交叉熵；网络以 LogSoftmax 结尾时用 NLL</translation>
-    </message>
-    <message>
         <source>Dataset</source>
         <translation>数据集</translation>
     </message>
@@ -2030,10 +2030,6 @@ true: {true}</source>
         <translation>请把网络改小：减少特征数或通道数，或使用更小的输入。</translation>
     </message>
     <message>
-        <source>Mean squared error against one-hot targets</source>
-        <translation>与独热 (one-hot) 目标之间的均方误差</translation>
-    </message>
-    <message>
         <source>Mirror training images left-right at random</source>
         <translation>随机左右翻转训练图像</translation>
     </message>
@@ -2070,6 +2066,10 @@ true: {true}</source>
         <translation>Nesterov 动量要求动量大于 0；请设置动量（通常为 0.9），或关闭 Nesterov。</translation>
     </message>
     <message>
+        <source>No CSV file is chosen; choose a CSV file with a header row.</source>
+        <translation>尚未选择 CSV 文件；请选择一个带表头行的 CSV 文件。</translation>
+    </message>
+    <message>
         <source>No image folder is chosen; choose a folder with one sub-folder of images per class.</source>
         <translation>尚未选择图像文件夹；请选择一个每个类别各有一个图像子文件夹的文件夹。</translation>
     </message>
@@ -2102,6 +2102,18 @@ true: {true}</source>
         <translation>遍历全部训练图像的次数</translation>
     </message>
     <message>
+        <source>Predict the target&apos;s number; needs an MSE, L1 or Smooth-L1 loss</source>
+        <translation>预测目标列的数值；需要 MSE、L1 或 Smooth-L1 损失</translation>
+    </message>
+    <message>
+        <source>Preload</source>
+        <translation>预加载</translation>
+    </message>
+    <message>
+        <source>Preload if the decoded images fit in half the free memory, else stream</source>
+        <translation>解码后的图像能放进一半空闲内存时预加载，否则从磁盘流式读取</translation>
+    </message>
+    <message>
         <source>PyTorch&apos;s default initialisation</source>
         <translation>PyTorch 的默认初始化</translation>
     </message>
@@ -2124,6 +2136,10 @@ true: {true}</source>
     <message>
         <source>Random values spread evenly between a and b</source>
         <translation>在 a 与 b 之间均匀分布的随机值</translation>
+    </message>
+    <message>
+        <source>Regression</source>
+        <translation>回归</translation>
     </message>
     <message>
         <source>Remove layer {index}</source>
@@ -2174,6 +2190,14 @@ true: {true}</source>
         <translation>随机把训练图像平移几个像素</translation>
     </message>
     <message>
+        <source>Smooth L1</source>
+        <translation>Smooth L1</translation>
+    </message>
+    <message>
+        <source>Squared for small errors and absolute for large ones, for regression</source>
+        <translation>误差小时取平方、误差大时取绝对值，用于回归</translation>
+    </message>
+    <message>
         <source>Stages to unfreeze</source>
         <translation>解冻的阶段数</translation>
     </message>
@@ -2186,8 +2210,52 @@ true: {true}</source>
         <translation>间隔轮数</translation>
     </message>
     <message>
+        <source>Stream from disk</source>
+        <translation>从磁盘流式读取</translation>
+    </message>
+    <message>
+        <source>Target column</source>
+        <translation>目标列</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
         <source>TensorBoard logging needs the tensorboard package, which is not installed. Install it with: {command}</source>
         <translation>TensorBoard 记录需要 tensorboard 包，但尚未安装。请用以下命令安装：{command}</translation>
+    </message>
+    <message>
+        <source>The CSV column the network learns to predict</source>
+        <translation>网络要学习预测的 CSV 列</translation>
+    </message>
+    <message>
+        <source>The CSV file has no column {column!r}; its columns are {columns}.</source>
+        <translation>CSV 文件中没有 {column!r} 列；它的列有：{columns}。</translation>
+    </message>
+    <message>
+        <source>The CSV file has no complete rows: every one of its {n} rows misses a value; fill the gaps or remove the empty columns.</source>
+        <translation>CSV 文件中没有完整的行：全部 {n} 行都缺少某个值；请补全空缺，或删除空列。</translation>
+    </message>
+    <message>
+        <source>The CSV file has no feature columns besides the target.</source>
+        <translation>CSV 文件中除目标列外没有特征列。</translation>
+    </message>
+    <message>
+        <source>The CSV file has only one column ({column}); a table needs feature columns and a target column separated by commas, semicolons or tabs.</source>
+        <translation>CSV 文件只有一列（{column}）；表格需要用逗号、分号或制表符分隔的特征列和目标列。</translation>
+    </message>
+    <message>
+        <source>The CSV file is empty; choose a file with a header row and data rows.</source>
+        <translation>CSV 文件是空的；请选择一个有表头行和数据行的文件。</translation>
+    </message>
+    <message>
+        <source>The CSV file {path} does not exist; choose a CSV file with a header row.</source>
+        <translation>CSV 文件 {path} 不存在；请选择一个带表头行的 CSV 文件。</translation>
+    </message>
+    <message>
+        <source>The CSV header names the column {column} twice; give every column its own name.</source>
+        <translation>CSV 表头中 {column} 列出现了两次；请给每一列取不同的名字。</translation>
     </message>
     <message>
         <source>The architecture has no list of layers.</source>
@@ -2222,6 +2290,10 @@ true: {true}</source>
         <translation>{path} 中的类别文件夹 {name} 没有可读取的图像；请向其中添加图像，或删除它。</translation>
     </message>
     <message>
+        <source>The column {column} holds text (such as {example!r}) with {n} different values, more than the {limit} that can be one-hot encoded; remove the column or write its values as numbers.</source>
+        <translation>{column} 列是文本（例如 {example!r}），有 {n} 个不同的值，超过了可做独热编码的 {limit} 个；请删除该列，或把它的值写成数字。</translation>
+    </message>
+    <message>
         <source>The data has samples of shape {data}, but the network takes {net}; reload the data for this network.</source>
         <translation>数据样本的形状是 {data}，但网络需要 {net}；请为这个网络重新加载数据。</translation>
     </message>
@@ -2240,6 +2312,14 @@ true: {true}</source>
     <message>
         <source>The device {name!r} is not supported; use auto, cpu, cuda or mps.</source>
         <translation>不支持设备 {name!r}；请使用 auto、cpu、cuda 或 mps。</translation>
+    </message>
+    <message>
+        <source>The file could not be read as CSV at line {line} ({reason}); check that it is a text table with one row per line.</source>
+        <translation>无法按 CSV 读取该文件的第 {line} 行（{reason}）；请检查它是否为每行一条记录的文本表格。</translation>
+    </message>
+    <message>
+        <source>The file has no nn.Sequential(...) to read.</source>
+        <translation>该文件中没有可读取的 nn.Sequential(...)。</translation>
     </message>
     <message>
         <source>The folder {folder} does not exist; create it or choose another place for {name}.</source>
@@ -2334,6 +2414,10 @@ true: {true}</source>
         <translation>网络最后输出 {shape} 的张量，但分类器最后必须为每个类别输出一个得分。请在末尾添加 Flatten 和 Linear 层。</translation>
     </message>
     <message>
+        <source>The network ends with {n} outputs, but a regression predicts one number. Make the last Linear layer output 1 feature.</source>
+        <translation>网络最后有 {n} 个输出，但回归只预测一个数。请把最后一个 Linear 层的输出设为 1 个特征。</translation>
+    </message>
+    <message>
         <source>The network ends with {n} outputs, but the dataset has {classes} classes. Make the last Linear layer output {classes} features.</source>
         <translation>网络最后有 {n} 个输出，但数据集有 {classes} 个类别。请让最后一个 Linear 层输出 {classes} 个特征。</translation>
     </message>
@@ -2374,6 +2458,14 @@ true: {true}</source>
         <translation>无法读取代码中保存的项目（{detail}）；已使用默认训练设置导入网络。</translation>
     </message>
     <message>
+        <source>The project starts from the weights in {path}, but that file is missing. Put it back beside the project, or remove &quot;initial_weights&quot; from the project file to start from fresh weights.</source>
+        <translation>项目从 {path} 中的权重开始训练，但该文件不存在。请把它放回项目旁边，或者从项目文件中删除 &quot;initial_weights&quot; 以从新的权重开始。</translation>
+    </message>
+    <message>
+        <source>The project&apos;s initial weights do not fit its network ({key}: {detail}); the network was changed after they were saved. Remove &quot;initial_weights&quot; from the project (or import the code again) to train from fresh weights.</source>
+        <translation>项目的初始权重与其网络不符（{key}：{detail}）；保存权重后网络已被修改。请从项目中删除 &quot;initial_weights&quot;（或重新导入代码），以从新的权重开始训练。</translation>
+    </message>
+    <message>
         <source>The same learning rate all along</source>
         <translation>始终使用同一学习率</translation>
     </message>
@@ -2392,6 +2484,34 @@ true: {true}</source>
     <message>
         <source>The step schedule multiplies the rate by gamma at each step</source>
         <translation>阶梯调度每一步把学习率乘以 gamma</translation>
+    </message>
+    <message>
+        <source>The table has only {n} complete rows, too few to split into training and validation rows; add rows or change the validation share.</source>
+        <translation>表格只有 {n} 个完整的行，太少，无法分成训练行和验证行；请增加行，或调整验证集比例。</translation>
+    </message>
+    <message>
+        <source>The table has {n} features ({names}), but the network takes {shape}; set the input shape to ({n},).</source>
+        <translation>表格有 {n} 个特征（{names}），但网络的输入是 {shape}；请把输入形状设为 ({n},)。</translation>
+    </message>
+    <message>
+        <source>The target column {column} has only one value ({value}); classification needs at least two classes. Choose another column.</source>
+        <translation>目标列 {column} 只有一个值（{value}）；分类至少需要两个类别。请选择另一列。</translation>
+    </message>
+    <message>
+        <source>The target column {column} has the same value in every row, so there is nothing to predict; choose another column.</source>
+        <translation>目标列 {column} 每一行的值都相同，没有可预测的内容；请选择另一列。</translation>
+    </message>
+    <message>
+        <source>The target column {column} has {n} different values, more than the {limit} classes a network here can learn; choose another column, or the regression task.</source>
+        <translation>目标列 {column} 有 {n} 个不同的值，超过了这里的网络能学习的 {limit} 个类别；请选择另一列，或选择回归任务。</translation>
+    </message>
+    <message>
+        <source>The target column {column} holds text such as {example!r}, so it cannot be predicted as a number; choose the classification task or another column.</source>
+        <translation>目标列 {column} 含有文本（例如 {example!r}），无法作为数值来预测；请选择分类任务或另一列。</translation>
+    </message>
+    <message>
+        <source>The target is a number (regression), which the {loss} loss cannot learn; choose the MSE, L1 or Smooth L1 loss (Automatic picks MSE).</source>
+        <translation>目标是数值（回归），{loss} 损失无法学习它；请选择 MSE、L1 或 Smooth L1 损失（“自动”会选 MSE）。</translation>
     </message>
     <message>
         <source>The training split has no images; add images or lower the validation fraction.</source>
@@ -2432,6 +2552,10 @@ true: {true}</source>
     <message>
         <source>The {k}×{k} kernel is larger than its {h}×{w} input (with padding {p}). Use a smaller kernel, add padding, or remove a pooling layer before it.</source>
         <translation>{k}×{k} 的卷积核比它的 {h}×{w} 输入（填充 {p}）还大。请使用更小的卷积核、增加填充，或删除它前面的一个池化层。</translation>
+    </message>
+    <message>
+        <source>The {loss} loss is for regression, but this dataset has classes; choose Automatic, cross-entropy, NLL or MSE.</source>
+        <translation>{loss} 损失用于回归，但这个数据集是分类的；请选择“自动”、交叉熵、NLL 或 MSE。</translation>
     </message>
     <message>
         <source>The {section} settings must be an object.</source>
@@ -2476,6 +2600,10 @@ true: {true}</source>
     <message>
         <source>There is no trained model yet: training has not started.</source>
         <translation>还没有训练好的模型：训练尚未开始。</translation>
+    </message>
+    <message>
+        <source>This model learned from a CSV table, so it takes table rows, not images; predicting from images works only for models trained on images.</source>
+        <translation>这个模型是用 CSV 表格训练的，输入是表格的行而不是图像；只有用图像训练的模型才能根据图像进行预测。</translation>
     </message>
     <message>
         <source>This network needs about {need} of memory ({params} for its {count} parameters, {acts} for the activations of a batch of {batch}), more than the {have} of {where}. {advice}</source>
@@ -2628,10 +2756,6 @@ true: {true}</source>
     <message>
         <source>{block} padding can be at most half the kernel size ({half}). Lower the padding.</source>
         <translation>{block} 的填充最多只能是窗口大小的一半（{half}）。请减小填充。</translation>
-    </message>
-    <message>
-        <source>{cls}() needs arguments ({error}). Give its constructor default values, then import again.</source>
-        <translation>{cls}() 需要参数（{error}）。请为它的构造函数提供默认值，然后重新导入。</translation>
     </message>
     <message>
         <source>{detail}</source>
@@ -2806,6 +2930,22 @@ true: {true}</source>
         <translation>{name} 中的网络结构无法构建：{detail}</translation>
     </message>
     <message>
+        <source>--args gives the values for a class&apos;s constructor, but {file} defines no nn.Module class.</source>
+        <translation>--args 用于给出类构造函数的参数值，但 {file} 没有定义 nn.Module 类。</translation>
+    </message>
+    <message>
+        <source>--args gives {name} twice.</source>
+        <translation>--args 两次给出了 {name}。</translation>
+    </message>
+    <message>
+        <source>--args: `{text}` is not a Python literal. Give numbers, strings in quotes, True/False/None, tuples or lists, like --args 784 or --args input_num=784.</source>
+        <translation>--args：`{text}` 不是 Python 字面值。请给出数字、带引号的字符串、True/False/None、元组或列表，例如 --args 784 或 --args input_num=784。</translation>
+    </message>
+    <message>
+        <source>--args: the value `{text}` comes after a name=value pair; give plain values first.</source>
+        <translation>--args：值 `{text}` 出现在 name=value 之后；请先给出不带名字的值。</translation>
+    </message>
+    <message>
         <source>--model-only writes Python code; leave it out with --format.</source>
         <translation>--model-only 写出的是 Python 代码；使用 --format 时请不要加它。</translation>
     </message>
@@ -2834,6 +2974,10 @@ true: {true}</source>
         <translation>70,000 个手写数字，首次使用时下载</translation>
     </message>
     <message>
+        <source>A CSV file with a header row: one column is the target, the others are the features</source>
+        <translation>带表头行的 CSV 文件：其中一列是目标，其余列是特征</translation>
+    </message>
+    <message>
         <source>A GPU if there is one, else the CPU</source>
         <translation>有 GPU 时用 GPU，否则用 CPU</translation>
     </message>
@@ -2854,8 +2998,80 @@ true: {true}</source>
         <translation>双线性上采样需要图像（通道 × 高 × 宽），但它收到的是 {shape} 的信号。请改用 nearest 模式。</translation>
     </message>
     <message>
+        <source>CSV table…</source>
+        <translation>CSV 表格…</translation>
+    </message>
+    <message>
+        <source>Classification</source>
+        <translation>分类</translation>
+    </message>
+    <message>
+        <source>Classification for a text or whole-number target, else regression</source>
+        <translation>目标为文本或整数时做分类，否则做回归</translation>
+    </message>
+    <message>
+        <source>Could not read the CSV file {path} ({reason}); check its permissions.</source>
+        <translation>无法读取 CSV 文件 {path}（{reason}）；请检查它的权限。</translation>
+    </message>
+    <message>
         <source>Could not read the shape {text!r}; write it like 1,28,28, 1,784 or 784.</source>
         <translation>无法识别形状 {text!r}；请写成 1,28,28、1,784 或 784 这样的形式。</translation>
+    </message>
+    <message>
+        <source>Cross-entropy, or NLL after LogSoftmax; MSE for regression</source>
+        <translation>交叉熵；网络以 LogSoftmax 结尾时用 NLL；回归用 MSE</translation>
+    </message>
+    <message>
+        <source>Decode each batch from disk: memory stays flat for any number of images</source>
+        <translation>每批从磁盘解码：无论有多少图像，内存占用都保持平稳</translation>
+    </message>
+    <message>
+        <source>Decode every image once into memory: the fastest training</source>
+        <translation>把每张图像解码一次并存入内存：训练最快</translation>
+    </message>
+    <message>
+        <source>Each target value is a class</source>
+        <translation>目标列的每个值是一个类别</translation>
+    </message>
+    <message>
+        <source>Hold the decoded images in memory, or read them from disk batch by batch</source>
+        <translation>将解码后的图像保存在内存中，或逐批从磁盘读取</translation>
+    </message>
+    <message>
+        <source>L1</source>
+        <translation>L1</translation>
+    </message>
+    <message>
+        <source>Line {line} changes {name} after it is built (`{text}`), which only running the code can follow exactly, so the network was not read. Import it with --trust if you trust this file.</source>
+        <translation>第 {line} 行在 {name} 创建之后又修改了它（`{text}`），只有运行代码才能准确跟踪，因此没有读取该网络。如果信任此文件，请使用 --trust 导入。</translation>
+    </message>
+    <message>
+        <source>Line {line} downloads pretrained weights, and that failed ({error}); the computer may be offline. Put the weights file in {folder} (torch&apos;s cache), or build the model without pretrained weights, then import again.</source>
+        <translation>第 {line} 行需要下载预训练权重，但下载失败（{error}）；计算机可能处于离线状态。请把权重文件放到 {folder}（torch 的缓存）中，或者不使用预训练权重构建模型，然后重新导入。</translation>
+    </message>
+    <message>
+        <source>Line {line}: `{name}` (made at line {made}) is used a second time in the network, so both places share one set of weights (tied parameters). A project gives every layer its own weights, so importing it would change the network; the import stopped instead. Give each place its own layer if they should not share weights.</source>
+        <translation>第 {line} 行：`{name}`（在第 {made} 行创建）在网络中被第二次使用，因此两处共享同一组权重（绑定参数）。项目中的每一层都有自己的权重，导入会改变网络，所以导入已停止。如果两处不应共享权重，请为每处各建一个层。</translation>
+    </message>
+    <message>
+        <source>Line {line}: {name} is not an nn.Module once the line runs, so it cannot be imported.</source>
+        <translation>第 {line} 行：运行该行后 {name} 不是 nn.Module，因此无法导入。</translation>
+    </message>
+    <message>
+        <source>Line {line}: {what}, which only running the code can follow exactly, so the network was not read. Import it with --trust if you trust this file.</source>
+        <translation>第 {line} 行：{what}，只有运行代码才能准确跟踪，因此没有读取该网络。如果信任此文件，请使用 --trust 导入。</translation>
+    </message>
+    <message>
+        <source>Loading</source>
+        <translation>加载方式</translation>
+    </message>
+    <message>
+        <source>Mean absolute error, for regression</source>
+        <translation>平均绝对误差，用于回归</translation>
+    </message>
+    <message>
+        <source>Mean squared error: against the true values for regression, against one-hot targets for classification</source>
+        <translation>均方误差：回归时与真实值比较，分类时与独热目标比较</translation>
     </message>
     <message>
         <source>No common input size fits this network.{detail} Give the size with --input-shape C,H,W (or C,L for signals, N for flat input).</source>
@@ -2884,6 +3100,18 @@ true: {true}</source>
     <message>
         <source>{block} needs an image-shaped input (channels × height × width), but gets a {shape} signal. Use a 1-D block instead, or remove it.</source>
         <translation>{block} 需要图像形状的输入（通道 × 高 × 宽），但它收到的是 {shape} 的信号。请改用一维模块，或删除它。</translation>
+    </message>
+    <message>
+        <source>{cls}() does not take the values given with --args ({error}).</source>
+        <translation>{cls}() 不接受用 --args 给出的值（{error}）。</translation>
+    </message>
+    <message>
+        <source>{cls}() needs arguments ({error}), and the file does not create one. Give them with --args, like studio import FILE --trust --args {example}, then import again.</source>
+        <translation>{cls}() 需要参数（{error}），而文件中没有创建它的实例。请用 --args 给出参数，例如 studio import FILE --trust --args {example}，然后重新导入。</translation>
+    </message>
+    <message>
+        <source>{file} builds its network with torchvision (line {line}). Importing it means running that line and the ones that change the model, so run the import again with --trust if you trust this file.</source>
+        <translation>{file} 使用 torchvision 构建网络（第 {line} 行）。导入它需要运行该行以及修改模型的各行，因此如果信任此文件，请使用 --trust 重新导入。</translation>
     </message>
     <message>
         <source>{name} has an invalid architecture: {detail}</source>
@@ -2916,6 +3144,10 @@ true: {true}</source>
     <message>
         <source>{name} holds a number with {digits} digits, far beyond any setting. The file is damaged or is not a Sequential Studio project.</source>
         <translation>{name} 含有一个 {digits} 位的数字，远超任何设置的范围。该文件已损坏，或不是 Sequential Studio 项目。</translation>
+    </message>
+    <message>
+        <source>{name} holds binary data, not a text table; choose a CSV file.</source>
+        <translation>{name} 含有二进制数据，不是文本表格；请选择一个 CSV 文件。</translation>
     </message>
     <message>
         <source>{name} holds only weights (a state_dict), without the network that uses them. Give the project too (--project FILE.json), or load the weights into an open project.</source>
@@ -3006,6 +3238,10 @@ true: {true}</source>
         <translation>{name}：{detail}</translation>
     </message>
     <message>
+        <source>{path} is a folder, not a CSV file; choose a CSV file with a header row.</source>
+        <translation>{path} 是文件夹，不是 CSV 文件；请选择一个带表头行的 CSV 文件。</translation>
+    </message>
+    <message>
         <source>{path} is a folder, not a {kind}.</source>
         <translation>{path} 是文件夹，不是 {kind}。</translation>
     </message>
@@ -3020,6 +3256,10 @@ true: {true}</source>
     <message>
         <source>{path} is not UTF-8 text, so it is not a Python file.</source>
         <translation>{path} 不是 UTF-8 文本，因此不是 Python 文件。</translation>
+    </message>
+    <message>
+        <source>{path} is not a weights file (a saved dict of tensors), so training cannot start from it.</source>
+        <translation>{path} 不是权重文件（保存的张量字典），因此无法从它开始训练。</translation>
     </message>
     <message>
         <source>{section}.{key} is {value!r}; choose one of {choices}.</source>
@@ -3194,6 +3434,22 @@ true: {true}</source>
     <message>
         <source>Digits read as 1×784 signals: Conv1d, BatchNorm1d, MaxPool1d and AvgPool1d (12,650 parameters).</source>
         <translation>把数字读成 1×784 的信号：Conv1d、BatchNorm1d、MaxPool1d 和 AvgPool1d（12,650 个参数）。</translation>
+    </message>
+    <message>
+        <source>MLP on a table</source>
+        <translation>表格数据上的 MLP</translation>
+    </message>
+    <message>
+        <source>Linear 20→256, ReLU, Linear 256→10 on a bundled CSV table with 20 features (7,946 parameters).</source>
+        <translation>Linear 20→256、ReLU、Linear 256→10，使用内置的 20 个特征的 CSV 表格（7,946 个参数）。</translation>
+    </message>
+    <message>
+        <source>Regression 4→8→1</source>
+        <translation>回归 4→8→1</translation>
+    </message>
+    <message>
+        <source>Linear 4→8, ReLU, Linear 8→1 predicting a number from a bundled CSV table (49 parameters).</source>
+        <translation>Linear 4→8、ReLU、Linear 8→1，根据内置的 CSV 表格预测一个数值（49 个参数）。</translation>
     </message>
     <message>
         <source>Fine-tune ResNet-18 on an image folder</source>
