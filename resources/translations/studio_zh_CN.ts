@@ -353,6 +353,51 @@
     </message>
 </context>
 <context>
+    <name>FreezeAction</name>
+    <message>
+        <source>&amp;Freeze layer</source>
+        <translation>冻结层(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Keep the selected layer&apos;s weights while training</source>
+        <translation>训练时保持所选层的权重不变</translation>
+    </message>
+</context>
+<context>
+    <name>FreezeToggle</name>
+    <message>
+        <source>Frozen: these weights do not train. Click to unfreeze.</source>
+        <translation>已冻结：这些权重不参与训练。点击解冻。</translation>
+    </message>
+    <message>
+        <source>Unfreeze layer {index}</source>
+        <translation>解冻第 {index} 层</translation>
+    </message>
+    <message>
+        <source>Click to freeze: keep these weights while training.</source>
+        <translation>点击冻结：训练时保持这些权重不变。</translation>
+    </message>
+    <message>
+        <source>Freeze layer {index}</source>
+        <translation>冻结第 {index} 层</translation>
+    </message>
+</context>
+<context>
+    <name>Freezing</name>
+    <message>
+        <source>frozen, last stage trains</source>
+        <translation>已冻结，最后 1 个阶段参与训练</translation>
+    </message>
+    <message>
+        <source>frozen, last {n} stages train</source>
+        <translation>已冻结，最后 {n} 个阶段参与训练</translation>
+    </message>
+    <message>
+        <source>frozen</source>
+        <translation>已冻结</translation>
+    </message>
+</context>
+<context>
     <name>ImageGridDialog</name>
     <message>
         <source>Images of this cell</source>
@@ -854,6 +899,14 @@ true: {true}</source>
         <translation>更改{name}</translation>
     </message>
     <message>
+        <source>Freeze {block}</source>
+        <translation>冻结 {block}</translation>
+    </message>
+    <message>
+        <source>Unfreeze {block}</source>
+        <translation>解冻 {block}</translation>
+    </message>
+    <message>
         <source>Change initialisation of {block}</source>
         <translation>更改 {block} 的初始化</translation>
     </message>
@@ -910,6 +963,10 @@ true: {true}</source>
     <message>
         <source>Select a layer to edit its parameters.</source>
         <translation>选择一个层以编辑其参数。</translation>
+    </message>
+    <message>
+        <source>Frozen: the weights do not train</source>
+        <translation>冻结：权重不参与训练</translation>
     </message>
     <message>
         <source>Layer {index}: {block}</source>
@@ -1099,8 +1156,16 @@ true: {true}</source>
         <translation>网络概要</translation>
     </message>
     <message>
-        <source>{layers} layers · {params} parameters ({size}) · {macs} MACs and {activations} activations per sample</source>
-        <translation>{layers} 层 · {params} 个参数（{size}）· 每个样本 {macs} 次乘加 (MACs)，激活值 {activations}</translation>
+        <source>{params} parameters ({size})</source>
+        <translation>{params} 个参数（{size}）</translation>
+    </message>
+    <message>
+        <source>{trainable} of {params} parameters train ({size})</source>
+        <translation>{params} 个参数中 {trainable} 个参与训练（{size}）</translation>
+    </message>
+    <message>
+        <source>{layers} layers · {weights} · {macs} MACs and {activations} activations per sample</source>
+        <translation>{layers} 层 · {weights} · 每个样本 {macs} 次乘加 (MACs)，激活值 {activations}</translation>
     </message>
     <message>
         <source>Drag a block here, or double-click one.</source>
@@ -1496,6 +1561,25 @@ true: {true}</source>
     <message>
         <source>Stopped.</source>
         <translation>已停止。</translation>
+    </message>
+    <message>
+        <source>Epoch {epoch}: the last {n} stages of the backbone train from now on, at learning rate {lr}.</source>
+        <translation>第 {epoch} 轮：从现在起主干网络的最后 {n} 个阶段参与训练，学习率为 {lr}。</translation>
+    </message>
+    <message>
+        <source>Epoch {epoch}: the frozen layers train from now on, at learning rate {lr}.</source>
+        <translation>第 {epoch} 轮：从现在起冻结层参与训练，学习率为 {lr}。</translation>
+    </message>
+</context>
+<context>
+    <name>UnfreezeMarkers</name>
+    <message>
+        <source>Last {n} stages unfrozen · lr {lr}</source>
+        <translation>最后 {n} 个阶段已解冻 · 学习率 {lr}</translation>
+    </message>
+    <message>
+        <source>Frozen layers unfrozen · lr {lr}</source>
+        <translation>冻结层已解冻 · 学习率 {lr}</translation>
     </message>
 </context>
 <context>
@@ -3557,6 +3641,14 @@ true: {true}</source>
     <message>
         <source>Linear 4→8, ReLU, Linear 8→1 predicting a number from a bundled CSV table (49 parameters).</source>
         <translation>Linear 4→8、ReLU、Linear 8→1，根据内置的 CSV 表格预测一个数值（49 个参数）。</translation>
+    </message>
+    <message>
+        <source>Fine-tune ResNet-18 on an image folder</source>
+        <translation>在图像文件夹上微调 ResNet-18</translation>
+    </message>
+    <message>
+        <source>A frozen ResNet-18 pretrained on ImageNet and a new Linear head, input 3×224×224: choose an image folder with one sub-folder per class, then the one-click fix gives the head one output per class. The weights download once (about 45 MB) into torch&apos;s cache (~/.cache/torch/hub/checkpoints).</source>
+        <translation>一个在 ImageNet 上预训练并已冻结的 ResNet-18，加上新的 Linear 输出头，输入为 3×224×224：选择一个每个类别一个子文件夹的图像文件夹，然后一键修复会让输出头为每个类别给出一个输出。权重只需下载一次（约 45 MB），保存在 torch 的缓存中（~/.cache/torch/hub/checkpoints）。</translation>
     </message>
 </context>
 </TS>

@@ -41,6 +41,8 @@ class TrainingSession(QObject):
 
     runningChanged = Signal(bool)
     messageRaised = Signal(str)
+    statusShown = Signal(str)
+    """A line for the window's status bar (the switch of two-stage fine-tuning)."""
 
     def __init__(self, document, panel, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -73,6 +75,7 @@ class TrainingSession(QObject):
         self.controller.modelReady.connect(self.set_model_file)
         self.controller.dataReady.connect(self._on_data)
         self.controller.finished.connect(self._on_finished)
+        self.controller.unfrozen.connect(self._on_unfrozen)
         self.dashboard.featureMapsRequested.connect(self._on_probe_requested)
         self.dashboard.prediction_view.ownImageReady.connect(self._on_own_image)
         document.settingsChanged.connect(self._refresh_context)
@@ -238,6 +241,21 @@ class TrainingSession(QObject):
         sentence = self.dashboard.regression_status.best(best)
         lead = self.tr("Finished.") if outcome == "completed" else self.tr("Stopped.")
         return f"{lead} {sentence}"
+
+    def _on_unfrozen(self, event: Any) -> None:
+        """Say in the status bar and under the progress bar that the second stage began."""
+        lr = f"{event.lr:.3g}"
+        if event.stages > 0:
+            text = self.tr(
+                "Epoch {epoch}: the last {n} stages of the backbone train from now on, at "
+                "learning rate {lr}."
+            ).format(epoch=event.epoch, n=event.stages, lr=lr)
+        else:
+            text = self.tr(
+                "Epoch {epoch}: the frozen layers train from now on, at learning rate {lr}."
+            ).format(epoch=event.epoch, lr=lr)
+        self._panel.progress_label.setText(text)
+        self.statusShown.emit(text)
 
     def _on_finished(self) -> None:
         self._panel.set_running(False)

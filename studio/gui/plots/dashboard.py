@@ -35,6 +35,7 @@ from studio.core.training.events import (
     TrainingFailed,
     TrainingFinished,
     TrainingStarted,
+    Unfrozen,
 )
 from studio.gui.i18n import error_text
 from studio.gui.plots.accuracy_view import AccuracyView
@@ -203,6 +204,9 @@ class TrainingDashboard(QWidget):
         elif isinstance(event, TrainingFinished):
             self.store.finish(event)
             self._runs_dirty = True
+        elif isinstance(event, Unfrozen):
+            self.store.add_unfrozen(event)
+            self._mark(self.loss_view)
         elif isinstance(event, TrainingFailed):
             self.store.fail(event)
             self._runs_dirty = True

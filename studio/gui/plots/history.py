@@ -20,6 +20,7 @@ from studio.core.training.events import (
     TrainingFailed,
     TrainingFinished,
     TrainingStarted,
+    Unfrozen,
 )
 from studio.gui.plots.regression_data import (
     REGRESSION,
@@ -178,6 +179,8 @@ class Run:
     """Bumped on every change, so a view can skip redrawing an unchanged overlay."""
     name: str = ""
     """A replayed run's own name (its model file's); a run of this session has only a number."""
+    unfrozen: list[Unfrozen] = field(default_factory=list)
+    """Where two-stage fine-tuning unfroze the frozen layers (the loss plot marks them)."""
     task: str = "classification"
     """``classification`` or ``regression``: which views the run has."""
     regression: RegressionSample | None = None
@@ -319,6 +322,14 @@ class RunStore:
             run.confusion = np.asarray(event.confusion, dtype=np.int64)
             predictions = getattr(event, "val_predictions", None)
             run.val_predictions = None if predictions is None else np.asarray(predictions)
+        run.version += 1
+        return run
+
+    def add_unfrozen(self, event: Unfrozen) -> Run:
+        run = self._ensure_run()
+        # One switch per run: a resumed run that starts past it reports it again, later;
+        # a run resumed from before it reports it anew, and that report replaces the old.
+        run.unfrozen = [u for u in run.unfrozen if u.epoch < event.epoch] or [event]
         run.version += 1
         return run
 

@@ -36,6 +36,7 @@ from studio.gui.widgets.property_editor import signals_blocked
 from studio.gui.widgets.setting_editors import label_text, make_editor
 from studio.gui.widgets.steady_label import SteadyLabel
 from studio.gui.widgets.table_choice import TABLE, TableChoice
+from studio.gui.widgets.two_stage_rows import two_stage_relevant
 
 
 class _Bound:
@@ -75,6 +76,7 @@ class TrainingPanel(QWidget):
 
         document.settingsChanged.connect(self.sync)
         document.projectReplaced.connect(self.sync)
+        document.model.reportChanged.connect(self.sync)  # freezing a layer enables two stages
         self.set_running(False)
         self.sync()
 
@@ -229,7 +231,7 @@ class TrainingPanel(QWidget):
             if key != "dataset.target":  # its choices are the table's columns: TableChoice
                 with signals_blocked(bound.widget):
                     bound.write(getattr(config, bound.setting.key))
-            applies = bound.setting.applies(config)
+            applies = bound.setting.applies(config) and two_stage_relevant(bound.setting, project)
             bound.widget.setEnabled(applies and not self._running)
             if bound.label is not None:
                 bound.label.setEnabled(applies)
