@@ -15,10 +15,12 @@ def by_name() -> dict[str, ModuleType]:
         pipeline,
         plot_scaling,
         startup,
+        streaming,
         validation,
         window,
     )
 
     cases = [engine, pipeline, window, startup, validation, plot_scaling, accuracy, memory]
     cases.append(feature_cache)
+    cases.append(streaming)
     return {case.NAME: case for case in cases}

@@ -20,6 +20,7 @@ from torch import nn
 from studio.core.architecture import Architecture
 from studio.core.backbones import BLOCK
 from studio.core.data.batches import BatchLoader
+from studio.core.data.streaming_loader import StreamLoader
 from studio.core.memory import device_memory_bytes, format_bytes
 from studio.core.shapes import BYTES_PER_VALUE, analyse
 
@@ -120,15 +121,18 @@ class FeatureCache:
 
     def _compute(self, loader: BatchLoader) -> torch.Tensor:
         """The head's output for every image, in order (eval mode, no gradients)."""
-        plain = BatchLoader(
-            loader.images,
-            loader.labels,
-            FILL_BATCH,
-            shuffle=False,
-            device=loader.device,
-            mean=self._normalisation[0],
-            std=self._normalisation[1],
-        )
+        if isinstance(loader, StreamLoader):  # a streamed folder: each image decoded once
+            plain: BatchLoader = loader.in_order(FILL_BATCH, *self._normalisation)
+        else:
+            plain = BatchLoader(
+                loader.images,
+                loader.labels,
+                FILL_BATCH,
+                shuffle=False,
+                device=loader.device,
+                mean=self._normalisation[0],
+                std=self._normalisation[1],
+            )
         was_training = [m.training for m in self.head]
         self.head.eval()
         try:
