@@ -107,7 +107,9 @@ def init_kinds(arch: Architecture, kinds: list[str]) -> list[str]:
 
 def pretrained_reload(project: Project) -> list[str]:
     """After a non-default init, put the pretrained Backbone weights back, as the app does."""
-    if project.training.init == "default":
+    cfg = project.training
+    untouched = cfg.init == "default" and getattr(cfg, "bias_init", "default") == "default"
+    if untouched and all(getattr(b, "init", None) is None for b in project.architecture.blocks):
         return []
     lines = []
     for index, block in enumerate(project.architecture.blocks):
