@@ -945,6 +945,64 @@ true: {true}</source>
     </message>
 </context>
 <context>
+    <name>RegressionCurvesView</name>
+    <message>
+        <source>Regression metrics plot</source>
+        <translation>回归指标图</translation>
+    </message>
+    <message>
+        <source>Mean absolute error</source>
+        <translation>平均绝对误差</translation>
+    </message>
+    <message>
+        <source>MAE</source>
+        <translation>MAE</translation>
+    </message>
+    <message>
+        <source>Epoch</source>
+        <translation>轮次</translation>
+    </message>
+    <message>
+        <source>Validation MAE</source>
+        <translation>验证 MAE</translation>
+    </message>
+    <message>
+        <source>Best epoch (lowest validation loss)</source>
+        <translation>最佳轮次（验证损失最低）</translation>
+    </message>
+    <message>
+        <source>R²</source>
+        <translation>R²</translation>
+    </message>
+    <message>
+        <source>Validation R²</source>
+        <translation>验证 R²</translation>
+    </message>
+    <message>
+        <source>R² {value:.3f}</source>
+        <translation>R² {value:.3f}</translation>
+    </message>
+    <message>
+        <source>Run {number} (validation)</source>
+        <translation>运行 {number}（验证）</translation>
+    </message>
+</context>
+<context>
+    <name>RegressionStatus</name>
+    <message>
+        <source>validation loss {loss} · MAE {mae} · R² {r2}</source>
+        <translation>验证损失 {loss} · MAE {mae} · R² {r2}</translation>
+    </message>
+    <message>
+        <source>Epoch {epoch}: validation loss {loss}, MAE {mae}, R² {r2}</source>
+        <translation>第 {epoch} 轮：验证损失 {loss}，MAE {mae}，R² {r2}</translation>
+    </message>
+    <message>
+        <source>Lowest validation loss: {loss} at epoch {epoch} (MAE {mae}, R² {r2}).</source>
+        <translation>最低验证损失：第 {epoch} 轮的 {loss}（MAE {mae}，R² {r2}）。</translation>
+    </message>
+</context>
+<context>
     <name>RunsPanel</name>
     <message>
         <source>Training runs: tick to show a run&apos;s curves</source>
@@ -967,6 +1025,10 @@ true: {true}</source>
         <translation> · {epochs} 轮</translation>
     </message>
     <message>
+        <source> · lowest loss {value:.4g}</source>
+        <translation> · 最低损失 {value:.4g}</translation>
+    </message>
+    <message>
         <source> · best {value:.1f}&#xa0;%</source>
         <translation> · 最佳 {value:.1f}%</translation>
     </message>
@@ -981,6 +1043,53 @@ true: {true}</source>
     <message>
         <source> · training</source>
         <translation> · 训练中</translation>
+    </message>
+</context>
+<context>
+    <name>ScatterView</name>
+    <message>
+        <source>Predicted against true values</source>
+        <translation>预测值与真实值对比</translation>
+    </message>
+    <message>
+        <source>Predicted vs true (validation)</source>
+        <translation>预测值与真实值（验证集）</translation>
+    </message>
+    <message>
+        <source>Predicted value</source>
+        <translation>预测值</translation>
+    </message>
+    <message>
+        <source>True value</source>
+        <translation>真实值</translation>
+    </message>
+    <message>
+        <source>Perfect fit (y = x)</source>
+        <translation>完全拟合（y = x）</translation>
+    </message>
+    <message>
+        <source>Validation samples</source>
+        <translation>验证样本</translation>
+    </message>
+    <message>
+        <source>The scatter appears after the first epoch.</source>
+        <translation>第一轮结束后会显示散点图。</translation>
+    </message>
+    <message>
+        <source>This run kept no validation predictions; train again to see them.</source>
+        <translation>这次运行没有保存验证集的预测值；重新训练即可看到。</translation>
+    </message>
+    <message>
+        <source>Epoch {epoch}: {count} validation samples.</source>
+        <translation>第 {epoch} 轮：{count} 个验证样本。</translation>
+    </message>
+    <message>
+        <source>MAE {mae}, R² {r2}.</source>
+        <translation>MAE {mae}，R² {r2}。</translation>
+    </message>
+    <message>
+        <source>{shown} of them are drawn, evenly spread.</source>
+        <translation>其中均匀选取的 {shown} 个已画出。</translation>
     </message>
 </context>
 <context>
@@ -1027,6 +1136,64 @@ true: {true}</source>
     </message>
 </context>
 <context>
+    <name>TableChoice</name>
+    <message>
+        <source>Choose a CSV table (one header row, one column to predict)</source>
+        <translation>选择 CSV 表格（一行表头，其中一列是要预测的目标）</translation>
+    </message>
+    <message>
+        <source>CSV tables (*.csv *.tsv *.txt);;All files (*)</source>
+        <translation>CSV 表格 (*.csv *.tsv *.txt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Use CSV table</source>
+        <translation>使用 CSV 表格</translation>
+    </message>
+    <message>
+        <source>The input shape {shape} already fits the table&apos;s {count} features.</source>
+        <translation>输入形状 {shape} 已与表格的 {count} 个特征相符。</translation>
+    </message>
+    <message>
+        <source>The input shape is now {shape}, one value per feature of the table ({count}). Undo (Ctrl+Z) puts back {old}.</source>
+        <translation>输入形状现在是 {shape}，表格的每个特征（共 {count} 个）对应一个值。撤销（Ctrl+Z）可恢复为 {old}。</translation>
+    </message>
+</context>
+<context>
+    <name>TablePreviewView</name>
+    <message>
+        <source>First rows of the table</source>
+        <translation>表格的前几行</translation>
+    </message>
+    <message>
+        <source>The target column</source>
+        <translation>目标列</translation>
+    </message>
+    <message>
+        <source>{count} columns: {names}</source>
+        <translation>{count} 列：{names}</translation>
+    </message>
+    <message>
+        <source>Regression on {target}</source>
+        <translation>对 {target} 做回归</translation>
+    </message>
+    <message>
+        <source>Classification of {target} into {count} classes</source>
+        <translation>把 {target} 分为 {count} 个类别</translation>
+    </message>
+    <message>
+        <source>{count} features</source>
+        <translation>{count} 个特征</translation>
+    </message>
+    <message>
+        <source>{count} rows</source>
+        <translation>{count} 行</translation>
+    </message>
+    <message>
+        <source>({count} skipped for missing values)</source>
+        <translation>（{count} 行因缺失值被跳过）</translation>
+    </message>
+</context>
+<context>
     <name>TrainingDashboard</name>
     <message>
         <source>Training views</source>
@@ -1055,6 +1222,14 @@ true: {true}</source>
     <message>
         <source>Predictions</source>
         <translation>预测</translation>
+    </message>
+    <message>
+        <source>MAE and R²</source>
+        <translation>MAE 与 R²</translation>
+    </message>
+    <message>
+        <source>Predicted vs true</source>
+        <translation>预测值与真实值</translation>
     </message>
     <message>
         <source>Save plot as PNG…</source>
@@ -1228,8 +1403,16 @@ true: {true}</source>
         <translation>就绪</translation>
     </message>
     <message>
+        <source>No CSV file chosen yet.</source>
+        <translation>尚未选择 CSV 文件。</translation>
+    </message>
+    <message>
         <source>No folder chosen yet.</source>
         <translation>尚未选择文件夹。</translation>
+    </message>
+    <message>
+        <source>Choose a CSV file with a header row</source>
+        <translation>选择带表头行的 CSV 文件</translation>
     </message>
     <message>
         <source>Choose an image folder (one sub-folder per class)</source>
@@ -1305,6 +1488,14 @@ true: {true}</source>
     <message>
         <source>Training failed.</source>
         <translation>训练失败。</translation>
+    </message>
+    <message>
+        <source>Finished.</source>
+        <translation>已完成。</translation>
+    </message>
+    <message>
+        <source>Stopped.</source>
+        <translation>已停止。</translation>
     </message>
 </context>
 <context>

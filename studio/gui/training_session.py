@@ -27,7 +27,11 @@ from studio.core.training.events import (
 from studio.gui.background import torch_loader
 from studio.gui.i18n import diagnostic_text, translate_message
 from studio.gui.plots.dashboard import STATUS_INTERVAL_S, TrainingDashboard
+from studio.gui.plots.regression_data import REGRESSION, number, task_of
 from studio.gui.workers import TrainingController
+
+TABLE_DATASET = "csv"
+"""Rows of a CSV table are not images: the views that draw inputs as pictures step aside."""
 
 log = logging.getLogger(__name__)
 
@@ -107,11 +111,12 @@ class TrainingSession(QObject):
 
         project = self._doc.project
         try:
-            classes = describe_dataset(project.dataset).classes
+            info = describe_dataset(project.dataset)
+            classes, task = info.classes, info.task
         except StudioError:
-            classes = None
+            classes, task = None, "classification"
         self._doc.model.set_training_context(
-            project.training.loss, len(classes) if classes else None
+            project.training.loss, len(classes) if classes else None, task
         )
         self._panel.show_dataset(project.dataset)
 
@@ -187,6 +192,12 @@ class TrainingSession(QObject):
             self.speed_label.setText(
                 self.tr("{rate} samples/s").format(rate=f"{event.samples_per_second:,.0f}")
             )
+        elif isinstance(event, EpochEnded) and task_of(event) == REGRESSION:
+            self._panel.progress_label.setText(
+                self.dashboard.regression_status.epoch(
+                    event.epoch, event.val_loss, number(event.val_mae), number(event.val_r2)
+                )
+            )
         elif isinstance(event, EpochEnded):
             self._panel.progress_label.setText(
                 self.tr("Epoch {epoch}: validation accuracy {accuracy} %, loss {loss}").format(
@@ -207,7 +218,10 @@ class TrainingSession(QObject):
                 "accuracy": f"{100 * best:.1f}" if best is not None else "–",
                 "epoch": event.best_epoch or "–",
             }
-            if outcome == "completed":
+            run = self.dashboard.store.current
+            if outcome != "failed" and run is not None and run.is_regression and run.best:
+                text = self._regression_finish_text(outcome, run.best)
+            elif outcome == "completed":
                 text = self.tr(
                     "Finished: best validation accuracy {accuracy} % at epoch {epoch}"
                 ).format(**values)
@@ -218,6 +232,12 @@ class TrainingSession(QObject):
             else:
                 text = self._failure or self.tr("Training failed.")
             self._panel.show_finished(outcome, text)
+
+    def _regression_finish_text(self, outcome: str, best: Any) -> str:
+        """The panel's last line for a regression run: its lowest loss and that epoch's errors."""
+        sentence = self.dashboard.regression_status.best(best)
+        lead = self.tr("Finished.") if outcome == "completed" else self.tr("Stopped.")
+        return f"{lead} {sentence}"
 
     def _on_finished(self) -> None:
         self._panel.set_running(False)
@@ -244,6 +264,9 @@ class TrainingSession(QObject):
         """Show an opened model file's saved epochs in the views, as a finished run."""
         from studio.gui.plots.history import events_from_model_file
 
+        project = getattr(model_file, "project", None)
+        dataset = getattr(project, "dataset", None)
+        self.dashboard.set_image_inputs(getattr(dataset, "name", "") != TABLE_DATASET)
         for event in events_from_model_file(model_file):
             self.dashboard.handle_event(event)
         if name:
@@ -256,6 +279,7 @@ class TrainingSession(QObject):
         self._normalisation_values = (tuple(data.mean), tuple(data.std))
         self._data_classes = list(data.classes)
         self._val_data = data
+        self.dashboard.set_image_inputs(data.name != TABLE_DATASET)
         self.dashboard.set_validation_data(
             data.val_images.numpy(),
             data.val_labels.numpy(),

@@ -75,6 +75,7 @@ class ArchitectureModel(QAbstractListModel):
         self._arch = architecture
         self._loss: str | None = "auto"
         self._num_classes: int | None = None
+        self._task = "classification"
         self._report: Report = analyse(architecture, self._loss, self._num_classes)
         architecture.subscribe(self._on_event)
 
@@ -96,13 +97,15 @@ class ArchitectureModel(QAbstractListModel):
         self.endResetModel()
         self.refresh_report()
 
-    def set_training_context(self, loss: str | None, num_classes: int | None) -> None:
-        """The loss and class count enable the checks that depend on training."""
-        self._loss, self._num_classes = loss, num_classes
+    def set_training_context(
+        self, loss: str | None, num_classes: int | None, task: str = "classification"
+    ) -> None:
+        """The loss and class count (or a regression task) enable the training checks."""
+        self._loss, self._num_classes, self._task = loss, num_classes, task
         self.refresh_report()
 
     def refresh_report(self) -> None:
-        self._report = analyse(self._arch, self._loss, self._num_classes)
+        self._report = analyse(self._arch, self._loss, self._num_classes, task=self._task)
         if self.rowCount():
             self.dataChanged.emit(self.index(0), self.index(self.rowCount() - 1))
         self.reportChanged.emit()
