@@ -3145,6 +3145,10 @@ true: {true}</source>
         <translation>{section}.{key} 的数值过大，任何设置都不可能用到。</translation>
     </message>
     <message>
+        <source>{where}{name} is used a second time, so both places share its weights (tied parameters). A project gives every layer its own weights, so importing it would change the network; the import stopped instead. Give each place its own layer if they should not share weights.</source>
+        <translation>{where}{name} 被第二次使用，因此两处共享它的权重（绑定参数）。项目中的每一层都有自己的权重，导入会改变网络，所以导入已停止。如果两处不应共享权重，请为每处各建一个层。</translation>
+    </message>
+    <message>
         <source>{width}×{height} {source} → {shape} {target}</source>
         <translation>{width}×{height} {source} → {shape} {target}</translation>
     </message>
@@ -3527,10 +3531,6 @@ true: {true}</source>
     <message>
         <source>{where}{name} is given a tensor that does not come from the layer before, which a Sequential cannot do.</source>
         <translation>{where}{name} 收到的张量不是来自前一层，Sequential 做不到这一点。</translation>
-    </message>
-    <message>
-        <source>{where}{name} is used a second time; a Sequential cannot share one layer&apos;s weights between two places. Give each place its own layer.</source>
-        <translation>{where}{name} 被第二次使用；Sequential 不能在两处共享同一层的权重。请为每处各用一个层。</translation>
     </message>
     <message>
         <source>{where}{name} must be a whole number, not {value!r}.</source>

@@ -87,6 +87,7 @@ def test_a_shared_module_inside_a_class_is_refused_naming_it():
     with pytest.raises(CodeImportError) as caught:
         import_code(code, trust=True, input_shape=(8,))
     assert "self.fc" in caught.value.message and "Line 7" in caught.value.message
+    assert "tied parameters" in caught.value.message
 
 
 def test_a_sequential_changed_after_it_is_built_imports_as_it_runs():

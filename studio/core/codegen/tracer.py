@@ -486,8 +486,10 @@ class _Tracer:
         name = self.names.get(id(module), type(module).__name__)
         if id(module) in self.used and any(True for _ in module.parameters()):
             raise CodeImportError(
-                "{where}{name} is used a second time; a Sequential cannot share one layer's "
-                "weights between two places. Give each place its own layer.",
+                "{where}{name} is used a second time, so both places share its weights (tied "
+                "parameters). A project gives every layer its own weights, so importing it would "
+                "change the network; the import stopped instead. Give each place its own layer "
+                "if they should not share weights.",
                 where=self.where(line),
                 name=name,
             )
