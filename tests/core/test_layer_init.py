@@ -16,7 +16,7 @@ from torch import nn
 from studio.core import events
 from studio.core.architecture import Architecture, Block
 from studio.core.codegen.restore import import_project
-from studio.core.codegen.script import export_script
+from studio.core.codegen.training_script import export_script
 from studio.core.errors import ArchitectureError, FileFormatError
 from studio.core.initialisation import (
     BIAS_KINDS,
@@ -374,3 +374,28 @@ def test_importing_an_exported_scripts_code_reads_its_init_lines():
     project = make_project(with_inits(conv_blocks(), {4: NORMAL}))
     back = import_code(export_script(project), input_shape=(1, 8, 8)).architecture
     assert back[4].init == NORMAL and back[0].init is None
+
+
+def test_a_table_script_with_seed_003s_inits_repeats_the_app(tmp_path: Path, monkeypatch, capsys):
+    """d2l's 4->8->1 net with normal(0, 0.01) weights and zero biases, on a CSV regression."""
+    from tests.core.test_export_table_script import REGRESSION_LINE, run_script
+    from tests.core.test_regression import mlp, regression_csv, table_project
+
+    arch = mlp(4, 8, 1)
+    d2l = LayerInit(make_init("normal", mean=0.0, std=0.01), make_init("zeros"))
+    for index in (0, 2):
+        arch.set_init(index, d2l)
+    project = table_project(regression_csv(tmp_path / "sum.csv", n=200), arch, "y", epochs=2)
+    result = Trainer(project, device="cpu").run()
+    assert result.reason == "completed", result.error
+    script = tmp_path / "train.py"
+    script.write_text(export_script(project), "utf-8")
+    assert "nn.init.normal_(model[2].weight, mean=0.0, std=0.01)" in script.read_text("utf-8")
+    out = run_script(
+        script, ["--epochs", "2", "--out", str(tmp_path / "w.pt")], monkeypatch, capsys
+    )
+    found = REGRESSION_LINE.findall(out)
+    assert len(found) == 2, out
+    for line, entry in zip(found, result.history, strict=True):
+        assert float(line[1]) == pytest.approx(entry["train_loss"], abs=2e-4)
+        assert float(line[2]) == pytest.approx(entry["val_loss"], abs=2e-4)
