@@ -53,7 +53,7 @@ class LossView(DashboardView):
         self.raw_curve = style.add_curve(
             self.loss_plot,
             style.faint(style.TRAIN, 90),
-            self.tr("Training loss (each report)"),
+            self.tr("Training loss (each step)"),
             1.0,
         )
         self.smooth_curve = style.add_curve(
