@@ -10,6 +10,7 @@ def by_name() -> dict[str, ModuleType]:
     from benchmarks.cases import (
         accuracy,
         engine,
+        first_run,
         memory,
         pipeline,
         plot_scaling,
@@ -18,5 +19,15 @@ def by_name() -> dict[str, ModuleType]:
         window,
     )
 
-    cases = [engine, pipeline, window, startup, validation, plot_scaling, accuracy, memory]
+    cases = [
+        engine,
+        pipeline,
+        window,
+        first_run,
+        startup,
+        validation,
+        plot_scaling,
+        accuracy,
+        memory,
+    ]
     return {case.NAME: case for case in cases}
