@@ -91,6 +91,10 @@ class LossView(DashboardView):
         box.addLayout(controls)
 
         self.overlays: dict[int, _Overlay] = {}
+        self._x_span = 0.0
+        self._x_run = 0
+        self._x_by_person = False
+        self.loss_plot.vb.sigRangeChangedManually.connect(self._on_person_moved_range)
 
     def export_scene(self):
         return self.graphics.scene()
@@ -118,9 +122,28 @@ class LossView(DashboardView):
         self.val_curve.setData(current.column("step"), current.column("val_loss"))
         if current.steps_per_epoch > 0:
             self.epoch_axis.setScale(1.0 / current.steps_per_epoch)
+        self._span_planned_steps(current)
         # Fit the ranges now rather than in the paint, which would then have to paint twice.
         self.loss_plot.vb.updateAutoRange()
         self.lr_plot.vb.updateAutoRange()
+
+    def _span_planned_steps(self, current: Run) -> None:
+        """Show the whole planned run on the x axis from the start, so the step and epoch axes
+        (and their grid) stay still while the curve grows. Redrawing the axes whose ticks
+        moved each frame was about a third of the loss view's paint time. A range the
+        person zoomed or panned to is kept until the next run."""
+        if current.number != self._x_run:
+            self._x_run, self._x_by_person = current.number, False
+        ends = [float(current.steps_per_epoch * current.total_epochs)]
+        ends += [float(run.steps.steps[-1]) for run in self.state.store.runs if len(run.steps)]
+        span = max(ends)
+        if span <= 0 or span == self._x_span or self._x_by_person:
+            return
+        self._x_span = span
+        self.loss_plot.setXRange(0.0, span, padding=0.02)  # turns off following the data in x
+
+    def _on_person_moved_range(self, *_: object) -> None:
+        self._x_by_person = True
 
     def _draw_overlay(self, run: Run) -> None:
         overlay = self.overlays.get(run.number)
