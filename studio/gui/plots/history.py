@@ -45,8 +45,9 @@ class StepSeries:
     The moving average decays with the steps between reports, ``exp(-Δstep / tau)``,
     so its lag is the same whether the trainer reports every batch or every tenth.
 
-    When full, the oldest half is halved by averaging pairs of loss points (each
-    point already is a mean since the previous report), so old history gets
+    Live runs append one point per training step (a report carries every step since
+    the previous one); older model files replay one mean per report. When full, the
+    oldest half is halved by averaging pairs of loss points, so old history gets
     coarser while recent steps stay exact.
     """
 
