@@ -63,6 +63,9 @@ def test_quick_run_prints_a_row_for_every_case() -> None:
         "time to accuracy",
         "memory (trainer)",
         "memory (window)",
+        "streaming (memory)",
+        "streaming (speed)",
+        "feature cache",
     ]
     assert set(by_name()) <= {name.split(" (")[0] for name in expected}
     for name in expected:

@@ -10,11 +10,13 @@ def by_name() -> dict[str, ModuleType]:
     from benchmarks.cases import (
         accuracy,
         engine,
+        feature_cache,
         first_run,
         memory,
         pipeline,
         plot_scaling,
         startup,
+        streaming,
         validation,
         window,
     )
@@ -30,4 +32,6 @@ def by_name() -> dict[str, ModuleType]:
         accuracy,
         memory,
     ]
+    cases.append(feature_cache)
+    cases.append(streaming)
     return {case.NAME: case for case in cases}

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
 
+from studio.core import backbones
 from studio.core import block_rules as rules
 from studio.core.block_rules import CountRule, MacsRule, Shape, ShapeRule, format_shape
 from studio.core.errors import ArchitectureError, Message
@@ -162,6 +163,8 @@ class BlockSpec:
     reshapes: bool = False
     init: bool = False
     functional: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    builder: Callable[[Shape, Mapping[str, Any]], Any] | None = None
+    """Makes the module when it is not a ``torch.nn`` class (a torchvision Backbone)."""
 
     @property
     def torch_class(self) -> str:
@@ -181,6 +184,8 @@ class BlockSpec:
 
     def build(self, in_shape: Shape, params: Mapping[str, Any]) -> Any:
         """Create the torch module; torch is imported here so the registry loads fast."""
+        if self.builder is not None:
+            return self.builder(in_shape, params)
         from torch import nn
 
         kwargs = {**self.infer(in_shape), **dict(self.fixed_args), **params}
@@ -212,6 +217,7 @@ CATEGORIES: tuple[tuple[str, str], ...] = (
     ("regularization", "Regularisation"),
     ("reshape", "Reshape"),
     ("output", "Output"),
+    ("pretrained", "Pretrained"),
 )
 
 
@@ -653,6 +659,51 @@ BLOCKS: tuple[BlockSpec, ...] = (
         fixed_args={"dim": 1},
         count_rule=rules.no_params,
         functional={"log_softmax": ("dim", "_stacklevel", "dtype")},
+    ),
+    BlockSpec(
+        backbones.BLOCK,
+        "pretrained",
+        "A torchvision image classifier without its last layers: gives the pooled features "
+        "of a colour image. Pretrained weights download once into torch's cache.",
+        backbones.shape_rule,
+        params=(
+            ParamSpec(
+                "model",
+                "choice",
+                "resnet18",
+                "Which torchvision model.",
+                choices=backbones.MODELS,
+                short="{v}",
+                shown_at_default=True,
+            ),
+            ParamSpec(
+                "weights",
+                "choice",
+                "DEFAULT",
+                "The pretrained weights (torchvision's name); empty for random weights.",
+                torch_default=None,
+                nullable=True,
+                null_label="random",
+                choices=backbones.WEIGHT_NAMES,
+                short="{v} weights",
+            ),
+            ParamSpec(
+                "train_last_stages",
+                "int",
+                0,
+                "When the layer is frozen, its last this many stages still train.",
+                0,
+                64,
+                torch_default=0,
+                short="last {v} stages train",
+            ),
+        ),
+        macs_rule=backbones.macs_rule,
+        key_params=("model", "weights"),
+        ranks=(3,),
+        count_rule=backbones.count_rule,
+        reshapes=True,
+        builder=backbones.build,
     ),
 )
 

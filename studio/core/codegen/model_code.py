@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from studio.core.architecture import Architecture, Block
+from studio.core.backbones import BLOCK
+from studio.core.codegen.script_finetune import backbone_call
 from studio.core.errors import ArchitectureError
 from studio.core.registry import REQUIRED, Shape, format_shape, get_spec
 from studio.core.shapes import analyse
@@ -60,6 +62,8 @@ def model_definition(arch: Architecture, *, name: str = "model") -> str:
 def layer_call(block: Block, in_shape: Shape) -> str:
     """``nn.Conv2d(1, 6, kernel_size=5, padding=2)`` for one block and its input shape."""
     spec = get_spec(block.type)
+    if block.type == BLOCK:
+        return backbone_call(block.params)  # a helper the exported script defines
     values: dict[str, Any] = {**spec.infer(in_shape), **block.params, **spec.fixed_args}
     defaults = {p.name: p.torch_default for p in spec.params}
     order = [*spec.positional]

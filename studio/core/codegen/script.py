@@ -15,15 +15,19 @@ import json
 import re
 import textwrap
 
+from studio.core.codegen import script_finetune as tuning
+from studio.core.codegen import script_stream
 from studio.core.codegen.model_code import model_definition
+from studio.core.codegen.script_stream import streams_in_script
 from studio.core.data.paths import SAMPLE_FILE
 from studio.core.data.sample import CLASSES as SAMPLE_CLASSES
 from studio.core.data.sample import NATIVE_SHAPE as SAMPLE_SHAPE
 from studio.core.data.torchvision_sets import SETS
+from studio.core.initialisation import PROJECT_BIAS, PROJECT_WEIGHT, script_lines
 from studio.core.project import Project
 from studio.core.registry import get_spec
 from studio.core.shapes import resolve_loss
-from studio.core.training.factories import NORMAL_INIT_STD, ONECYCLE_MOMENTUM
+from studio.core.training.factories import ONECYCLE_MOMENTUM
 
 TORCHVISION_DATA = "./data"
 SCRIPT_DATA = "data"
@@ -104,6 +108,8 @@ class _Script:
         self.augment_flip = self.data.augment_flip and not self.flat
         self.native = self._native_shape()
         self.adapt = self._adapt_steps()
+        self.stream = self.kind == "folder" and streams_in_script(project)
+        """An image folder the app streams from disk: ImageFolder and DataLoader."""
 
     # --- what the script needs ---------------------------------------------------------
 
@@ -160,7 +166,8 @@ class _Script:
 
     @property
     def needs_functional(self) -> bool:
-        return self.loss == "mse" or self.augment_crop or self._uses("F.")
+        crop = self.augment_crop and not self.stream  # streaming: a RandomCrop transform
+        return self.loss == "mse" or crop or self._uses("F.")
 
     # --- rendering ---------------------------------------------------------------------
 
@@ -178,6 +185,7 @@ class _Script:
             self._device(),
             self._distributed(),
             self._evaluation(),
+            tuning.helper(self.arch),
             self._tensorboard(),
             self._main(),
         ]
@@ -216,6 +224,8 @@ class _Script:
 
     def _imports(self) -> str:
         lines = ["import argparse", "import os", "import time"]
+        if self.stream:
+            lines.insert(1, "import copy")
         if self.kind == "sample":
             lines.append("from pathlib import Path")
         lines.append("")
@@ -228,13 +238,15 @@ class _Script:
         if self.needs_functional:
             lines.append("from torch.nn import functional as F")
         lines.append("from torch.nn.parallel import DistributedDataParallel")
+        if self.stream:
+            lines += script_stream.STREAM_IMPORTS
         if self.kind == "torchvision":
             lines.append("from torchvision import datasets")
         if self.kind == "folder":
             lines.append("from torchvision.datasets.folder import IMG_EXTENSIONS")
         if self._uses("TF."):
             lines.append("from torchvision.transforms.v2 import functional as TF")
-        return "\n".join(lines)
+        return "\n".join(tuning.add_import(lines, self.arch))
 
     def _constants(self) -> str:
         lines = [f"SEED = {self.cfg.seed}  # the app's training seed: same weights, same batches"]
@@ -252,7 +264,9 @@ class _Script:
             )
         elif self.kind == "torchvision":
             lines.append(_list_constant("CLASSES", SETS[self.data.name].classes))
-        if self.kind == "folder":
+        if self.stream:
+            lines += script_stream.constants(*self.native)
+        elif self.kind == "folder":
             c, h, w = self.native
             lines.append(f"IMAGE_SIZE = ({w}, {h})  # (width, height) the images are decoded at")
             lines.append(f'IMAGE_MODE = "{"L" if c == 1 else "RGB"}"  # grayscale or colour')
@@ -330,7 +344,7 @@ class _Script:
                 title=spec.title,
                 reshape=reshape,
             )
-        return _defs(_SPLIT, _FOLDER)
+        return _defs(_SPLIT, script_stream.FOLDER if self.stream else _FOLDER)
 
     def _adapting(self) -> str:
         if not self.adapt:
@@ -346,9 +360,11 @@ class _Script:
 
     def _statistics(self) -> str:
         dims = "(0, 1)" if self.flat else "(0, 2, 3)"
-        return _fill(_STATS, dims=dims)
+        return _fill(script_stream.STATS if self.stream else _STATS, dims=dims)
 
     def _augmentation(self) -> str:
+        if self.stream:
+            return ""  # torchvision's RandomCrop and RandomHorizontalFlip transforms
         parts = []
         if self.augment_crop:
             parts.append(_CROP)
@@ -360,11 +376,13 @@ class _Script:
         return _DEVICE
 
     def _evaluation(self) -> str:
-        return _EVALUATE
+        return script_stream.EVALUATE if self.stream else _EVALUATE
 
     # --- DDP and TensorBoard: own sections, so the plain loop stays readable -----------
 
     def _distributed(self) -> str:
+        if self.stream:  # every process evaluates the whole validation loader
+            return script_stream.without_function(_DISTRIBUTED, "evaluate_shared")
         return _DISTRIBUTED
 
     def _tensorboard(self) -> str:
@@ -385,8 +403,10 @@ class _Script:
             "def main():",
             "    args = parse_args()",
             "    rank, world_size, device = start_distributed(pick_device(args.device))",
-            f"    train_images, train_labels, val_images, val_labels{names} = {load}",
         ]
+        if self.stream:
+            return self._stream_main(lines, model)
+        lines += [f"    train_images, train_labels, val_images, val_labels{names} = {load}"]
         if self.adapt:
             lines += [
                 "    train_images, val_images = fit_to_network(train_images), "
@@ -396,7 +416,8 @@ class _Script:
             "",
             "    # Normalise each channel with the training split's statistics: "
             "(x / 255 - mean) / std.",
-            "    mean, std = channel_stats(train_images)",
+            tuning.normalisation_line(self.project)
+            or "    mean, std = channel_stats(train_images)",
             f"    shift = (mean.float() * 255){shape}.to(device)",
             f"    scale = (1 / (std.float() * 255)){shape}.to(device)",
             "    train_images, train_labels = train_images.to(device), train_labels.to(device)",
@@ -408,6 +429,7 @@ class _Script:
             model,
         ]
         lines += self._init_lines()
+        lines += tuning.pretrained_reload(self.project) + tuning.freeze_lines(self.project)
         lines += [
             (
                 "    model.to(device, memory_format=torch.channels_last)  # faster convolutions"
@@ -430,11 +452,25 @@ class _Script:
         lines += self._epoch_lines()
         return "\n".join(lines) + "\n\n\n" + self._report_and_save()
 
-    def _epoch_lines(self) -> list[str]:
-        """The training loop of ``main``: batches, validation, the best epoch, the end."""
-        classes = "classes" if self.kind == "folder" else "CLASSES"
-        lines: list[str] = []
+    def _stream_main(self, lines: list[str], model: str) -> str:
+        """``main`` for a streamed folder: DataLoaders in place of tensors in memory."""
+        statistics = tuning.normalisation_line(self.project)
+        lines += script_stream.data_lines(self.augment_crop, self.augment_flip, statistics)
+        lines += [model, *self._init_lines()]
+        lines += tuning.pretrained_reload(self.project) + tuning.freeze_lines(self.project)
         lines += [
+            "    model.to(device, memory_format=torch.channels_last)  # faster convolutions",
+            "    trained = wrap_for_ddp(model, device, world_size)  # model itself in a plain run",
+            "",
+        ]
+        lines += self._loss_lines()
+        lines += self._optimizer_lines()
+        lines += self._epoch_lines()
+        return "\n".join(lines) + "\n\n\n" + self._report_and_save()
+
+    def _batch_lines(self) -> list[str]:
+        """The start of the loop: batches sliced from the tensors in memory."""
+        lines = [
             "",
             "    writer = open_tensorboard(args.tensorboard, rank, model, val_x[:1])",
             "    if rank == 0:  # only the first process prints, saves and logs",
@@ -443,6 +479,7 @@ class _Script:
             "    best = None  # (accuracy, epoch, weights, confusion) of the best epoch so far",
             "    for epoch in range(1, args.epochs + 1):",
             "        model.train()",
+            *tuning.epoch_start_lines(self.project),
             "        order = torch.randperm(n, generator=generator).to(device)",
             "        losses = []",
             "        for step in range(steps_per_epoch):",
@@ -463,6 +500,16 @@ class _Script:
             "            loss.backward()",
             "            optimizer.step()",
         ]
+        return lines
+
+    def _epoch_lines(self) -> list[str]:
+        """The training loop of ``main``: batches, validation, the best epoch, the end."""
+        classes = "classes" if self.kind == "folder" else "CLASSES"
+        val = "val_set" if self.stream else "val_y"
+        if self.stream:
+            lines = script_stream.epoch_lines(tuning.epoch_start_lines(self.project))
+        else:
+            lines = self._batch_lines()
         if self.cfg.schedule != "none":
             lines.append("            scheduler.step()  # the schedule moves once per batch")
         lines += [
@@ -470,10 +517,7 @@ class _Script:
             "",
             "        train_loss = mean_over_processes(sum(losses) / len(losses), world_size, "
             "device)",
-            "        val_loss, confusion = evaluate_shared(",
-            f"            model, val_x, val_y, criterion, len({classes}), rank, world_size",
-            "        )",
-            "        accuracy = 100 * confusion.diagonal().sum().item() / len(val_y)",
+            *(script_stream.evaluation_lines() if self.stream else self._evaluate_lines(classes)),
             "        if rank == 0:",
             "            print(",
             '                f"epoch {epoch}: training loss {train_loss:.4f}, "',
@@ -488,10 +532,18 @@ class _Script:
             "            best = (accuracy, epoch, weights, confusion)",
             "",
             "    if rank == 0:",
-            f"        report_and_save(best, {classes}, len(val_y), args, writer)",
+            f"        report_and_save(best, {classes}, len({val}), args, writer)",
             "    stop_distributed(world_size)",
         ]
         return lines
+
+    def _evaluate_lines(self, classes: str) -> list[str]:
+        return [
+            "        val_loss, confusion = evaluate_shared(",
+            f"            model, val_x, val_y, criterion, len({classes}), rank, world_size",
+            "        )",
+            "        accuracy = 100 * confusion.diagonal().sum().item() / len(val_y)",
+        ]
 
     def _report_and_save(self) -> str:
         """The end of the run, on the first process only: the best epoch's figures, the file."""
@@ -520,28 +572,38 @@ class _Script:
         return "\n".join(lines)
 
     def _init_lines(self) -> list[str]:
-        init = self.cfg.init
-        if init == "default":
-            return []
-        call = {
-            "kaiming": 'nn.init.kaiming_normal_(layer.weight, nonlinearity="relu")',
-            "xavier": "nn.init.xavier_uniform_(layer.weight)",
-            "normal": f"nn.init.normal_(layer.weight, 0.0, {NORMAL_INIT_STD!r})",
-        }[init]
-        kinds = list(dict.fromkeys(b.type for b in self.arch.blocks if get_spec(b.type).init))
-        if not kinds:
+        """The project's Weight/Bias init as one loop; once any layer has its own init, one
+        ``nn.init`` call per tensor, in the app's order (so the same random numbers)."""
+        cfg, blocks = self.cfg, self.arch.blocks
+        if any(block.init is not None for block in blocks):
+            calls = script_lines(blocks, cfg.init, cfg.bias_init)
+            head = "    # Initialisation, layer by layer: each layer's own, else the project's."
+            return [head, *(f"    {call}" for call in calls)] if calls else []
+        weight, bias = PROJECT_WEIGHT[cfg.init], PROJECT_BIAS[cfg.bias_init]
+        kinds = list(dict.fromkeys(b.type for b in blocks if get_spec(b.type).init))
+        if not kinds or (weight is None and bias is None):
             return []
         classes = ", ".join(f"nn.{get_spec(kind).torch_class}" for kind in kinds)
         classes += "," if len(kinds) == 1 else ""  # a tuple of one
+        layers = " and ".join(kinds)
+        if weight is None:
+            comment = f"    # Every {layers} layer's bias starts at 0."
+        else:
+            biases = ", biases 0" if bias is not None else ""  # else torch's, as built
+            title = cfg.init.capitalize()
+            comment = f"    # {title} initialisation of every {layers} layer{biases}."
+        body = [f"                {weight.call('layer.weight')}"] if weight is not None else []
+        if bias is not None:
+            body += [
+                "                if layer.bias is not None:",
+                f"                    {bias.call('layer.bias')}",
+            ]
         return [
-            f"    # {init.capitalize()} initialisation of every {' and '.join(kinds)} layer, "
-            "biases 0.",
+            comment,
             "    with torch.no_grad():",
             "        for layer in model.modules():",
             f"            if isinstance(layer, ({classes})):",
-            f"                {call}",
-            "                if layer.bias is not None:",
-            "                    nn.init.zeros_(layer.bias)",
+            *body,
         ]
 
     def _loss_lines(self) -> list[str]:
@@ -574,7 +636,8 @@ class _Script:
             "rmsprop": "RMSprop",
             "adagrad": "Adagrad",
         }[cfg.optimizer]
-        lines = [f"    optimizer = torch.optim.{cls}(model.parameters(), lr=args.lr{extra})"]
+        params = tuning.optimizer_params(self.project)
+        lines = [f"    optimizer = torch.optim.{cls}({params}, lr=args.lr{extra})"]
         if cfg.schedule == "none":
             return lines
         if cfg.schedule in ("cosine", "onecycle"):
@@ -608,7 +671,8 @@ class _Script:
             lines.append("    # One cycle: the rate warms up to --lr, then anneals to almost 0.")
             lines += [
                 "    scheduler = torch.optim.lr_scheduler.OneCycleLR(",
-                f"        optimizer, max_lr=args.lr, total_steps=total_steps{args}",
+                f"        optimizer, max_lr={tuning.max_lr(self.project)}, "
+                f"total_steps=total_steps{args}",
                 "    )",
             ]
         return lines

@@ -20,6 +20,7 @@ from studio.core.data.adapt import check_input_shape
 from studio.core.data.assemble import assemble
 from studio.core.data.base import LoadedData
 from studio.core.data.split import SPLIT_SEED, stratified_split
+from studio.core.data.streaming_choice import available_memory, choose_loading
 from studio.core.errors import DatasetError
 
 NAME = "image-folder"
@@ -212,21 +213,20 @@ def load_image_folder(
     val_fraction: float,
     input_shape: tuple[int, ...],
     checkpoint: Callable[[], None] | None = None,
+    loading: str = "preload",
+    stream: Callable[..., LoadedData] | None = None,
 ) -> LoadedData:
-    """Decode the whole folder once, at the network's channels and size, then split by class."""
-    root = check_folder(path)
-    classes = list_classes(root)
-    if len(classes) < 2:
-        raise DatasetError(
-            "The folder {path} has only one class ({name}); a classifier needs at least two "
-            "sub-folders of images.",
-            path=str(root),
-            name=classes[0],
-        )
+    """Decode the whole folder once, at the network's channels and size, then split by class;
+    or, as ``loading`` says or if it would not fit in memory, ``stream`` it from disk."""
+    root, classes = _classes(path)
     files, skipped = scan(root, classes)
     native = _first_readable_shape(files, root)
     check_input_shape(input_shape, native)
     channels, height, width = input_shape if len(input_shape) == 3 else native
+    choice = choose_loading(loading, len(files), (channels, height, width), available_memory())
+    if choice.stream and stream is not None:  # streaming.load_streamed_folder
+        listing, shape = (root, classes, files, skipped), (channels, height, width)
+        return stream(*listing, input_shape, shape, native, val_fraction, choice, checkpoint)
     try:
         buffer = np.empty((len(files), height, width, channels), dtype=np.uint8)
     except MemoryError as exc:
@@ -273,7 +273,7 @@ def load_image_folder(
     y = torch.from_numpy(label_array)
     notes = _notes(len(labels), resized, recoloured, channels, height, width, root, skipped)
     notes += _too_large_note(too_large, root)
-    return assemble(
+    data = assemble(
         name=NAME,
         title=NOTE_TITLE,
         classes=classes,
@@ -283,6 +283,22 @@ def load_image_folder(
         notes=notes,
         native_shape=native,
     )
+    data.loading = choice
+    return data
+
+
+def _classes(path: str | Path) -> tuple[Path, list[str]]:
+    """The folder and its class names, or a DatasetError if it has fewer than two."""
+    root = check_folder(path)
+    classes = list_classes(root)
+    if len(classes) < 2:
+        raise DatasetError(
+            "The folder {path} has only one class ({name}); a classifier needs at least two "
+            "sub-folders of images.",
+            path=str(root),
+            name=classes[0],
+        )
+    return root, classes
 
 
 def _first_readable_shape(files: list[tuple[Path, int]], root: Path) -> tuple[int, int, int]:

@@ -122,6 +122,7 @@ class DistributedTrainer(Trainer):
                 batch=batch,
                 n=self.world.size,
             )
+        run.finetune.cache = None  # each process trains its share of raw batches through DDP
         device_ids = [run.device] if run.device.type == "cuda" else None
         ddp = torch.nn.parallel.DistributedDataParallel(run.model, device_ids=device_ids)
         note = (

@@ -8,6 +8,7 @@ between the slow steps through ``checkpoint``.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,15 +17,19 @@ from typing import Any
 
 import torch
 
+from studio.core import backbone_weights
 from studio.core.architecture import Architecture
 from studio.core.data.base import LoadedData
 from studio.core.data.batches import BatchLoader
+from studio.core.data.streaming_loader import is_streamed, stream_loaders
 from studio.core.errors import ArchitectureError, DatasetError
+from studio.core.initialisation import initialise
+from studio.core.io.initial_weights import start_from_initial_weights
 from studio.core.memory import check_fits
 from studio.core.project import Project, TrainingConfig
 from studio.core.registry import format_shape
-from studio.core.shapes import Report, analyse, resolve_loss
-from studio.core.training import factories
+from studio.core.shapes import Report, analyse
+from studio.core.training import factories, regression
 from studio.core.training.checkpoint import (
     Restored,
     fast_forward,
@@ -33,6 +38,7 @@ from studio.core.training.checkpoint import (
     restore_rng,
     schedule_plan,
 )
+from studio.core.training.finetune import FineTuning
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +70,8 @@ class Run:
     plan: dict[str, Any]
     restored: Restored
     notes: list[str] = field(default_factory=list)
+    finetune: Any = None
+    """The run's ``FineTuning``: frozen layers, two stages, the feature cache."""
 
 
 @dataclass(frozen=True)
@@ -84,20 +92,33 @@ def prepare(project: Project, request: Request, checkpoint: Callable[[], None]) 
     device = factories.resolve_device(request.device or cfg.device)
     # before loading data or allocating: a network a file merely claims may not fit
     check_fits(analyse(arch), cfg.batch_size, device, training=True)
+    pretrained = backbone_weights.fetch_all(arch)  # before the data: offline, say so at once
     checkpoint()
     data = request.data or _load_data(project, request, checkpoint)
     checkpoint()
     check_data(data, arch.input_shape)
-    report = _checked_report(arch, cfg, data.num_classes)
-    loss_name = resolve_loss(cfg.loss, arch.blocks)
-    notes = list(data.notes) + _loss_notes(cfg.loss, loss_name)
+    report = _checked_report(arch, cfg, data.num_classes, data.task)
+    loss_name = regression.resolve_task_loss(data.task, cfg.loss, arch.blocks)
+    if data.is_regression:
+        notes = list(data.notes) + regression.loss_notes(cfg.loss, loss_name)
+        loss_fn = regression.make_loss(loss_name)
+    else:
+        notes = list(data.notes) + _loss_notes(cfg.loss, loss_name)
+        loss_fn = factories.make_loss(loss_name, data.num_classes)
+    if data.loading is not None:  # an image folder: preloaded or streamed, and why
+        notes.insert(0, data.loading.note())
+    data = _weights_normalisation(arch, data, notes)
     checkpoint()
 
     torch.manual_seed(cfg.seed)
     model = arch.build()
-    factories.init_weights(model, cfg.init)
+    initialise(model, arch.blocks, cfg.init, cfg.bias_init)  # the project's and each layer's
+    backbone_weights.load_into(model, pretrained)
+    if request.resume_from is None:  # an imported model's traced weights (io.initial_weights)
+        start_from_initial_weights(model, project, notes)
     generator = torch.Generator().manual_seed(cfg.seed)
     restored = restore(model, request.resume_from, notes)
+    tuning = FineTuning(model, arch, cfg)
     if len(arch.input_shape) == 3:
         # Channels-last weights let oneDNN (and cuDNN) pick faster convolution kernels:
         # LeNet on 2 CPU cores trains ~8 % faster. Linear-only networks are unaffected.
@@ -105,6 +126,7 @@ def prepare(project: Project, request: Request, checkpoint: Callable[[], None]) 
     else:
         model.to(device)
     train_loader, val_loader = _loaders(project, data, report, device, generator)
+    tuning.prepare_cache((train_loader, val_loader), (data.mean, data.std), device, notes)
     steps_per_epoch = len(train_loader)
     resume = (request.resume_from.resume if request.resume_from else None) or {}
     epochs = _epochs(request.epochs, resume, restored.first_epoch, cfg)
@@ -119,6 +141,7 @@ def prepare(project: Project, request: Request, checkpoint: Callable[[], None]) 
         end_epoch,
         generator,
         notes,
+        params=tuning.param_groups(),
     )
     return Run(
         data=data,
@@ -127,7 +150,7 @@ def prepare(project: Project, request: Request, checkpoint: Callable[[], None]) 
         optimizer=optimizer,
         scheduler=scheduler,
         loss_name=loss_name,
-        loss_fn=factories.make_loss(loss_name, data.num_classes),
+        loss_fn=loss_fn,
         train_loader=train_loader,
         val_loader=val_loader,
         generator=generator,
@@ -138,6 +161,7 @@ def prepare(project: Project, request: Request, checkpoint: Callable[[], None]) 
         plan=schedule_plan(cfg, steps_per_epoch, total),
         restored=restored,
         notes=notes,
+        finetune=tuning,
     )
 
 
@@ -153,8 +177,13 @@ def _load_data(project: Project, request: Request, checkpoint: Callable[[], None
     )
 
 
-def _checked_report(arch: Architecture, cfg: TrainingConfig, num_classes: int) -> Report:
-    report = analyse(arch, cfg.loss, num_classes)
+def _checked_report(
+    arch: Architecture, cfg: TrainingConfig, num_classes: int, task: str = "classification"
+) -> Report:
+    if task == "regression":
+        report = analyse(arch, None, None, task=task)
+    else:
+        report = analyse(arch, cfg.loss, num_classes)
     if report.errors:
         first = report.errors[0]
         if first.index < 0:
@@ -186,6 +215,16 @@ def _loaders(
     generator: torch.Generator,
 ) -> tuple[BatchLoader, BatchLoader]:
     batch = project.training.batch_size
+    if is_streamed(data.train_images):  # decoded per batch from disk (data/streaming*.py)
+        return stream_loaders(
+            data,
+            batch,
+            eval_batch_size(report.activation_bytes, batch),
+            device,
+            generator,
+            project.dataset.augment_crop,
+            project.dataset.augment_flip,
+        )
     train_loader = BatchLoader(
         data.train_images,
         data.train_labels,
@@ -233,17 +272,21 @@ def build_optimization(
     end_epoch: int,
     generator: torch.Generator,
     notes: list[str],
+    params: Any = None,
 ) -> tuple[torch.optim.Optimizer, Scheduler | None, int]:
     """Optimizer and schedule; a resumed run continues them exactly when the plan is
-    unchanged, else keeps the optimizer's moments and fast-forwards a new schedule."""
+    unchanged, else keeps the optimizer's moments and fast-forwards a new schedule.
+
+    ``params`` are the parameters (or groups) to optimise; default: all of the model's."""
+    params = list(model.parameters()) if params is None else params
     saved_plan = resume.get("plan")
     if isinstance(saved_plan, dict) and isinstance(saved_plan.get("total_steps"), int):
-        exact = _continue_exactly(model, cfg, resume, saved_plan, steps_per_epoch, end_epoch)
+        exact = _continue_exactly(params, cfg, resume, saved_plan, steps_per_epoch, end_epoch)
         if exact is not None:
             restore_rng(resume, generator)
             return exact
     total = global_step + epochs * steps_per_epoch
-    optimizer = _restored_optimizer(model, cfg, resume, saved_plan, notes)
+    optimizer = _restored_optimizer(params, cfg, resume, saved_plan, notes)
     scheduler = factories.make_scheduler(optimizer, cfg, steps_per_epoch, total)
     if scheduler is not None and global_step:
         fast_forward(scheduler, min(global_step, total))
@@ -256,7 +299,7 @@ def build_optimization(
 
 
 def _continue_exactly(
-    model: torch.nn.Module,
+    params: Any,
     cfg: TrainingConfig,
     resume: dict[str, Any],
     saved_plan: dict[str, Any],
@@ -268,7 +311,7 @@ def _continue_exactly(
     unchanged = saved_plan == schedule_plan(cfg, steps_per_epoch, total)
     if not unchanged or resume.get("end_epoch") != end_epoch:
         return None
-    optimizer = factories.make_optimizer(model.parameters(), cfg)
+    optimizer = factories.make_optimizer(params, cfg)
     scheduler = factories.make_scheduler(optimizer, cfg, steps_per_epoch, total)
     try:
         optimizer.load_state_dict(resume["optimizer"])
@@ -281,14 +324,14 @@ def _continue_exactly(
 
 
 def _restored_optimizer(
-    model: torch.nn.Module,
+    params: Any,
     cfg: TrainingConfig,
     resume: dict[str, Any],
     saved_plan: Any,
     notes: list[str],
 ) -> torch.optim.Optimizer:
     """A new optimizer that keeps the saved moment estimates when it is the same kind."""
-    optimizer = factories.make_optimizer(model.parameters(), cfg)
+    optimizer = factories.make_optimizer(params, cfg)
     state = resume.get("optimizer")
     if not isinstance(state, dict):
         return optimizer
@@ -298,12 +341,21 @@ def _restored_optimizer(
             optimizer.load_state_dict(state)
         except (ValueError, KeyError, TypeError, RuntimeError, IndexError):
             log.warning("could not restore the optimizer state", exc_info=True)
-            optimizer = factories.make_optimizer(model.parameters(), cfg)
+            optimizer = factories.make_optimizer(params, cfg)
         else:
             reset_hyperparameters(optimizer)
             return optimizer
     notes.append("The optimizer's saved state does not fit it now, so it starts afresh.")
     return optimizer
+
+
+def _weights_normalisation(arch: Architecture, data: LoadedData, notes: list[str]) -> LoadedData:
+    """A pretrained Backbone at the start sees images normalised as its weights expect."""
+    mean, std, note = backbone_weights.weights_normalisation(arch)
+    if not note:
+        return data
+    notes.append(note)
+    return dataclasses.replace(data, mean=mean, std=std)
 
 
 def check_data(data: LoadedData, input_shape: tuple[int, ...]) -> None:

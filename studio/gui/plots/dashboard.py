@@ -271,7 +271,8 @@ class TrainingDashboard(QWidget):
     ) -> None:
         """The validation images (uint8, as the network takes them), labels and class names."""
         self.state.validation = ValidationSet(
-            images=np.asarray(images),
+            # a streamed folder's images stay on disk: the views decode the few they show
+            images=images if getattr(images, "streamed", False) else np.asarray(images),
             labels=np.asarray(labels).astype(np.int64),
             classes=list(classes),
             native_shape=tuple(native_shape) if native_shape is not None else None,

@@ -34,6 +34,7 @@ class BlockPalette(QTreeWidget):
             "regularization": self.tr("Regularisation"),
             "reshape": self.tr("Reshape"),
             "output": self.tr("Output"),
+            "pretrained": self.tr("Pretrained"),
         }
         for category, _ in CATEGORIES:
             group = QTreeWidgetItem(self, [titles[category]])
