@@ -56,6 +56,7 @@ def test_quick_run_prints_a_row_for_every_case() -> None:
         "input pipeline",
         "views",
         "responsiveness",
+        "first-run",
         "start-up",
         "validation",
         "plot scaling",

@@ -11,6 +11,7 @@ def by_name() -> dict[str, ModuleType]:
         accuracy,
         engine,
         feature_cache,
+        first_run,
         memory,
         pipeline,
         plot_scaling,
@@ -20,7 +21,17 @@ def by_name() -> dict[str, ModuleType]:
         window,
     )
 
-    cases = [engine, pipeline, window, startup, validation, plot_scaling, accuracy, memory]
+    cases = [
+        engine,
+        pipeline,
+        window,
+        first_run,
+        startup,
+        validation,
+        plot_scaling,
+        accuracy,
+        memory,
+    ]
     cases.append(feature_cache)
     cases.append(streaming)
     return {case.NAME: case for case in cases}

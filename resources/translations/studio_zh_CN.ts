@@ -472,8 +472,8 @@
         <translation>轮次</translation>
     </message>
     <message>
-        <source>Training loss (each report)</source>
-        <translation>训练损失（每次报告）</translation>
+        <source>Training loss (each step)</source>
+        <translation>训练损失（每一步）</translation>
     </message>
     <message>
         <source>Training loss (smoothed)</source>

@@ -29,7 +29,12 @@ class TrainingStarted:
 
 @dataclass(frozen=True)
 class BatchProgress:
-    """Sent every few batches, not every batch, and read without a device sync per batch."""
+    """Sent every few batches, not every batch, and read without a device sync per batch.
+
+    It carries every step since the previous report (``step_losses``/``step_lrs``,
+    the first of them at global step ``first_step``), so a plot can show one point
+    per training step however fast the steps go.
+    """
 
     epoch: int
     step: int
@@ -42,6 +47,27 @@ class BatchProgress:
     lr: float
     elapsed: float
     eta_seconds: float
+    step_losses: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    """The training loss of each step since the previous report (float64, oldest first);
+    empty from a source that only knows the mean (then ``loss`` at ``global_step``)."""
+    step_lrs: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    """The learning rate each of those steps trained with."""
+    first_step: int = 0
+    """The global step of ``step_losses[0]``; the last one is ``global_step``."""
+
+    def per_step(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(global steps, losses, learning rates) of the steps this report covers; a report
+        without per-step values gives its mean as one point at ``global_step``."""
+        n = len(self.step_losses)
+        if n == 0 or len(self.step_lrs) != n:
+            return (
+                np.array([float(self.global_step)]),
+                np.array([float(self.loss)]),
+                np.array([float(self.lr)]),
+            )
+        steps = np.arange(self.first_step, self.first_step + n, dtype=np.float64)
+        losses = np.asarray(self.step_losses, np.float64)
+        return steps, losses, np.asarray(self.step_lrs, np.float64)
 
 
 MAX_SCATTER_POINTS = 5000

@@ -41,6 +41,7 @@ from studio.core.training.events import (
     TrainingResumed,
     TrainingStarted,
 )
+from studio.core.training.loss_curve import append_steps
 from studio.core.training.metrics import accuracy, per_class_dict
 from studio.core.training.probe import capture_feature_maps
 from studio.core.training.setup import Request, Run, prepare
@@ -48,9 +49,6 @@ from studio.core.training.setup import Request, Run, prepare
 log = logging.getLogger(__name__)
 
 Observer = Callable[[Event], None]
-
-MAX_CURVE_POINTS = 4000
-"""Training-loss points a model file keeps (~100 KB): plenty for a curve of any run."""
 
 
 @dataclass
@@ -121,8 +119,8 @@ class Trainer:
         self._model: torch.nn.Sequential | None = None
         self._history: list[dict[str, Any]] = []
         self._loss_curve: list[list[float]] = []
-        """[global step, training loss, learning rate] at each progress report, thinned to
-        at most MAX_CURVE_POINTS, so a model file can replay its training-loss curve."""
+        """[global step, training loss, learning rate] of each training step, thinned to at
+        most MAX_CURVE_POINTS, so a model file can replay its training-loss curve."""
         self._best: Snapshot | None = None
         self._epoch = 0
         self._epochs_done = 0
@@ -339,6 +337,7 @@ class Trainer:
             epoch_start = time.perf_counter()
             paused_before = self._paused_seconds
             losses: list[torch.Tensor] = []
+            lrs: list[float] = []
             corrects: list[torch.Tensor] = []
             seen = window_seen = 0
             window_from = 0
@@ -352,6 +351,7 @@ class Trainer:
             tuning.train_mode()  # frozen layers stay in eval mode
             for step, (x, y) in enumerate(tuning.train_batches(run.train_loader), 1):
                 with self._lock:
+                    lrs.append(_current_lr(optimizer))  # the rate this step trains with
                     out = tuning.forward_with(model, x)
                     loss = loss_fn(out, y)
                     optimizer.zero_grad(set_to_none=True)
@@ -369,7 +369,7 @@ class Trainer:
                 now = time.perf_counter()
                 if step == steps or now - last_report >= interval:
                     rate = window_seen / max(now - last_report, 1e-9)
-                    self._report(run, losses, window_from, rate, step)
+                    self._report(run, losses, lrs, window_from, rate, step)
                     window_from, window_seen, last_report = len(losses), 0, now
                 if self._maps_requested.is_set() or (
                     self.feature_maps_interval is not None
@@ -402,37 +402,50 @@ class Trainer:
         return "completed"
 
     def _report(
-        self, run: Run, losses: list[torch.Tensor], window_from: int, rate: float, step: int
+        self,
+        run: Run,
+        losses: list[torch.Tensor],
+        lrs: list[float],
+        window_from: int,
+        rate: float,
+        step: int,
     ) -> None:
-        """Read the losses since the last report with one sync; stop on a non-finite one."""
-        window = torch.stack(losses[window_from:])
+        """Read the losses since the last report with one sync; stop on a non-finite one.
+
+        The report carries each of those steps' loss and learning rate, not only their
+        mean, so the plot gets one point per step at any speed.
+        """
+        window = torch.stack(losses[window_from:]).to("cpu", torch.float64).numpy()
         total = float(window.sum())
         if not math.isfinite(total):
-            bad = int(torch.nonzero(~torch.isfinite(window))[0, 0])
+            bad = int(np.flatnonzero(~np.isfinite(window))[0])
             raise self._non_finite_error(float(window[bad]), self._epoch, window_from + bad + 1)
+        step_lrs = np.asarray(lrs[window_from:], dtype=np.float64)
+        first_step = self._global_step - window.size + 1
         elapsed = time.perf_counter() - self._run_start - self._paused_seconds
         done = self._global_step - self._run_start_step
         steps = run.steps_per_epoch
         remaining = (run.end_epoch - self._epoch) * steps + (steps - step)
-        self._record_loss(total / window.numel(), _current_lr(run.optimizer))
+        self._record_loss(first_step, window, step_lrs)
         self._emit(
             BatchProgress(
                 epoch=self._epoch,
                 step=step,
                 steps_per_epoch=steps,
                 global_step=self._global_step,
-                loss=total / window.numel(),
+                loss=total / window.size,
                 samples_per_second=rate,
                 lr=_current_lr(run.optimizer),
                 elapsed=elapsed,
                 eta_seconds=elapsed / done * remaining if done else math.nan,
+                step_losses=window,
+                step_lrs=step_lrs,
+                first_step=first_step,
             )
         )
 
-    def _record_loss(self, loss: float, lr: float) -> None:
-        self._loss_curve.append([float(self._global_step), float(loss), float(lr)])
-        if len(self._loss_curve) > MAX_CURVE_POINTS:
-            self._loss_curve = self._loss_curve[::2]  # keeps the whole run, half as dense
+    def _record_loss(self, first_step: int, losses: np.ndarray, lrs: np.ndarray) -> None:
+        self._loss_curve = append_steps(self._loss_curve, first_step, losses, lrs)
 
     def _evaluate(self, run: Run) -> tuple[float, torch.Tensor, np.ndarray]:
         """Mean validation loss, the K×K confusion matrix (counted on the device) and the

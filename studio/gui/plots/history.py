@@ -54,8 +54,9 @@ class StepSeries:
     The moving average decays with the steps between reports, ``exp(-Δstep / tau)``,
     so its lag is the same whether the trainer reports every batch or every tenth.
 
-    When full, the oldest half is halved by averaging pairs of loss points (each
-    point already is a mean since the previous report), so old history gets
+    Live runs append one point per training step (a report carries every step since
+    the previous one); older model files replay one mean per report. When full, the
+    oldest half is halved by averaging pairs of loss points, so old history gets
     coarser while recent steps stay exact.
     """
 
@@ -92,6 +93,16 @@ class StepSeries:
         self._data[:, self._n] = (float(step), loss, smoothed, float(lr))
         self._last_step = float(step)
         self._n += 1
+
+    def extend(self, steps: np.ndarray, losses: np.ndarray, lrs: np.ndarray) -> None:
+        """Append many points at once (one report's steps): the same as ``append`` per point."""
+        for step, loss, lr in zip(
+            np.asarray(steps, np.float64).tolist(),
+            np.asarray(losses, np.float64).tolist(),
+            np.asarray(lrs, np.float64).tolist(),
+            strict=True,
+        ):
+            self.append(step, loss, lr)
 
     def _decimate(self) -> None:
         half = (self._n // 2) & ~1
@@ -284,8 +295,9 @@ class RunStore:
         return run, not resumes
 
     def add_batch(self, event: BatchProgress) -> Run:
+        """Every step the report covers becomes a point (one, for a report of means only)."""
         run = self._ensure_run()
-        run.steps.append(event.global_step, event.loss, event.lr)
+        run.steps.extend(*event.per_step())
         run.last_batch = event
         if event.steps_per_epoch:
             run.steps_per_epoch = int(event.steps_per_epoch)
@@ -405,7 +417,8 @@ def events_from_saved_metrics(
         points = [p for p in curve if (epoch - 1) * steps < p[0] <= epoch * steps]
         if not curve:
             points = [[epoch * steps, entry.get("train_loss", math.nan), entry.get("lr", math.nan)]]
-        events.extend(_batch_event(p, steps) for p in points if _finite(p[1]) and _finite(p[2]))
+        points = [p for p in points if _finite(p[1]) and _finite(p[2])]
+        events.extend(_batch_event(run, steps) for run in _consecutive(points))
         events.append(
             regression_epoch_event(entry, is_best)
             if regression
@@ -427,19 +440,37 @@ def _finite(value: Any) -> bool:
     return isinstance(value, (int, float)) and math.isfinite(value)
 
 
-def _batch_event(point: list[float], steps: int) -> BatchProgress:
-    global_step = int(point[0])
+def _consecutive(points: list[list[float]]) -> list[list[list[float]]]:
+    """Points split where the step does not go up by one: a per-step curve replays as one
+    report per epoch, a curve of reports (older files, thinned runs) as one per point."""
+    groups: list[list[list[float]]] = []
+    for point in points:
+        if groups and point[0] == groups[-1][-1][0] + 1:
+            groups[-1].append(point)
+        else:
+            groups.append([point])
+    return groups
+
+
+def _batch_event(points: list[list[float]], steps: int) -> BatchProgress:
+    """One report covering ``points`` (consecutive steps) of a saved curve."""
+    global_step = int(points[-1][0])
     epoch = max(1, math.ceil(global_step / steps))
+    losses = np.array([p[1] for p in points], dtype=np.float64)
+    lrs = np.array([p[2] for p in points], dtype=np.float64)
     return BatchProgress(
         epoch=epoch,
         step=global_step - (epoch - 1) * steps,
         steps_per_epoch=steps,
         global_step=global_step,
-        loss=float(point[1]),
+        loss=float(losses.mean()),
         samples_per_second=math.nan,
-        lr=float(point[2]),
+        lr=float(lrs[-1]),
         elapsed=math.nan,
         eta_seconds=math.nan,
+        step_losses=losses,
+        step_lrs=lrs,
+        first_step=int(points[0][0]),
     )
 
 

@@ -129,6 +129,10 @@ class DashboardState:
             and run.val_predictions.shape[0] == len(validation)
         ):
             result = Predictions(run.val_predictions.astype(np.int64), None, epoch)
+        elif run is not None and run.running:
+            # A run that trains waits for its first epoch's predictions from the trainer:
+            # the previous model predicting the whole set here stalled the GUI thread.
+            result = None
         elif self.predictor is not None:
             probabilities = self.predict(validation.images)
             result = Predictions(probabilities.argmax(axis=1), probabilities, epoch)

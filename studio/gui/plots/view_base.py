@@ -11,6 +11,9 @@ from studio.gui.plots.state import DashboardState
 
 DUTY_FACTOR = 4.0
 """A view waits at least this many times its last redraw's cost before redrawing again."""
+INACTIVE_INTERVAL = 2.0
+"""Least seconds between two timer-driven redraws while the window is not the active one:
+the person looks elsewhere, and every frame not painted is CPU the trainer keeps."""
 
 
 class DashboardView(QWidget):
@@ -46,16 +49,20 @@ class DashboardView(QWidget):
         """How long until a timer-driven redraw may run (0: now); None when none is wanted."""
         if not self._dirty or not self.isVisible():
             return None
+        return max(0.0, self._last_redraw + self._wait() - time.monotonic())
+
+    def _wait(self) -> float:
+        """Seconds between two timer-driven redraws: the view's own cap, its cost, and a
+        slower pace while the window is in the background."""
         wait = max(self.min_interval, DUTY_FACTOR * self._last_cost)
-        return max(0.0, self._last_redraw + wait - time.monotonic())
+        return wait if self.isActiveWindow() else max(wait, INACTIVE_INTERVAL)
 
     def refresh_if_dirty(self, force: bool = False) -> bool:
         """Redraw if dirty and visible (or ``force``); return whether it redrew."""
         if not self._dirty or not (force or self.isVisible()):
             return False
         now = time.monotonic()
-        wait = max(self.min_interval, DUTY_FACTOR * self._last_cost)
-        if not force and now - self._last_redraw < wait:
+        if not force and now - self._last_redraw < self._wait():
             return False
         self._dirty = False
         self.redraw()
