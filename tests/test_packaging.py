@@ -17,6 +17,8 @@ from tests.conftest import ROOT
 
 RESOURCES = [
     "studio/resources/mnist_5k.npz",
+    "studio/resources/blobs_20.csv",
+    "studio/resources/curve_4.csv",
     "studio/resources/translations/studio_zh_CN.qm",
     "studio/resources/translations/studio_zh_CN.ts",
 ]

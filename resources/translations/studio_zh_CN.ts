@@ -41,6 +41,13 @@
     </message>
 </context>
 <context>
+    <name>ArchitectureModel</name>
+    <message>
+        <source>Own initialisation: {init}</source>
+        <translation>自定义初始化：{init}</translation>
+    </message>
+</context>
+<context>
     <name>BlockPalette</name>
     <message>
         <source>Block palette</source>
@@ -353,10 +360,41 @@
     </message>
 </context>
 <context>
+    <name>InitEditor</name>
+    <message>
+        <source>Initialisation</source>
+        <translation>初始化</translation>
+    </message>
+    <message>
+        <source>How this layer&apos;s weights and bias start before training. Default follows the project&apos;s Weight init and Bias init settings.</source>
+        <translation>训练前该层权重和偏置的初始值。“默认”遵循项目的“权重初始化”和“偏置初始化”设置。</translation>
+    </message>
+    <message>
+        <source>Weight</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>Bias</source>
+        <translation>偏置</translation>
+    </message>
+    <message>
+        <source>{part} initialisation</source>
+        <translation>{part}初始化</translation>
+    </message>
+    <message>
+        <source>This layer has no bias (its bias box is off).</source>
+        <translation>该层没有偏置（其 bias 复选框未勾选）。</translation>
+    </message>
+</context>
+<context>
     <name>LayerCardDelegate</name>
     <message>
         <source>{count} params</source>
         <translation>{count} 个参数</translation>
+    </message>
+    <message>
+        <source>init</source>
+        <translation>初始化</translation>
     </message>
 </context>
 <context>
@@ -816,6 +854,10 @@ true: {true}</source>
         <translation>更改{name}</translation>
     </message>
     <message>
+        <source>Change initialisation of {block}</source>
+        <translation>更改 {block} 的初始化</translation>
+    </message>
+    <message>
         <source>Change input shape</source>
         <translation>更改输入形状</translation>
     </message>
@@ -829,6 +871,10 @@ true: {true}</source>
     <message>
         <source>Restored {name} with its dataset and training settings.</source>
         <translation>已恢复 {name} 及其数据集和训练设置。</translation>
+    </message>
+    <message>
+        <source>The weights traced from the file are kept: training starts from them, and saving the project writes them beside it.</source>
+        <translation>从文件中追踪到的权重已保留：训练将从这些权重开始，保存项目时会把它们写在项目旁边。</translation>
     </message>
     <message>
         <source>Wrote {path}; onnxruntime gives the same outputs as PyTorch (within {diff}).</source>
@@ -1604,20 +1650,20 @@ true: {true}</source>
         <translation>学习率沿余弦曲线降到 0</translation>
     </message>
     <message>
+        <source>As the project&apos;s Weight init and Bias init settings say</source>
+        <translation>按项目的“权重初始化”和“偏置初始化”设置</translation>
+    </message>
+    <message>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <source>Backbone {model} cannot take {shape} images: they are too small for its downsampling. Use a larger input, such as 3×{side}×{side}.</source>
-        <translation>主干网络 {model} 无法接收 {shape} 的图像：对它的下采样来说太小了。请使用更大的输入，例如 3×{side}×{side}。</translation>
-    </message>
-    <message>
-        <source>Backbone {model} needs colour images (3 channels, height and width), not {shape}. Change the network&apos;s input.</source>
-        <translation>主干网络 {model} 需要彩色图像（3 个通道，高和宽），而不是 {shape}。请修改网络的输入。</translation>
-    </message>
-    <message>
         <source>Batch size</source>
         <translation>批大小</translation>
+    </message>
+    <message>
+        <source>Bias init</source>
+        <translation>偏置初始化</translation>
     </message>
     <message>
         <source>CIFAR-10</source>
@@ -1676,10 +1722,6 @@ true: {true}</source>
         <translation>交叉熵</translation>
     </message>
     <message>
-        <source>Cross-entropy, or NLL after LogSoftmax</source>
-        <translation>交叉熵；网络以 LogSoftmax 结尾时用 NLL</translation>
-    </message>
-    <message>
         <source>Dataset</source>
         <translation>数据集</translation>
     </message>
@@ -1712,8 +1754,24 @@ true: {true}</source>
         <translation>阶梯调度两次降低学习率之间的轮数</translation>
     </message>
     <message>
+        <source>Every bias starts at 0</source>
+        <translation>所有偏置从 0 开始</translation>
+    </message>
+    <message>
         <source>Every layer with weights is frozen, so nothing would train; unfreeze at least one layer (usually the last ones).</source>
         <translation>所有带权重的层都已冻结，没有任何参数会被训练；请至少解冻一层（通常是最后几层）。</translation>
+    </message>
+    <message>
+        <source>Every value 0</source>
+        <translation>所有值为 0</translation>
+    </message>
+    <message>
+        <source>Every value 1</source>
+        <translation>所有值为 1</translation>
+    </message>
+    <message>
+        <source>Every value the same</source>
+        <translation>所有值相同</translation>
     </message>
     <message>
         <source>Fashion-MNIST</source>
@@ -1728,6 +1786,22 @@ true: {true}</source>
         <translation>Gamma</translation>
     </message>
     <message>
+        <source>Glorot&apos;s normal init, scaled by the layer&apos;s inputs and outputs</source>
+        <translation>Glorot 正态初始化，按该层的输入和输出数缩放</translation>
+    </message>
+    <message>
+        <source>Glorot&apos;s uniform init, scaled by the layer&apos;s inputs and outputs</source>
+        <translation>Glorot 均匀初始化，按该层的输入和输出数缩放</translation>
+    </message>
+    <message>
+        <source>He&apos;s normal init, for layers followed by ReLU</source>
+        <translation>何恺明（He）正态初始化，适用于后接 ReLU 的层</translation>
+    </message>
+    <message>
+        <source>He&apos;s uniform init, for layers followed by ReLU</source>
+        <translation>何恺明（He）均匀初始化，适用于后接 ReLU 的层</translation>
+    </message>
+    <message>
         <source>Head-only epochs</source>
         <translation>仅训练头部的轮数</translation>
     </message>
@@ -1738,6 +1812,10 @@ true: {true}</source>
     <message>
         <source>How many last stages of a backbone the second stage unfreezes (0: all)</source>
         <translation>第二阶段解冻主干网络最后几个阶段（0：全部）</translation>
+    </message>
+    <message>
+        <source>How the biases of convolutions and Linear layers start; a layer can override it</source>
+        <translation>卷积层和 Linear 层偏置的初始值；单个层可以另行设置</translation>
     </message>
     <message>
         <source>Image folder…</source>
@@ -1758,6 +1836,14 @@ true: {true}</source>
     <message>
         <source>Kaiming</source>
         <translation>Kaiming</translation>
+    </message>
+    <message>
+        <source>Kaiming normal</source>
+        <translation>Kaiming 正态</translation>
+    </message>
+    <message>
+        <source>Kaiming uniform</source>
+        <translation>Kaiming 均匀</translation>
     </message>
     <message>
         <source>L2 penalty on the weights</source>
@@ -1796,6 +1882,14 @@ true: {true}</source>
         <translation>学习率；使用单周期 (one-cycle) 调度时为峰值学习率。</translation>
     </message>
     <message>
+        <source>Line {line} changes {name} after it is built (`{text}`), which only running the code can follow exactly, so the network was not read. Import it with --trust if you trust this file.</source>
+        <translation>第 {line} 行在 {name} 创建之后又修改了它（`{text}`），只有运行代码才能准确跟踪，因此没有读取该网络。如果信任此文件，请使用 --trust 导入。</translation>
+    </message>
+    <message>
+        <source>Line {line} downloads pretrained weights, and that failed ({error}); the computer may be offline. Put the weights file in {folder} (torch&apos;s cache), or build the model without pretrained weights, then import again.</source>
+        <translation>第 {line} 行需要下载预训练权重，但下载失败（{error}）；计算机可能处于离线状态。请把权重文件放到 {folder}（torch 的缓存）中，或者不使用预训练权重构建模型，然后重新导入。</translation>
+    </message>
+    <message>
         <source>Line {line} of {name} is not valid Python ({reason}), so it cannot be read.</source>
         <translation>{name} 的第 {line} 行不是有效的 Python 代码（{reason}），因此无法读取。</translation>
     </message>
@@ -1806,6 +1900,10 @@ true: {true}</source>
     <message>
         <source>Line {line} uses {name}, but importing it failed ({why}). Install what the file needs, then import it again.</source>
         <translation>第 {line} 行用到了 {name}，但导入它失败了（{why}）。请安装该文件所需的依赖，然后重新导入。</translation>
+    </message>
+    <message>
+        <source>Line {line}: `{name}` (made at line {made}) is used a second time in the network, so both places share one set of weights (tied parameters). A project gives every layer its own weights, so importing it would change the network; the import stopped instead. Give each place its own layer if they should not share weights.</source>
+        <translation>第 {line} 行：`{name}`（在第 {made} 行创建）在网络中被第二次使用，因此两处共享同一组权重（绑定参数）。项目中的每一层都有自己的权重，导入会改变网络，所以导入已停止。如果两处不应共享权重，请为每处各建一个层。</translation>
     </message>
     <message>
         <source>Line {line}: `{text}` is not a torch.nn layer. Without running code, only torch.nn layers can be read; a Module class can be imported with --trust.</source>
@@ -1838,6 +1936,14 @@ true: {true}</source>
     <message>
         <source>Line {line}: the nn.Sequential has no layers, so there is nothing to import.</source>
         <translation>第 {line} 行：这个 nn.Sequential 没有任何层，没有可导入的内容。</translation>
+    </message>
+    <message>
+        <source>Line {line}: {name} is not an nn.Module once the line runs, so it cannot be imported.</source>
+        <translation>第 {line} 行：运行该行后 {name} 不是 nn.Module，因此无法导入。</translation>
+    </message>
+    <message>
+        <source>Line {line}: {what}, which only running the code can follow exactly, so the network was not read. Import it with --trust if you trust this file.</source>
+        <translation>第 {line} 行：{what}，只有运行代码才能准确跟踪，因此没有读取该网络。如果信任此文件，请使用 --trust 导入。</translation>
     </message>
     <message>
         <source>Linear needs a flat vector, but gets a {shape} tensor. Insert a Flatten before it.</source>
@@ -1876,10 +1982,6 @@ true: {true}</source>
         <translation>请把网络改小：减少特征数或通道数，或使用更小的输入。</translation>
     </message>
     <message>
-        <source>Mean squared error against one-hot targets</source>
-        <translation>与独热 (one-hot) 目标之间的均方误差</translation>
-    </message>
-    <message>
         <source>Mirror training images left-right at random</source>
         <translation>随机左右翻转训练图像</translation>
     </message>
@@ -1916,6 +2018,10 @@ true: {true}</source>
         <translation>Nesterov 动量要求动量大于 0；请设置动量（通常为 0.9），或关闭 Nesterov。</translation>
     </message>
     <message>
+        <source>No CSV file is chosen; choose a CSV file with a header row.</source>
+        <translation>尚未选择 CSV 文件；请选择一个带表头行的 CSV 文件。</translation>
+    </message>
+    <message>
         <source>No image folder is chosen; choose a folder with one sub-folder of images per class.</source>
         <translation>尚未选择图像文件夹；请选择一个每个类别各有一个图像子文件夹的文件夹。</translation>
     </message>
@@ -1936,12 +2042,20 @@ true: {true}</source>
         <translation>单周期</translation>
     </message>
     <message>
+        <source>Ones</source>
+        <translation>全 1</translation>
+    </message>
+    <message>
         <source>Optimizer</source>
         <translation>优化器</translation>
     </message>
     <message>
         <source>Passes over the training images</source>
         <translation>遍历全部训练图像的次数</translation>
+    </message>
+    <message>
+        <source>Predict the target&apos;s number; needs an MSE, L1 or Smooth-L1 loss</source>
+        <translation>预测目标列的数值；需要 MSE、L1 或 Smooth-L1 损失</translation>
     </message>
     <message>
         <source>Preload</source>
@@ -1966,6 +2080,18 @@ true: {true}</source>
     <message>
         <source>Random flips</source>
         <translation>随机翻转</translation>
+    </message>
+    <message>
+        <source>Random values from a normal distribution with this mean and std</source>
+        <translation>取自给定均值和标准差的正态分布的随机值</translation>
+    </message>
+    <message>
+        <source>Random values spread evenly between a and b</source>
+        <translation>在 a 与 b 之间均匀分布的随机值</translation>
+    </message>
+    <message>
+        <source>Regression</source>
+        <translation>回归</translation>
     </message>
     <message>
         <source>Remove layer {index}</source>
@@ -2016,6 +2142,14 @@ true: {true}</source>
         <translation>随机把训练图像平移几个像素</translation>
     </message>
     <message>
+        <source>Smooth L1</source>
+        <translation>Smooth L1</translation>
+    </message>
+    <message>
+        <source>Squared for small errors and absolute for large ones, for regression</source>
+        <translation>误差小时取平方、误差大时取绝对值，用于回归</translation>
+    </message>
+    <message>
         <source>Stages to unfreeze</source>
         <translation>解冻的阶段数</translation>
     </message>
@@ -2032,8 +2166,48 @@ true: {true}</source>
         <translation>从磁盘流式读取</translation>
     </message>
     <message>
+        <source>Target column</source>
+        <translation>目标列</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
         <source>TensorBoard logging needs the tensorboard package, which is not installed. Install it with: {command}</source>
         <translation>TensorBoard 记录需要 tensorboard 包，但尚未安装。请用以下命令安装：{command}</translation>
+    </message>
+    <message>
+        <source>The CSV column the network learns to predict</source>
+        <translation>网络要学习预测的 CSV 列</translation>
+    </message>
+    <message>
+        <source>The CSV file has no column {column!r}; its columns are {columns}.</source>
+        <translation>CSV 文件中没有 {column!r} 列；它的列有：{columns}。</translation>
+    </message>
+    <message>
+        <source>The CSV file has no complete rows: every one of its {n} rows misses a value; fill the gaps or remove the empty columns.</source>
+        <translation>CSV 文件中没有完整的行：全部 {n} 行都缺少某个值；请补全空缺，或删除空列。</translation>
+    </message>
+    <message>
+        <source>The CSV file has no feature columns besides the target.</source>
+        <translation>CSV 文件中除目标列外没有特征列。</translation>
+    </message>
+    <message>
+        <source>The CSV file has only one column ({column}); a table needs feature columns and a target column separated by commas, semicolons or tabs.</source>
+        <translation>CSV 文件只有一列（{column}）；表格需要用逗号、分号或制表符分隔的特征列和目标列。</translation>
+    </message>
+    <message>
+        <source>The CSV file is empty; choose a file with a header row and data rows.</source>
+        <translation>CSV 文件是空的；请选择一个有表头行和数据行的文件。</translation>
+    </message>
+    <message>
+        <source>The CSV file {path} does not exist; choose a CSV file with a header row.</source>
+        <translation>CSV 文件 {path} 不存在；请选择一个带表头行的 CSV 文件。</translation>
+    </message>
+    <message>
+        <source>The CSV header names the column {column} twice; give every column its own name.</source>
+        <translation>CSV 表头中 {column} 列出现了两次；请给每一列取不同的名字。</translation>
     </message>
     <message>
         <source>The architecture has no list of layers.</source>
@@ -2068,6 +2242,10 @@ true: {true}</source>
         <translation>{path} 中的类别文件夹 {name} 没有可读取的图像；请向其中添加图像，或删除它。</translation>
     </message>
     <message>
+        <source>The column {column} holds text (such as {example!r}) with {n} different values, more than the {limit} that can be one-hot encoded; remove the column or write its values as numbers.</source>
+        <translation>{column} 列是文本（例如 {example!r}），有 {n} 个不同的值，超过了可做独热编码的 {limit} 个；请删除该列，或把它的值写成数字。</translation>
+    </message>
+    <message>
         <source>The data has samples of shape {data}, but the network takes {net}; reload the data for this network.</source>
         <translation>数据样本的形状是 {data}，但网络需要 {net}；请为这个网络重新加载数据。</translation>
     </message>
@@ -2086,6 +2264,14 @@ true: {true}</source>
     <message>
         <source>The device {name!r} is not supported; use auto, cpu, cuda or mps.</source>
         <translation>不支持设备 {name!r}；请使用 auto、cpu、cuda 或 mps。</translation>
+    </message>
+    <message>
+        <source>The file could not be read as CSV at line {line} ({reason}); check that it is a text table with one row per line.</source>
+        <translation>无法按 CSV 读取该文件的第 {line} 行（{reason}）；请检查它是否为每行一条记录的文本表格。</translation>
+    </message>
+    <message>
+        <source>The file has no nn.Sequential(...) to read.</source>
+        <translation>该文件中没有可读取的 nn.Sequential(...)。</translation>
     </message>
     <message>
         <source>The folder {folder} does not exist; create it or choose another place for {name}.</source>
@@ -2126,6 +2312,10 @@ true: {true}</source>
     <message>
         <source>The import was cancelled.</source>
         <translation>导入已取消。</translation>
+    </message>
+    <message>
+        <source>The initialisation {name!r} is unknown; choose {choices}.</source>
+        <translation>未知的初始化 {name!r}；请选择 {choices}。</translation>
     </message>
     <message>
         <source>The loss became {what} {where}. The learning rate ({lr}) is probably too high; try {suggested}.</source>
@@ -2176,6 +2366,10 @@ true: {true}</source>
         <translation>网络最后输出 {shape} 的张量，但分类器最后必须为每个类别输出一个得分。请在末尾添加 Flatten 和 Linear 层。</translation>
     </message>
     <message>
+        <source>The network ends with {n} outputs, but a regression predicts one number. Make the last Linear layer output 1 feature.</source>
+        <translation>网络最后有 {n} 个输出，但回归只预测一个数。请把最后一个 Linear 层的输出设为 1 个特征。</translation>
+    </message>
+    <message>
         <source>The network ends with {n} outputs, but the dataset has {classes} classes. Make the last Linear layer output {classes} features.</source>
         <translation>网络最后有 {n} 个输出，但数据集有 {classes} 个类别。请让最后一个 Linear 层输出 {classes} 个特征。</translation>
     </message>
@@ -2216,6 +2410,14 @@ true: {true}</source>
         <translation>无法读取代码中保存的项目（{detail}）；已使用默认训练设置导入网络。</translation>
     </message>
     <message>
+        <source>The project starts from the weights in {path}, but that file is missing. Put it back beside the project, or remove &quot;initial_weights&quot; from the project file to start from fresh weights.</source>
+        <translation>项目从 {path} 中的权重开始训练，但该文件不存在。请把它放回项目旁边，或者从项目文件中删除 &quot;initial_weights&quot; 以从新的权重开始。</translation>
+    </message>
+    <message>
+        <source>The project&apos;s initial weights do not fit its network ({key}: {detail}); the network was changed after they were saved. Remove &quot;initial_weights&quot; from the project (or import the code again) to train from fresh weights.</source>
+        <translation>项目的初始权重与其网络不符（{key}：{detail}）；保存权重后网络已被修改。请从项目中删除 &quot;initial_weights&quot;（或重新导入代码），以从新的权重开始训练。</translation>
+    </message>
+    <message>
         <source>The same learning rate all along</source>
         <translation>始终使用同一学习率</translation>
     </message>
@@ -2236,6 +2438,34 @@ true: {true}</source>
         <translation>阶梯调度每一步把学习率乘以 gamma</translation>
     </message>
     <message>
+        <source>The table has only {n} complete rows, too few to split into training and validation rows; add rows or change the validation share.</source>
+        <translation>表格只有 {n} 个完整的行，太少，无法分成训练行和验证行；请增加行，或调整验证集比例。</translation>
+    </message>
+    <message>
+        <source>The table has {n} features ({names}), but the network takes {shape}; set the input shape to ({n},).</source>
+        <translation>表格有 {n} 个特征（{names}），但网络的输入是 {shape}；请把输入形状设为 ({n},)。</translation>
+    </message>
+    <message>
+        <source>The target column {column} has only one value ({value}); classification needs at least two classes. Choose another column.</source>
+        <translation>目标列 {column} 只有一个值（{value}）；分类至少需要两个类别。请选择另一列。</translation>
+    </message>
+    <message>
+        <source>The target column {column} has the same value in every row, so there is nothing to predict; choose another column.</source>
+        <translation>目标列 {column} 每一行的值都相同，没有可预测的内容；请选择另一列。</translation>
+    </message>
+    <message>
+        <source>The target column {column} has {n} different values, more than the {limit} classes a network here can learn; choose another column, or the regression task.</source>
+        <translation>目标列 {column} 有 {n} 个不同的值，超过了这里的网络能学习的 {limit} 个类别；请选择另一列，或选择回归任务。</translation>
+    </message>
+    <message>
+        <source>The target column {column} holds text such as {example!r}, so it cannot be predicted as a number; choose the classification task or another column.</source>
+        <translation>目标列 {column} 含有文本（例如 {example!r}），无法作为数值来预测；请选择分类任务或另一列。</translation>
+    </message>
+    <message>
+        <source>The target is a number (regression), which the {loss} loss cannot learn; choose the MSE, L1 or Smooth L1 loss (Automatic picks MSE).</source>
+        <translation>目标是数值（回归），{loss} 损失无法学习它；请选择 MSE、L1 或 Smooth L1 损失（“自动”会选 MSE）。</translation>
+    </message>
+    <message>
         <source>The training split has no images; add images or lower the validation fraction.</source>
         <translation>训练集中没有图像；请添加图像，或降低验证集比例。</translation>
     </message>
@@ -2250,10 +2480,6 @@ true: {true}</source>
     <message>
         <source>The validation split has no images; raise the validation fraction or add images.</source>
         <translation>验证集中没有图像；请提高验证集比例，或添加图像。</translation>
-    </message>
-    <message>
-        <source>The weight initialisation {name!r} is unknown; choose default, kaiming, xavier or normal.</source>
-        <translation>未知的权重初始化方式 {name!r}；请从 default、kaiming、xavier 或 normal 中选择。</translation>
     </message>
     <message>
         <source>The weights in the model file do not fit this network; resume with the project they were trained with.</source>
@@ -2278,6 +2504,10 @@ true: {true}</source>
     <message>
         <source>The {k}×{k} kernel is larger than its {h}×{w} input (with padding {p}). Use a smaller kernel, add padding, or remove a pooling layer before it.</source>
         <translation>{k}×{k} 的卷积核比它的 {h}×{w} 输入（填充 {p}）还大。请使用更小的卷积核、增加填充，或删除它前面的一个池化层。</translation>
+    </message>
+    <message>
+        <source>The {loss} loss is for regression, but this dataset has classes; choose Automatic, cross-entropy, NLL or MSE.</source>
+        <translation>{loss} 损失用于回归，但这个数据集是分类的；请选择“自动”、交叉熵、NLL 或 MSE。</translation>
     </message>
     <message>
         <source>The {section} settings must be an object.</source>
@@ -2324,6 +2554,10 @@ true: {true}</source>
         <translation>还没有训练好的模型：训练尚未开始。</translation>
     </message>
     <message>
+        <source>This model learned from a CSV table, so it takes table rows, not images; predicting from images works only for models trained on images.</source>
+        <translation>这个模型是用 CSV 表格训练的，输入是表格的行而不是图像；只有用图像训练的模型才能根据图像进行预测。</translation>
+    </message>
+    <message>
         <source>This network needs about {need} of memory ({params} for its {count} parameters, {acts} for the activations of a batch of {batch}), more than the {have} of {where}. {advice}</source>
         <translation>这个网络大约需要 {need} 内存（{count} 个参数占 {params}，批大小为 {batch} 时的激活值占 {acts}），超过了{where}的 {have}。{advice}</translation>
     </message>
@@ -2346,6 +2580,10 @@ true: {true}</source>
     <message>
         <source>Unfrozen learning-rate factor</source>
         <translation>解冻后的学习率系数</translation>
+    </message>
+    <message>
+        <source>Uniform</source>
+        <translation>均匀</translation>
     </message>
     <message>
         <source>Unknown block type {name!r}. Known types: {known}.</source>
@@ -2384,8 +2622,20 @@ true: {true}</source>
         <translation>Xavier</translation>
     </message>
     <message>
+        <source>Xavier normal</source>
+        <translation>Xavier 正态</translation>
+    </message>
+    <message>
+        <source>Xavier uniform</source>
+        <translation>Xavier 均匀</translation>
+    </message>
+    <message>
         <source>Your own images, one sub-folder per class</source>
         <translation>你自己的图像，每个类别一个子文件夹</translation>
+    </message>
+    <message>
+        <source>Zeros</source>
+        <translation>全 0</translation>
     </message>
     <message>
         <source>colour</source>
@@ -2402,6 +2652,14 @@ true: {true}</source>
     <message>
         <source>grey</source>
         <translation>灰度</translation>
+    </message>
+    <message>
+        <source>init has no part {name!r}; it takes weight and bias.</source>
+        <translation>init 没有 {name!r} 部分；它只接受 weight 和 bias。</translation>
+    </message>
+    <message>
+        <source>init must be an object with a weight and/or a bias.</source>
+        <translation>init 必须是包含 weight 和/或 bias 的对象。</translation>
     </message>
     <message>
         <source>output_padding must be smaller than the stride or the dilation ({limit}). Lower output_padding.</source>
@@ -2436,6 +2694,10 @@ true: {true}</source>
         <translation>{block} 没有参数 {names}。</translation>
     </message>
     <message>
+        <source>{block} has no weights to initialise; remove its init.</source>
+        <translation>{block} 没有可初始化的权重；请删除它的 init。</translation>
+    </message>
+    <message>
         <source>{block} needs a signal-shaped input (channels × length), but gets a {shape} tensor. Use a block for this shape instead, or remove it.</source>
         <translation>{block} 需要信号形状的输入（通道 × 长度），但它收到的是 {shape} 的张量。请改用适合这种形状的模块，或删除它。</translation>
     </message>
@@ -2446,10 +2708,6 @@ true: {true}</source>
     <message>
         <source>{block} padding can be at most half the kernel size ({half}). Lower the padding.</source>
         <translation>{block} 的填充最多只能是窗口大小的一半（{half}）。请减小填充。</translation>
-    </message>
-    <message>
-        <source>{cls}() needs arguments ({error}). Give its constructor default values, then import again.</source>
-        <translation>{cls}() 需要参数（{error}）。请为它的构造函数提供默认值，然后重新导入。</translation>
     </message>
     <message>
         <source>{detail}</source>
@@ -2488,10 +2746,6 @@ true: {true}</source>
         <translation>{file} 包含超过 {calls} 个调用，远多于最多 {n} 层的网络所需，因此未读取。请导入网络更短的文件。</translation>
     </message>
     <message>
-        <source>{file} in {folder} cannot be read ({detail}); delete it so it downloads again.</source>
-        <translation>无法读取 {folder} 中的 {file}（{detail}）；请删除它，以便重新下载。</translation>
-    </message>
-    <message>
         <source>{file} in {folder} claims {size} bytes of data, more than an MNIST-style file holds; delete it so it can be downloaded again, or replace it by hand.</source>
         <translation>{folder} 中的 {file} 声称有 {size} 字节数据，超过 MNIST 类文件的容量；请删除它以便重新下载，或手动替换。</translation>
     </message>
@@ -2524,10 +2778,6 @@ true: {true}</source>
         <translation>{file} 嵌套层次太深，无法读取。</translation>
     </message>
     <message>
-        <source>{file} is not in {folder}; connect to the internet once or copy the file there.</source>
-        <translation>{folder} 中没有 {file}；请联网一次，或把该文件复制到那里。</translation>
-    </message>
-    <message>
         <source>{file} tried to use more memory than the import allows ({limit}), so the import was stopped. Make the network smaller, or check the code for a huge allocation.</source>
         <translation>{file} 试图使用超过导入允许的内存（{limit}），因此导入已停止。请缩小网络，或检查代码中是否有超大的内存分配。</translation>
     </message>
@@ -2536,12 +2786,12 @@ true: {true}</source>
         <translation>{message}</translation>
     </message>
     <message>
-        <source>{model} has no {weights} weights; choose {offered}, or none for random weights.</source>
-        <translation>{model} 没有 {weights} 权重；请选择 {offered}，或不选以使用随机权重。</translation>
-    </message>
-    <message>
         <source>{name!r} is not a device; use auto, cpu, cuda (or cuda:1, …) or mps.</source>
         <translation>{name!r} 不是设备；请使用 auto、cpu、cuda（或 cuda:1 等）或 mps。</translation>
+    </message>
+    <message>
+        <source>{name} ({kind}) has no parameter {param!r}; it takes {names}.</source>
+        <translation>{name}（{kind}）没有参数 {param!r}；它接受 {names}。</translation>
     </message>
     <message>
         <source>{name} contains code or Python objects, not just weights, so it was not loaded. Only plain weight files can be opened; never trust such files from unknown sources.</source>
@@ -2564,6 +2814,10 @@ true: {true}</source>
         <translation>{name} 的归一化数值格式错误：每个输入通道都需要一个均值和一个标准差。</translation>
     </message>
     <message>
+        <source>{name} holds binary data, not a text table; choose a CSV file.</source>
+        <translation>{name} 含有二进制数据，不是文本表格；请选择一个 CSV 文件。</translation>
+    </message>
+    <message>
         <source>{name} is a project without trained weights; train it first (studio train {name}) and export the model file it writes.</source>
         <translation>{name} 是一个没有训练权重的项目；请先训练它（studio train {name}），再导出训练生成的模型文件。</translation>
     </message>
@@ -2572,8 +2826,16 @@ true: {true}</source>
         <translation>{name} 必须是数字，而不是 {value}。</translation>
     </message>
     <message>
+        <source>{name} must be an object with a kind, like {example}.</source>
+        <translation>{name} 必须是带 kind 的对象，例如 {example}。</translation>
+    </message>
+    <message>
         <source>{name} must be one of {choices}, not {value}.</source>
         <translation>{name} 必须是 {choices} 之一，而不是 {value}。</translation>
+    </message>
+    <message>
+        <source>{name}: a must be less than b (a is {a}, b is {b}).</source>
+        <translation>{name}：a 必须小于 b（a 为 {a}，b 为 {b}）。</translation>
     </message>
     <message>
         <source>{output} is also an input of this command ({source}); writing there would destroy it. Choose another output file.</source>
@@ -2586,6 +2848,10 @@ true: {true}</source>
     <message>
         <source>{path} already exists. Choose another name, or add --force to replace it.</source>
         <translation>{path} 已存在。请换一个名称，或加上 --force 替换它。</translation>
+    </message>
+    <message>
+        <source>{path} is a folder, not a CSV file; choose a CSV file with a header row.</source>
+        <translation>{path} 是文件夹，不是 CSV 文件；请选择一个带表头行的 CSV 文件。</translation>
     </message>
     <message>
         <source>{path} is not a regular file (it is a device, pipe or socket), so it is not a {kind}.</source>
@@ -2610,6 +2876,22 @@ true: {true}</source>
     <message>
         <source>{name} has an architecture that cannot be built: {detail}</source>
         <translation>{name} 中的网络结构无法构建：{detail}</translation>
+    </message>
+    <message>
+        <source>--args gives the values for a class&apos;s constructor, but {file} defines no nn.Module class.</source>
+        <translation>--args 用于给出类构造函数的参数值，但 {file} 没有定义 nn.Module 类。</translation>
+    </message>
+    <message>
+        <source>--args gives {name} twice.</source>
+        <translation>--args 两次给出了 {name}。</translation>
+    </message>
+    <message>
+        <source>--args: `{text}` is not a Python literal. Give numbers, strings in quotes, True/False/None, tuples or lists, like --args 784 or --args input_num=784.</source>
+        <translation>--args：`{text}` 不是 Python 字面值。请给出数字、带引号的字符串、True/False/None、元组或列表，例如 --args 784 或 --args input_num=784。</translation>
+    </message>
+    <message>
+        <source>--args: the value `{text}` comes after a name=value pair; give plain values first.</source>
+        <translation>--args：值 `{text}` 出现在 name=value 之后；请先给出不带名字的值。</translation>
     </message>
     <message>
         <source>--model-only writes Python code; leave it out with --format.</source>
@@ -2640,8 +2922,20 @@ true: {true}</source>
         <translation>70,000 个手写数字，首次使用时下载</translation>
     </message>
     <message>
+        <source>A CSV file with a header row: one column is the target, the others are the features</source>
+        <translation>带表头行的 CSV 文件：其中一列是目标，其余列是特征</translation>
+    </message>
+    <message>
         <source>A GPU if there is one, else the CPU</source>
         <translation>有 GPU 时用 GPU，否则用 CPU</translation>
+    </message>
+    <message>
+        <source>Backbone {model} cannot take {shape} images: they are too small for its downsampling. Use a larger input, such as 3×{side}×{side}.</source>
+        <translation>主干网络 {model} 无法接收 {shape} 的图像：对它的下采样来说太小了。请使用更大的输入，例如 3×{side}×{side}。</translation>
+    </message>
+    <message>
+        <source>Backbone {model} needs colour images (3 channels, height and width), not {shape}. Change the network&apos;s input.</source>
+        <translation>主干网络 {model} 需要彩色图像（3 个通道，高和宽），而不是 {shape}。请修改网络的输入。</translation>
     </message>
     <message>
         <source>BatchNorm1d needs a flat vector or a signal (channels × length), but gets a {shape} tensor. Use BatchNorm2d here, or put a Flatten before it.</source>
@@ -2652,8 +2946,44 @@ true: {true}</source>
         <translation>双线性上采样需要图像（通道 × 高 × 宽），但它收到的是 {shape} 的信号。请改用 nearest 模式。</translation>
     </message>
     <message>
+        <source>CSV table…</source>
+        <translation>CSV 表格…</translation>
+    </message>
+    <message>
+        <source>Classification</source>
+        <translation>分类</translation>
+    </message>
+    <message>
+        <source>Classification for a text or whole-number target, else regression</source>
+        <translation>目标为文本或整数时做分类，否则做回归</translation>
+    </message>
+    <message>
+        <source>Could not read the CSV file {path} ({reason}); check its permissions.</source>
+        <translation>无法读取 CSV 文件 {path}（{reason}）；请检查它的权限。</translation>
+    </message>
+    <message>
         <source>Could not read the shape {text!r}; write it like 1,28,28, 1,784 or 784.</source>
         <translation>无法识别形状 {text!r}；请写成 1,28,28、1,784 或 784 这样的形式。</translation>
+    </message>
+    <message>
+        <source>Cross-entropy, or NLL after LogSoftmax; MSE for regression</source>
+        <translation>交叉熵；网络以 LogSoftmax 结尾时用 NLL；回归用 MSE</translation>
+    </message>
+    <message>
+        <source>Each target value is a class</source>
+        <translation>目标列的每个值是一个类别</translation>
+    </message>
+    <message>
+        <source>L1</source>
+        <translation>L1</translation>
+    </message>
+    <message>
+        <source>Mean absolute error, for regression</source>
+        <translation>平均绝对误差，用于回归</translation>
+    </message>
+    <message>
+        <source>Mean squared error: against the true values for regression, against one-hot targets for classification</source>
+        <translation>均方误差：回归时与真实值比较，分类时与独热目标比较</translation>
     </message>
     <message>
         <source>No common input size fits this network.{detail} Give the size with --input-shape C,H,W (or C,L for signals, N for flat input).</source>
@@ -2682,6 +3012,30 @@ true: {true}</source>
     <message>
         <source>{block} needs an image-shaped input (channels × height × width), but gets a {shape} signal. Use a 1-D block instead, or remove it.</source>
         <translation>{block} 需要图像形状的输入（通道 × 高 × 宽），但它收到的是 {shape} 的信号。请改用一维模块，或删除它。</translation>
+    </message>
+    <message>
+        <source>{cls}() does not take the values given with --args ({error}).</source>
+        <translation>{cls}() 不接受用 --args 给出的值（{error}）。</translation>
+    </message>
+    <message>
+        <source>{cls}() needs arguments ({error}), and the file does not create one. Give them with --args, like studio import FILE --trust --args {example}, then import again.</source>
+        <translation>{cls}() 需要参数（{error}），而文件中没有创建它的实例。请用 --args 给出参数，例如 studio import FILE --trust --args {example}，然后重新导入。</translation>
+    </message>
+    <message>
+        <source>{file} builds its network with torchvision (line {line}). Importing it means running that line and the ones that change the model, so run the import again with --trust if you trust this file.</source>
+        <translation>{file} 使用 torchvision 构建网络（第 {line} 行）。导入它需要运行该行以及修改模型的各行，因此如果信任此文件，请使用 --trust 重新导入。</translation>
+    </message>
+    <message>
+        <source>{file} in {folder} cannot be read ({detail}); delete it so it downloads again.</source>
+        <translation>无法读取 {folder} 中的 {file}（{detail}）；请删除它，以便重新下载。</translation>
+    </message>
+    <message>
+        <source>{file} is not in {folder}; connect to the internet once or copy the file there.</source>
+        <translation>{folder} 中没有 {file}；请联网一次，或把该文件复制到那里。</translation>
+    </message>
+    <message>
+        <source>{model} has no {weights} weights; choose {offered}, or none for random weights.</source>
+        <translation>{model} 没有 {weights} 权重；请选择 {offered}，或不选以使用随机权重。</translation>
     </message>
     <message>
         <source>{name} has an invalid architecture: {detail}</source>
@@ -2818,6 +3172,10 @@ true: {true}</source>
     <message>
         <source>{path} is not UTF-8 text, so it is not a Python file.</source>
         <translation>{path} 不是 UTF-8 文本，因此不是 Python 文件。</translation>
+    </message>
+    <message>
+        <source>{path} is not a weights file (a saved dict of tensors), so training cannot start from it.</source>
+        <translation>{path} 不是权重文件（保存的张量字典），因此无法从它开始训练。</translation>
     </message>
     <message>
         <source>{section}.{key} is {value!r}; choose one of {choices}.</source>
@@ -2992,6 +3350,22 @@ true: {true}</source>
     <message>
         <source>Digits read as 1×784 signals: Conv1d, BatchNorm1d, MaxPool1d and AvgPool1d (12,650 parameters).</source>
         <translation>把数字读成 1×784 的信号：Conv1d、BatchNorm1d、MaxPool1d 和 AvgPool1d（12,650 个参数）。</translation>
+    </message>
+    <message>
+        <source>MLP on a table</source>
+        <translation>表格数据上的 MLP</translation>
+    </message>
+    <message>
+        <source>Linear 20→256, ReLU, Linear 256→10 on a bundled CSV table with 20 features (7,946 parameters).</source>
+        <translation>Linear 20→256、ReLU、Linear 256→10，使用内置的 20 个特征的 CSV 表格（7,946 个参数）。</translation>
+    </message>
+    <message>
+        <source>Regression 4→8→1</source>
+        <translation>回归 4→8→1</translation>
+    </message>
+    <message>
+        <source>Linear 4→8, ReLU, Linear 8→1 predicting a number from a bundled CSV table (49 parameters).</source>
+        <translation>Linear 4→8、ReLU、Linear 8→1，根据内置的 CSV 表格预测一个数值（49 个参数）。</translation>
     </message>
 </context>
 </TS>

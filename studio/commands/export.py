@@ -44,8 +44,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from studio.commands.common import load_project_or_model
     from studio.core.codegen.model_code import model_definition
-    from studio.core.codegen.script import export_script
     from studio.core.codegen.script_data import place_script_data
+    from studio.core.codegen.training_script import export_script
 
     if args.format != "script":
         return _export_model(args)

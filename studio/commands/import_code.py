@@ -47,6 +47,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         f"(default {DEFAULT_TIMEOUT:g}). The code runs in a separate process that may also "
         f"allocate at most half of this computer's memory ({_memory_text()})",
     )
+    parser.add_argument(
+        "--args",
+        nargs="+",
+        metavar="VALUE|NAME=VALUE",
+        help="with --trust: the values for the class's constructor when the file does not "
+        "create it, as Python literals (like --args 784 or --args input_num=784)",
+    )
     parser.add_argument("-o", "--output", required=True, metavar="PROJECT.json", help="project")
     parser.add_argument(
         "--force", action="store_true", help="replace an existing file (never the code file itself)"
@@ -56,22 +63,37 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from studio.commands.summary import project_report, render_table
+    from studio.core.codegen.instance import parse_args
     from studio.core.codegen.restore import import_project, read_source
+    from studio.core.io import initial_weights
     from studio.core.io.outputs import check_output
     from studio.core.io.project_file import save_project
 
     target = check_output(args.output, [args.code], force=args.force)
     shape = _shape(args.input_shape)
+    if args.args:
+        parse_args(args.args)  # a typo is one line now, before any code runs
     source = read_source(Path(args.code))
     importer = _importer(args.timeout)
     imported = import_project(
-        source, str(args.code), input_shape=shape, trust=args.trust, importer=importer
+        source,
+        str(args.code),
+        input_shape=shape,
+        trust=args.trust,
+        importer=importer,
+        constructor_args=args.args,
     )
     project = imported.project
+    weights = None
+    if project.initial_state is not None:
+        check_output(initial_weights.path_beside(target), [args.code], force=args.force)
+        weights = initial_weights.save_beside(target, project)
     save_project(target, project)
     print(render_table(project, project_report(project)))
     for note in imported.notes:
         print(f"Note: {note}")
+    if weights is not None:
+        print(f"Weights traced from the file were saved to {weights}; training starts from them.")
     restored = " with its saved settings" if imported.restored else ""
     print(f"Wrote {target} ({project.name}, dataset {project.dataset.name}{restored}).")
     return 0
@@ -107,11 +129,23 @@ def _importer(timeout: float) -> Importer:
     from studio.core.codegen.sandbox import Limits, import_trusted
 
     def run(
-        source: str, *, input_shape: tuple[int, ...] | None, trust: bool, filename: str
+        source: str,
+        *,
+        input_shape: tuple[int, ...] | None,
+        trust: bool,
+        filename: str,
+        constructor_args: list[str] | None = None,
     ) -> ImportResult:
         if trust:
-            limits = Limits(timeout)
-            return import_trusted(source, input_shape=input_shape, filename=filename, limits=limits)
-        return import_code(source, input_shape=input_shape, filename=filename)
+            return import_trusted(
+                source,
+                input_shape=input_shape,
+                filename=filename,
+                limits=Limits(timeout),
+                constructor_args=constructor_args,
+            )
+        return import_code(
+            source, input_shape=input_shape, filename=filename, constructor_args=constructor_args
+        )
 
     return run

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
 from studio.commands.common import load_project_or_model
 from studio.core.project import Project
 from studio.core.registry import format_shape
 from studio.core.shapes import Report, analyse
+
+if TYPE_CHECKING:
+    from studio.core.data.base import DatasetInfo
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -24,8 +28,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def dataset_class_count(project: Project) -> int | None:
-    """The class count of the project's dataset, or None when it cannot be known offline."""
+def dataset_info(project: Project) -> DatasetInfo | None:
+    """What the project's dataset holds, or None when it cannot be known offline."""
     try:
         from studio.core.data import describe_dataset
     except ImportError:
@@ -33,27 +37,67 @@ def dataset_class_count(project: Project) -> int | None:
     from studio.core.errors import StudioError
 
     try:
-        return len(describe_dataset(project.dataset).classes)
+        return describe_dataset(project.dataset)
     except StudioError:
         return None
 
 
+def dataset_class_count(project: Project) -> int | None:
+    """The class count of the project's dataset, or None when it cannot be known offline."""
+    info = dataset_info(project)
+    return None if info is None else len(info.classes)
+
+
 def project_report(project: Project) -> Report:
-    return analyse(project.architecture, project.training.loss, dataset_class_count(project))
+    info = dataset_info(project)
+    if info is not None and info.task == "regression":
+        return analyse(project.architecture, task="regression")
+    classes = None if info is None else len(info.classes)
+    return analyse(project.architecture, project.training.loss, classes)
+
+
+def table_lines(project: Project) -> tuple[list[str], list[str]]:
+    """For a CSV table: (a line with its input shape and task, errors such as a network
+    that takes another shape); nothing for other datasets."""
+    if project.dataset.name != "csv":
+        return [], []
+    from studio.core.data import describe_dataset
+    from studio.core.errors import StudioError
+
+    try:
+        info = describe_dataset(project.dataset)
+    except StudioError as error:
+        return [], [error.message]
+    shape = format_shape(tuple(info.native_shape))
+    what = f"{len(info.classes)} classes" if info.task == "classification" else "regression"
+    lines = [f"Data: {info.title}, input shape {shape}, {what}."]
+    net = tuple(project.architecture.input_shape)
+    if tuple(info.native_shape) == net:
+        return lines, []
+    return lines, [
+        f"The table gives {shape} features, but the network takes {format_shape(net)}; "
+        f"set the input shape to {shape}."
+    ]
 
 
 def run(args: argparse.Namespace) -> int:
     project, _ = load_project_or_model(args.file)
     report = project_report(project)
     too_large = memory_problem(project, report)
-    ok = report.ok and too_large is None
+    table, table_errors = table_lines(project)
+    ok = report.ok and too_large is None and not table_errors
     if args.json:
         data = with_trainable(project, {"name": project.name, **report.to_json()}, report)
         if too_large:
             data["errors"].append({"index": -1, "message": too_large})
+        data["errors"] += [{"index": -1, "message": text} for text in table_errors]
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0 if ok else 1
     print(render_table(project, report))
+    for line in table:
+        print(line)
+    for text in table_errors:
+        print(f"ERROR at input: {text}")
     if too_large:
         print(f"ERROR: {too_large}")
     return 0 if ok else 1

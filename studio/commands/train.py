@@ -26,6 +26,7 @@ from studio.core.training.events import (
     Unfrozen,
 )
 from studio.core.training.factories import LOSS_TITLES
+from studio.core.training.regression import LOSS_TITLES as REGRESSION_TITLES
 
 METRIC_KEYS = (
     "epoch",
@@ -36,6 +37,8 @@ METRIC_KEYS = (
     "per_class_accuracy",
     "seconds",
 )
+REGRESSION_KEYS = ("val_mae", "val_r2")
+"""Added to every epoch of ``--metrics-json`` when the run is a regression."""
 BAR_WIDTH = 24
 
 
@@ -154,9 +157,13 @@ def run(args: argparse.Namespace) -> int:
     if saved:
         model = trainer.to_model_file(best=True)
         out = save_with_fallback(_output_name(out, inputs, args.force, "model"), model, args)
-        if not args.quiet and result.history:
+        regression = _is_regression(result.history)
+        if not args.quiet and result.history and not regression:
             print(per_class_table(result.history, result.best_epoch, model.classes))
-        print(_saved_line(out, result.best_epoch, result.best_val_accuracy))
+        if regression:
+            print(_saved_regression_line(out, result.best_epoch, result.history))
+        else:
+            print(_saved_line(out, result.best_epoch, result.best_val_accuracy))
     if result.error is not None:
         raise result.error
     if interrupted:
@@ -326,9 +333,32 @@ def _saved_line(out: Path, best_epoch: int | None, best_acc: float | None) -> st
     return f"Saved {out} (epoch {best_epoch}, validation accuracy {best_acc:.1%})."
 
 
+def _is_regression(history: list[dict[str, Any]]) -> bool:
+    return any("val_mae" in entry for entry in history)
+
+
+def _saved_regression_line(out: Path, best_epoch: int | None, history: list[dict]) -> str:
+    entry = next((h for h in history if h.get("epoch") == best_epoch), None)
+    if entry is None:
+        return f"Saved {out}."
+    return (
+        f"Saved {out} (epoch {best_epoch}, validation loss {entry['val_loss']:.4f}, "
+        f"MAE {_figure(entry.get('val_mae'))}, R² {_figure(entry.get('val_r2'))})."
+    )
+
+
+def _figure(value: Any) -> str:
+    """A regression figure in 4 significant digits, or - when there is none."""
+    if not isinstance(value, (int, float)) or not math.isfinite(value):
+        return "-"
+    return f"{value:.4g}"
+
+
 def write_metrics_json(path: Path, history: list[dict[str, Any]]) -> None:
-    """``{"epochs": [{epoch, train_loss, …, seconds}, …]}``, written atomically."""
-    epochs = [{key: _json_number(entry.get(key)) for key in METRIC_KEYS} for entry in history]
+    """``{"epochs": [{epoch, train_loss, …, seconds}, …]}``, written atomically; a
+    regression adds ``val_mae`` and ``val_r2`` and has null accuracies."""
+    keys = METRIC_KEYS + REGRESSION_KEYS if _is_regression(history) else METRIC_KEYS
+    epochs = [{key: _json_number(entry.get(key)) for key in keys} for entry in history]
     text = json.dumps({"epochs": epochs}, indent=2, ensure_ascii=False) + "\n"
     write_atomic(path, lambda handle: handle.write(text.encode("utf-8")))
 
@@ -369,6 +399,7 @@ class ProgressPrinter:
         self.err = err or sys.stderr
         self.bar = not quiet and self.err.isatty()
         self.end_epoch = 0
+        self.task = "classification"
         self._bar_len = 0
 
     def __call__(self, event: Event) -> None:
@@ -376,13 +407,15 @@ class ProgressPrinter:
             return
         if isinstance(event, TrainingStarted):
             self.end_epoch = event.epochs
+            self.task = event.task
             for note in event.notes:
                 print(note, file=self.out)
             if event.first_epoch == event.epochs:
                 span = f"epoch {event.epochs}"
             else:
                 span = f"epochs {event.first_epoch} to {event.epochs}"
-            loss = LOSS_TITLES.get(event.loss, event.loss)
+            titles = REGRESSION_TITLES if event.task == "regression" else LOSS_TITLES
+            loss = titles.get(event.loss, event.loss)
             print(
                 f"Training on {event.device} with {loss} loss: {span}, "
                 f"{event.steps_per_epoch} batches each.",
@@ -407,6 +440,12 @@ class ProgressPrinter:
     def epoch_line(self, e: EpochEnded) -> str:
         width = len(str(self.end_epoch or e.epoch))
         best = "  best" if e.is_best else ""
+        if e.task == "regression":
+            return (
+                f"epoch {e.epoch:>{width}}/{self.end_epoch}  train loss {e.train_loss:.4f}  "
+                f"val loss {e.val_loss:.4f} MAE {_figure(e.val_mae)} R² {_figure(e.val_r2)}  "
+                f"lr {e.lr:.3g}  {e.seconds:.1f} s{best}"
+            )
         return (
             f"epoch {e.epoch:>{width}}/{self.end_epoch}  "
             f"train loss {e.train_loss:.4f} acc {e.train_accuracy:6.1%}  "

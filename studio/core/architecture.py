@@ -14,6 +14,7 @@ from typing import Any
 from studio.core import events
 from studio.core.block import Block
 from studio.core.errors import ArchitectureError, Message
+from studio.core.initialisation import LayerInit, normalised, parse_layer_init
 from studio.core.registry import ANY_RANK, Shape, get_spec
 from studio.core.shapes import analyse
 
@@ -107,6 +108,16 @@ class Architecture:
         block = self._blocks[index]
         old, block.frozen = block.frozen, bool(frozen)
         self._events.emit(events.FrozenChanged(index, old, block.frozen))
+
+    def set_init(self, index: int, init: LayerInit | None) -> None:
+        """Give the layer at ``index`` its own initialisation, or ``None`` for the project's."""
+        block = self._blocks[index]
+        if init is not None and not get_spec(block.type).init:
+            raise ArchitectureError(
+                "{block} has no weights to initialise; remove its init.", block=block.type
+            )
+        old, block.init = block.init, normalised(init)
+        self._events.emit(events.InitChanged(index, old, block.init))
 
     def set_input_shape(self, shape: Iterable[int]) -> None:
         self.replace_all(shape, self._blocks)
@@ -204,7 +215,16 @@ class Architecture:
                     index=position,
                     block=spec.type,
                 )
-            blocks.append(Block(spec.type, values, frozen))
+            try:
+                init = parse_layer_init(item.get("init"), spec.type)
+            except ArchitectureError as error:
+                raise ArchitectureError(
+                    "Layer {index} ({block}): {message}",
+                    index=position,
+                    block=spec.type,
+                    message=error,
+                ) from None
+            blocks.append(Block(spec.type, values, frozen, init))
         if len(blocks) > MAX_LAYERS:
             raise ArchitectureError("A network can have at most {n} layers.", n=MAX_LAYERS)
         return cls(data.get("input_shape", ()), blocks)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from studio.core.data import describe_dataset, sample
+from studio.core.data import csv_table, describe_dataset, sample
 from studio.core.data import image_folder as folder
 from studio.core.data.paths import bundled_sample_path
 from studio.core.project import DatasetConfig
@@ -30,6 +30,11 @@ class DatasetPreview:
     """Images per class, or ``None`` when unknown without downloading."""
     samples: list[tuple[np.ndarray, str]] = field(default_factory=list)
     """(H, W, C) uint8 thumbnails with their class name."""
+    input_shape: tuple[int, ...] | None = None
+    """The input shape the data gives as it is (a CSV table: (number of features,))."""
+    task: str = "classification"
+    notes: list[str] = field(default_factory=list)
+    """What loading will do to the data (a CSV table: task, encoding, skipped rows)."""
 
 
 def preview_dataset(config: DatasetConfig, max_samples: int = 5) -> DatasetPreview:
@@ -48,7 +53,19 @@ def preview_dataset(config: DatasetConfig, max_samples: int = 5) -> DatasetPrevi
         labels = np.array([label for _, label in files], dtype=np.int64)
         preview.counts = np.bincount(labels, minlength=len(preview.classes)).tolist()
         preview.samples = _folder_samples(files, preview.classes, max_samples)
+    elif config.name == csv_table.NAME:
+        _table_preview(config, preview)
+        preview.input_shape, preview.task = tuple(info.native_shape), info.task
     return preview
+
+
+def _table_preview(config: DatasetConfig, preview: DatasetPreview) -> None:
+    """Rows per class (none for regression) and the notes of the table's preparation."""
+    table, encoding, _ = csv_table.prepared_table(config)
+    if table["task"] == "classification":
+        labels = np.concatenate([table["y_train"], table["y_val"]])
+        preview.counts = np.bincount(labels, minlength=len(preview.classes)).tolist()
+    preview.notes = csv_table.table_notes(table, encoding)
 
 
 def _folder_samples(files, classes: list[str], max_samples: int) -> list[tuple[np.ndarray, str]]:

@@ -67,6 +67,15 @@ class FrozenChanged:
 
 
 @dataclass(frozen=True)
+class InitChanged:
+    """A layer's own initialisation changed (``None``: it follows the project's)."""
+
+    index: int
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
 class Resetting:
     """The input shape, or every block, is about to be replaced."""
 

@@ -283,6 +283,11 @@ def _border_mean(image: torch.Tensor) -> float:
 
 def image_target(input_shape: tuple[int, ...], project: Project) -> tuple[int, int, int]:
     """The (C, H, W) to read images at: the input's own, or the flat input's image size."""
+    if project.dataset.name == "csv":
+        raise DatasetError(
+            "This model learned from a CSV table, so it takes table rows, not images; "
+            "predicting from images works only for models trained on images."
+        )
     if len(input_shape) == 3:
         channels = input_shape[0]
         if channels not in (1, 3):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
 from typing import Any
 
 from studio.core import events
@@ -25,10 +26,15 @@ class DatasetConfig:
 
     name: str = "mnist-sample"
     path: str = ""
-    """The image-folder root, or where torchvision sets are cached ('' = the user cache)."""
+    """The image-folder root, the CSV file, or where torchvision sets are cached ('' = the
+    user cache)."""
     val_fraction: float = 0.2
     augment_crop: bool = False
     augment_flip: bool = False
+    target: str = ""
+    """The CSV column to predict ('' = the last column)."""
+    task: str = "auto"
+    """``classification``, ``regression`` or ``auto`` (inferred from the target column)."""
     loading: str = "auto"
     """An image folder: ``auto`` preloads it if it fits in memory, else streams it from disk."""
 
@@ -50,6 +56,8 @@ class TrainingConfig:
     epochs: int = 10
     seed: int = 0
     init: str = "default"
+    bias_init: str = "default"
+    """``zeros`` or torch's own (``default``); files from before it existed keep 0 biases."""
     device: str = "auto"
     tensorboard: bool = False
     """Log every run for TensorBoard in ``runs/`` beside the project (``studio train
@@ -72,9 +80,16 @@ class Project:
     training: TrainingConfig = field(default_factory=TrainingConfig)
     name: str = "Untitled"
     description: str = ""
+    initial_weights: str = ""
+    """A weights file to start training from, relative to the project file (``"initial_weights"``
+    in the JSON; see ``io.initial_weights``). Empty: fresh weights."""
     _events: events.Emitter = field(
         default_factory=events.Emitter, init=False, repr=False, compare=False
     )
+    initial_state: dict | None = field(default=None, repr=False, compare=False)
+    """Initial weights held in memory (an import not yet saved); not written to the JSON."""
+    base_folder: Path | None = field(default=None, repr=False, compare=False)
+    """The folder of the project file it was loaded from or saved to, for ``initial_weights``."""
 
     def subscribe(self, listener: events.Listener) -> None:
         """Call ``listener`` with a ``SettingChanged`` for every ``set_setting``."""
@@ -101,6 +116,7 @@ class Project:
             "architecture": self.architecture.to_dict(),
             "dataset": asdict(self.dataset),
             "training": asdict(self.training),
+            **({"initial_weights": self.initial_weights} if self.initial_weights else {}),
         }
 
     @classmethod
@@ -112,13 +128,28 @@ class Project:
         return cls(
             architecture=architecture,
             dataset=_read_config(DatasetConfig, data.get("dataset", {}), "dataset"),
-            training=_read_config(TrainingConfig, data.get("training", {}), "training"),
+            training=_read_config(
+                TrainingConfig, _with_bias_init(data.get("training", {})), "training"
+            ),
             name=_text(data.get("name", "Untitled")),
             description=_text(data.get("description", "")),
+            initial_weights=_text(data.get("initial_weights", "")),
         )
 
     def copy(self) -> Project:
-        return Project.from_dict(self.to_dict())
+        twin = Project.from_dict(self.to_dict())
+        twin.initial_state, twin.base_folder = self.initial_state, self.base_folder
+        return twin
+
+
+def _with_bias_init(training: Any) -> Any:
+    """Files written before Bias init existed zeroed biases with every non-default Weight
+    init; they keep doing so (new files always write ``bias_init``)."""
+    if not isinstance(training, Mapping) or "bias_init" in training:
+        return training
+    if training.get("init", "default") in (None, "default"):
+        return training
+    return {**training, "bias_init": "zeros"}
 
 
 def _text(value: Any) -> str:

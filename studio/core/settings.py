@@ -56,7 +56,9 @@ def _choices(*items: Choice) -> tuple[Choice, ...]:
 
 _SGD = {"optimizer": ("sgd",)}
 _STEP = {"schedule": ("step",)}
-_SPLIT_HERE = {"name": ("mnist-sample", "image-folder")}
+_SPLIT_HERE = {"name": ("mnist-sample", "image-folder", "csv")}
+_IMAGES = {"name": ("mnist-sample", "mnist", "fashion-mnist", "cifar10", "image-folder")}
+_TABLE = {"name": ("csv",)}
 
 SETTINGS: tuple[Setting, ...] = (
     Setting(
@@ -90,6 +92,14 @@ SETTINGS: tuple[Setting, ...] = (
                 Message("Image folder…"),
                 Message("Your own images, one sub-folder per class"),
             ),
+            Choice(
+                "csv",
+                Message("CSV table…"),
+                Message(
+                    "A CSV file with a header row: one column is the target, the others "
+                    "are the features"
+                ),
+            ),
         ),
     ),
     Setting(
@@ -98,6 +108,7 @@ SETTINGS: tuple[Setting, ...] = (
         "bool",
         Message("Random flips"),
         Message("Mirror training images left-right at random"),
+        enabled_when=_IMAGES,
     ),
     Setting(
         "dataset",
@@ -105,6 +116,7 @@ SETTINGS: tuple[Setting, ...] = (
         "bool",
         Message("Random crops"),
         Message("Shift training images by a few pixels at random"),
+        enabled_when=_IMAGES,
     ),
     Setting(
         "dataset",
@@ -115,6 +127,39 @@ SETTINGS: tuple[Setting, ...] = (
         low=0.01,
         high=0.9,
         enabled_when=_SPLIT_HERE,
+    ),
+    Setting(
+        "dataset",
+        "target",
+        "choice",
+        Message("Target column"),
+        Message("The CSV column the network learns to predict"),
+        open_choices=True,
+        enabled_when=_TABLE,
+    ),
+    Setting(
+        "dataset",
+        "task",
+        "choice",
+        Message("Task"),
+        choices=_choices(
+            Choice(
+                "auto",
+                Message("Automatic"),
+                Message("Classification for a text or whole-number target, else regression"),
+            ),
+            Choice(
+                "classification",
+                Message("Classification"),
+                Message("Each target value is a class"),
+            ),
+            Choice(
+                "regression",
+                Message("Regression"),
+                Message("Predict the target's number; needs an MSE, L1 or Smooth-L1 loss"),
+            ),
+        ),
+        enabled_when=_TABLE,
     ),
     Setting(
         "dataset",
@@ -232,14 +277,31 @@ SETTINGS: tuple[Setting, ...] = (
         "choice",
         Message("Loss"),
         choices=_choices(
-            Choice("auto", Message("Automatic"), Message("Cross-entropy, or NLL after LogSoftmax")),
+            Choice(
+                "auto",
+                Message("Automatic"),
+                Message("Cross-entropy, or NLL after LogSoftmax; MSE for regression"),
+            ),
             Choice("cross_entropy", Message("Cross-entropy")),
             Choice(
                 "nll",
                 Message("NLL"),
                 Message("Negative log-likelihood, for a network ending in LogSoftmax"),
             ),
-            Choice("mse", Message("MSE"), Message("Mean squared error against one-hot targets")),
+            Choice(
+                "mse",
+                Message("MSE"),
+                Message(
+                    "Mean squared error: against the true values for regression, against "
+                    "one-hot targets for classification"
+                ),
+            ),
+            Choice("l1", Message("L1"), Message("Mean absolute error, for regression")),
+            Choice(
+                "smooth_l1",
+                Message("Smooth L1"),
+                Message("Squared for small errors and absolute for large ones, for regression"),
+            ),
         ),
     ),
     Setting(
@@ -270,6 +332,17 @@ SETTINGS: tuple[Setting, ...] = (
             Choice("kaiming", Message("Kaiming")),
             Choice("xavier", Message("Xavier")),
             Choice("normal", Message("Normal"), Message("Normal with mean 0 and std 0.01")),
+        ),
+    ),
+    Setting(
+        "training",
+        "bias_init",
+        "choice",
+        Message("Bias init"),
+        Message("How the biases of convolutions and Linear layers start; a layer can override it"),
+        choices=_choices(
+            Choice("default", Message("Default"), Message("PyTorch's default initialisation")),
+            Choice("zeros", Message("Zeros"), Message("Every bias starts at 0")),
         ),
     ),
     Setting(
@@ -371,9 +444,9 @@ MATCHING_DATASETS: dict[tuple[int, ...], tuple[str, ...]] = {
 def matching_dataset(input_shape: tuple[int, ...], dataset: str) -> str | None:
     """A built-in dataset whose images have ``input_shape``, when the chosen one does not.
 
-    An image folder is the person's own choice and is never second-guessed.
+    An image folder or a CSV table is the person's own choice and is never second-guessed.
     """
     matches = MATCHING_DATASETS.get(tuple(input_shape))
-    if not matches or dataset in matches or dataset == "image-folder":
+    if not matches or dataset in matches or dataset in ("image-folder", "csv"):
         return None
     return matches[0]

@@ -154,12 +154,15 @@ def analyse(
     arch: Architecture,
     loss: str | None = None,
     num_classes: int | None = None,
+    *,
+    task: str = "classification",
 ) -> Report:
     """Infer every layer's shape and cost, and diagnose what does not fit.
 
     ``loss`` (``cross_entropy``, ``nll``, ``mse`` or ``auto``) and ``num_classes``
     enable the checks that depend on training: a Softmax before cross-entropy, and
-    an output size that differs from the number of classes.
+    an output size that differs from the number of classes. ``task="regression"``
+    instead asks for one output value (a CSV table's numeric target).
     """
     diagnostics: list[Diagnostic] = []
     layers: list[LayerInfo] = []
@@ -210,7 +213,10 @@ def analyse(
         shape = out_shape
 
     if not diagnostics:
-        diagnostics.extend(_network_checks(blocks, layers, arch.input_shape, loss, num_classes))
+        if task == "regression":
+            diagnostics.extend(_regression_checks(blocks, layers, arch.input_shape))
+        else:
+            diagnostics.extend(_network_checks(blocks, layers, arch.input_shape, loss, num_classes))
     diagnostics.extend(_warnings(blocks))
     return Report(arch.input_shape, tuple(layers), tuple(diagnostics))
 
@@ -350,6 +356,35 @@ def _network_checks(
             )
         )
     return found
+
+
+def _regression_checks(
+    blocks: tuple[Block, ...], layers: list[LayerInfo], input_shape: Shape
+) -> list[Diagnostic]:
+    """A regression network must end with exactly one value per sample."""
+    out = layers[-1].output_shape if layers else input_shape
+    last = len(blocks) - 1
+    if out is None or tuple(out) == (1,):
+        return []
+    if len(out) != 1:
+        return [_not_flat_end(out, last, 1)]
+    target = _last_linear(blocks)
+    return [
+        Diagnostic(
+            target if target is not None else last,
+            "error",
+            "The network ends with {n} outputs, but a regression predicts one number. "
+            "Make the last Linear layer output 1 feature.",
+            {"n": out[0]},
+            Fix(
+                "Set out_features to {classes}",
+                {"classes": 1},
+                (FixAction("set", target, name="out_features", value=1),),
+            )
+            if target is not None
+            else None,
+        )
+    ]
 
 
 def _not_flat_end(out: Shape, last: int, num_classes: int | None) -> Diagnostic:

@@ -150,6 +150,40 @@ def _mnist_signal() -> Project:
     )
 
 
+def bundled_table(name: str) -> str:
+    """The path of a CSV table shipped with the program (see tools/make_table_samples.py)."""
+    from studio.core.resources import resources_dir
+
+    return str(resources_dir() / name)
+
+
+def _table_mlp() -> Project:
+    return Project(
+        Architecture(
+            (20,),
+            [B("Linear", out_features=256), B("ReLU"), B("Linear", out_features=10)],
+        ),
+        DatasetConfig("csv", bundled_table("blobs_20.csv"), target="class"),
+        TrainingConfig(lr=0.003, batch_size=32, epochs=15),
+        name="MLP on a table",
+        description="nn.Sequential(nn.Linear(20, 256), nn.ReLU(), nn.Linear(256, 10)) on a "
+        "bundled CSV table: 20 numeric features, 10 classes.",
+    )
+
+
+def _table_regression() -> Project:
+    return Project(
+        Architecture(
+            (4,),
+            [B("Linear", out_features=8), B("ReLU"), B("Linear", out_features=1)],
+        ),
+        DatasetConfig("csv", bundled_table("curve_4.csv"), target="y", task="regression"),
+        TrainingConfig(lr=0.01, batch_size=16, epochs=30, loss="mse"),
+        name="Regression 4→8→1",
+        description="A 4→8→1 network predicting a number (MSE loss) from a bundled CSV table.",
+    )
+
+
 TEMPLATES: dict[str, Template] = {
     t.name: t
     for t in (
@@ -193,6 +227,20 @@ TEMPLATES: dict[str, Template] = {
             "Digits read as 1×784 signals: Conv1d, BatchNorm1d, MaxPool1d and AvgPool1d "
             "(12,650 parameters).",
             _mnist_signal,
+        ),
+        Template(
+            "table-mlp",
+            "MLP on a table",
+            "Linear 20→256, ReLU, Linear 256→10 on a bundled CSV table with 20 features "
+            "(7,946 parameters).",
+            _table_mlp,
+        ),
+        Template(
+            "table-regression",
+            "Regression 4→8→1",
+            "Linear 4→8, ReLU, Linear 8→1 predicting a number from a bundled CSV table "
+            "(49 parameters).",
+            _table_regression,
         ),
     )
 }

@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtGui import QUndoCommand
 
 from studio.core.architecture import Architecture, Block
+from studio.core.initialisation import LayerInit
 from studio.core.project import Project
 
 
@@ -75,6 +76,41 @@ class SetParam(QUndoCommand):
 
     def undo(self) -> None:
         self._arch.set_param(self._index, self._name, self._old)
+
+
+class SetInit(QUndoCommand):
+    """A layer's own weight/bias initialisation (``None``: the project's). Consecutive edits
+    of the same layer's weight (or bias) merge into one undo step, as parameters do."""
+
+    ID = 1002
+
+    def __init__(self, arch: Architecture, index: int, init: LayerInit | None, text: str) -> None:
+        super().__init__(text)
+        self._arch, self._index = arch, index
+        self._old, self._new = arch[index].init, init
+        self._roles = _changed_roles(self._old, init)
+
+    def id(self) -> int:
+        return self.ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, SetInit) or other._index != self._index:
+            return False
+        if other._roles != self._roles or len(self._roles) != 1:
+            return False
+        self._new = other._new
+        return True
+
+    def redo(self) -> None:
+        self._arch.set_init(self._index, self._new)
+
+    def undo(self) -> None:
+        self._arch.set_init(self._index, self._old)
+
+
+def _changed_roles(old: LayerInit | None, new: LayerInit | None) -> tuple[str, ...]:
+    before, after = old or LayerInit(), new or LayerInit()
+    return tuple(role for role in ("weight", "bias") if before.get(role) != after.get(role))
 
 
 class SetInputShape(QUndoCommand):

@@ -14,6 +14,7 @@ from PySide6.QtGui import QUndoStack
 
 from studio.core.architecture import Block
 from studio.core.errors import StudioError
+from studio.core.io import initial_weights
 from studio.core.io.project_file import load_project, save_project
 from studio.core.project import Project
 from studio.core.shapes import Fix, apply_fix
@@ -76,6 +77,7 @@ class ProjectDocument(QObject):
         self.replace_project(load_project(path), Path(path))
 
     def save(self, path: str | Path) -> None:
+        initial_weights.save_beside(path, self.project)  # imported weights, named by the JSON
         save_project(path, self.project)
         self.path = Path(path)
         self.undo_stack.setClean()
@@ -138,6 +140,20 @@ class ProjectDocument(QObject):
         self._push(
             commands.SetParam(
                 self.architecture, index, name, value, self.tr("Change {name}").format(name=name)
+            )
+        )
+
+    def set_init(self, index: int, init: Any) -> None:
+        """A layer's own initialisation (``LayerInit``), or ``None`` for the project's."""
+        block = self.architecture[index]
+        if block.init == init:
+            return
+        self._push(
+            commands.SetInit(
+                self.architecture,
+                index,
+                init,
+                self.tr("Change initialisation of {block}").format(block=block.type),
             )
         )
 

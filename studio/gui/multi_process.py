@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import studio
+from studio.core.io import initial_weights
 from studio.core.io.model_file import load_model
 from studio.core.io.project_file import save_project
 from studio.core.project import Project
@@ -65,6 +66,8 @@ def train_in_processes(
     folder = Path(tempfile.mkdtemp(prefix="studio-processes-"))
     try:
         project_path, out = folder / "project.json", folder / "model.pt"
+        project = project.copy()  # its initial weights go beside the copy, in this folder
+        initial_weights.save_beside(project_path, project)
         save_project(project_path, project)
         argv = [sys.executable, "-m", "studio", "train", str(project_path)]
         argv += ["--nproc", str(processes), "--out", str(out), "--quiet"]

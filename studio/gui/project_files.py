@@ -121,14 +121,21 @@ class ProjectFiles(QObject):
                     name=imported.project.name
                 ),
             )
+        if imported.project.initial_state is not None:
+            texts.append(
+                self.tr(
+                    "The weights traced from the file are kept: training starts from them, and "
+                    "saving the project writes them beside it."
+                )
+            )
         if texts:
             self.statusShown.emit(" ".join(texts), STATUS_MS * len(texts))
 
     # --- exporting --------------------------------------------------------------------
 
     def export_script(self, path: str) -> None:
-        from studio.core.codegen.script import export_script
         from studio.core.codegen.script_data import place_script_data
+        from studio.core.codegen.training_script import export_script
         from studio.core.io.atomic import write_atomic
 
         text = export_script(self._doc.project)

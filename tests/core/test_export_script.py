@@ -24,8 +24,8 @@ from torch import nn
 from studio.cli import main as studio
 from studio.core.architecture import Architecture, Block
 from studio.core.codegen.model_code import model_definition
-from studio.core.codegen.script import export_script
 from studio.core.codegen.script_data import place_script_data
+from studio.core.codegen.training_script import export_script
 from studio.core.data import bundled_sample_path, load_dataset
 from studio.core.io.model_file import load_weights
 from studio.core.io.project_file import save_project

@@ -22,7 +22,7 @@ from studio.core.codegen.restore import (
     guess_dataset,
     import_project,
 )
-from studio.core.codegen.script import export_script
+from studio.core.codegen.training_script import export_script
 from studio.core.errors import CodeImportError
 from studio.core.inference import TrainedModel
 from studio.core.io.model_file import load_model

@@ -152,7 +152,7 @@ def test_initialisation_reaches_every_weighted_new_block():
     for module in model:
         if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
             nn.init.constant_(module.bias, 1.0)
-    init_weights(model, "kaiming")
+    init_weights(model, "kaiming", "zeros")  # biases are zeroed only when asked
     biases = [m.bias.detach() for m in model if getattr(m, "bias", None) is not None]
     assert len(biases) == 3 and all(float(b.abs().sum()) == 0 for b in biases)
 

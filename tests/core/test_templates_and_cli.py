@@ -22,13 +22,18 @@ EXPECTED_TOTALS = {
     "mlp-fashion": 203_530,
     "mnist-dropout": 21_840,
     "mnist-signal": 12_650,
+    "table-mlp": 7_946,
+    "table-regression": 49,
 }
 
 
 @pytest.mark.parametrize("name", list(EXPECTED_TOTALS))
 def test_template_parameter_totals(name: str):
     project = get_template(name)
-    report = analyse(project.architecture, project.training.loss, 10)
+    if project.dataset.task == "regression":
+        report = analyse(project.architecture, task="regression")
+    else:
+        report = analyse(project.architecture, project.training.loss, 10)
     assert report.ok, report.errors
     assert report.total_params == EXPECTED_TOTALS[name]
     model = project.architecture.build()

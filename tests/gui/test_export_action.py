@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
-from studio.core.codegen.script import export_script
+from studio.core.codegen.training_script import export_script
 from studio.core.data import bundled_sample_path
 
 

@@ -246,7 +246,7 @@ def test_after_training_in_the_window_edits_do_not_change_the_predictions(
 def test_an_edited_script_keeps_its_settings_and_says_the_network_changed(
     window, tmp_path: Path, monkeypatch
 ) -> None:
-    from studio.core.codegen.script import export_script
+    from studio.core.codegen.training_script import export_script
 
     project = get_template("lenet-mnist")
     project.training.epochs = 4

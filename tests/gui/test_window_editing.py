@@ -113,7 +113,7 @@ def test_blank_project_hint_name_and_matching_dataset(window, qtbot, tmp_path, m
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     assert window.save_as()
     assert window.document.project.name == "my_net"
-    from studio.core.codegen.script import export_script
+    from studio.core.codegen.training_script import export_script
 
     assert "python my_net.py" in export_script(window.document.project)
     assert Project.from_dict(__import__("json").loads(target.read_text())).name == "my_net"

@@ -11,11 +11,13 @@ from __future__ import annotations
 import ast
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from studio.core.architecture import MAX_LAYERS, Architecture, Block, parse_shape
+from studio.core.codegen.init_calls import read_layer_inits
 from studio.core.codegen.input_shape import (
     Misfit,
     candidates,
@@ -25,14 +27,26 @@ from studio.core.codegen.input_shape import (
     misfit,
     require_fit,
 )
+from studio.core.codegen.instance import (
+    TORCHVISION_SHAPE,
+    Built,
+    ConstructorArgs,
+    find_built,
+    parse_args,
+)
 from studio.core.codegen.layers import ParsedLayer, to_layer
-from studio.core.codegen.source import Site, SourceReader, too_many_layers
+from studio.core.codegen.source import (
+    Site,
+    SourceReader,
+    TiedLayers,
+    TrustNeeded,
+    too_many_layers,
+)
 from studio.core.errors import CodeImportError, StudioError
 from studio.core.registry import Shape
 
-
-class TrustNeeded(CodeImportError):
-    """The file has only an ``nn.Module`` class: importing it means running the file."""
+if TYPE_CHECKING:
+    from torch import nn
 
 
 @dataclass
@@ -53,14 +67,16 @@ def import_code(
     input_shape: tuple[int, ...] | None = None,
     trust: bool = False,
     filename: str = "<code>",
+    constructor_args: list[str] | None = None,
 ) -> ImportResult:
     """Turn PyTorch code into an architecture; ``CodeImportError`` says why it cannot.
 
-    ``trust`` allows running the file's definitions to trace an ``nn.Module``
-    class; without it nothing from the file runs.
+    ``trust`` allows running the file's definitions (and the statements that build
+    its model) to trace an ``nn.Module``; without it nothing from the file runs.
+    ``constructor_args`` are ``--args`` tokens for the class's ``__init__``.
     """
     try:
-        return _import(source, input_shape, trust, filename)
+        return _import(source, input_shape, trust, filename, constructor_args)
     except RecursionError:
         raise CodeImportError(
             "{file} is nested too deeply to be read.", file=_display_name(filename)
@@ -68,7 +84,11 @@ def import_code(
 
 
 def _import(
-    source: str, input_shape: tuple[int, ...] | None, trust: bool, filename: str
+    source: str,
+    input_shape: tuple[int, ...] | None,
+    trust: bool,
+    filename: str,
+    constructor_args: list[str] | None,
 ) -> ImportResult:
     reader = SourceReader(source, filename)
     if input_shape is not None:
@@ -78,11 +98,36 @@ def _import(
             raise CodeImportError("{detail}", detail=error.message) from None
     notes: list[str] = []
     classes = reader.module_classes()
-    if trust and classes:
-        with warnings.catch_warnings():  # torch's warnings about the file's code are noise here
-            warnings.simplefilter("ignore")
-            result = _import_module(reader, classes, input_shape, notes)
+    given_args = parse_args(constructor_args) if constructor_args else None
+    if given_args is not None and not classes:
+        raise CodeImportError(
+            "--args gives the values for a class's constructor, but {file} defines no "
+            "nn.Module class.",
+            file=_display_name(filename),
+        )
+    built = find_built(reader, classes) if trust and given_args is None else None
+    if built is not None and (built.kind in ("class", "torchvision") or built.changes):
+        result = _quietly(_import_built, reader, built, input_shape, notes)
+    elif built is not None:
+        try:  # a Sequential or a factory: read exactly without running, if it can be
+            result = _import_sequential(reader, reader.sites(), input_shape, notes)
+        except TiedLayers:
+            raise  # running it would show the same tie
+        except CodeImportError:
+            notes.clear()
+            result = _quietly(_import_built, reader, built, input_shape, notes)
+    elif trust and classes:
+        result = _quietly(_import_module, reader, classes, input_shape, notes, given_args)
     else:
+        built = find_built(reader, classes)
+        if built is not None and built.kind == "torchvision":
+            raise TrustNeeded(
+                "{file} builds its network with torchvision (line {line}). Importing it means "
+                "running that line and the ones that change the model, so run the import again "
+                "with --trust if you trust this file.",
+                file=_display_name(filename),
+                line=built.statement.lineno,
+            )
         sites = reader.sites()
         if sites:
             result = _import_sequential(reader, sites, input_shape, notes)
@@ -108,11 +153,29 @@ def _import(
 # --- nn.Sequential, read without running -------------------------------------------
 
 
+def _quietly(run: Callable[..., ImportResult], *args: Any) -> ImportResult:
+    with warnings.catch_warnings():  # torch's warnings about the file's code are noise here
+        warnings.simplefilter("ignore")
+        return run(*args)
+
+
 def _import_sequential(
     reader: SourceReader, sites: list[Site], given: Shape | None, notes: list[str]
 ) -> ImportResult:
+    if not sites:
+        raise CodeImportError("The file has no nn.Sequential(...) to read.")
     site = _pick_site(reader, sites, notes)
-    layers = _to_layers(reader.layers(site.call), notes)
+    changed = reader.changed_later(site)
+    if changed is not None:
+        raise TrustNeeded(
+            "Line {line} changes {name} after it is built (`{text}`), which only running the "
+            "code can follow exactly, so the network was not read. Import it with --trust if "
+            "you trust this file.",
+            line=changed.lineno,
+            name=site.label,
+            text=reader.text(changed, 60),
+        )
+    layers = _to_layers(reader.site_layers(site), notes)
     if len(layers) > MAX_LAYERS:
         raise too_many_layers(reader.filename)
     if not layers:
@@ -124,9 +187,11 @@ def _import_sequential(
     if site.class_name:
         _note_other_parts(reader, site, notes)
     name = site.class_name or (site.label.removesuffix("()") if site.named else "")
-    return ImportResult(
-        Architecture(shape, _blocks(layers)), notes, "sequential", name or _stem(reader)
-    )
+    blocks = _blocks(layers)
+    if site.named and len(site.call.args) == len(blocks):  # code indexes are block indexes
+        for index, init in read_layer_inits(reader.tree, site.label, blocks, notes).items():
+            blocks[index].init = init
+    return ImportResult(Architecture(shape, blocks), notes, "sequential", name or _stem(reader))
 
 
 def _pick_site(reader: SourceReader, sites: list[Site], notes: list[str]) -> Site:
@@ -134,7 +199,7 @@ def _pick_site(reader: SourceReader, sites: list[Site], notes: list[str]) -> Sit
         return sites[0]
     for site in sites:
         try:
-            site.size = len(reader.layers(site.call))
+            site.size = len(reader.site_layers(site))
         except CodeImportError:
             site.size = len(site.call.args)
     named = [s for s in sites if s.named]
@@ -202,23 +267,112 @@ def _hint(text: str | None) -> Shape | None:
 
 
 def _import_module(
-    reader: SourceReader, classes: list[ast.ClassDef], given: Shape | None, notes: list[str]
+    reader: SourceReader,
+    classes: list[ast.ClassDef],
+    given: Shape | None,
+    notes: list[str],
+    args: ConstructorArgs | None,
 ) -> ImportResult:
-    from torch.nn.modules.lazy import LazyModuleMixin
-
     from studio.core.codegen import tracer
 
     cls_node = _pick_class(reader, classes, notes)
     cls = tracer.load_class(reader, cls_node.name, notes)
-    model = tracer.instantiate(cls, reader)
+
+    def make() -> nn.Module:
+        return tracer.instantiate(cls, reader, args, notes)
+
+    result = _trace(reader, make, given, notes, None)
+    result.notes.append(
+        f"Ran {cls.__name__}.forward() once on input {describe(result.architecture.input_shape)} "
+        f"and recorded {len(result.architecture.blocks)} layers."
+    )
+    result.name = cls.__name__
+    return result
+
+
+def _import_built(
+    reader: SourceReader, built: Built, given: Shape | None, notes: list[str]
+) -> ImportResult:
+    """The model the file itself builds (``net = vgg16(...)``, ``model = MLP(784)``), traced."""
+    from torch import nn
+
+    from studio.core.codegen import tracer
+
+    spaces: list[dict[str, Any]] = []
+
+    def make() -> nn.Module:
+        space = tracer.run_file(reader, notes, [*built.needed, *built.statements])
+        spaces.append(space)
+        model = space.get(built.variable)
+        if not isinstance(model, nn.Module):
+            raise CodeImportError(
+                "Line {line}: {name} is not an nn.Module once the line runs, so it cannot be "
+                "imported.",
+                line=built.statement.lineno,
+                name=built.variable,
+            )
+        return model.eval()
+
+    if built.kind == "torchvision":
+        result = _import_backbone(reader, built, make(), spaces[-1], given, notes)
+        if result is not None:
+            return result
+    preferred = TORCHVISION_SHAPE if built.kind == "torchvision" else None
+    result = _trace(reader, make, given, notes, preferred, built.variable)
+    result.notes.append(
+        f"Ran {built.describe()} of the file to build {built.variable}, then its forward() once "
+        f"on input {describe(result.architecture.input_shape)}, and recorded "
+        f"{len(result.architecture.blocks)} layers."
+    )
+    result.name = built.name
+    return result
+
+
+def _import_backbone(
+    reader: SourceReader,
+    built: Built,
+    model: nn.Module,
+    space: dict[str, Any],
+    given: Shape | None,
+    notes: list[str],
+) -> ImportResult | None:
+    """torchvision's features as one Backbone block plus the head's layers, when exact."""
+    from studio.core.codegen.backbone_import import as_backbone
+
+    mapped = as_backbone(reader, built, model, space, given or TORCHVISION_SHAPE, notes)
+    if mapped is None:
+        return None
+    architecture, state = mapped
+    if given is None:
+        notes.append(
+            f"Used the input shape {describe(TORCHVISION_SHAPE)}, the size torchvision's models "
+            "are made for; give --input-shape for another."
+        )
+    return ImportResult(architecture, notes, "module", built.name, state)
+
+
+def _trace(
+    reader: SourceReader,
+    make: Callable[[], nn.Module],
+    given: Shape | None,
+    notes: list[str],
+    preferred: Shape | None,
+    root: str = "self",
+) -> ImportResult:
+    """Trace the model ``make`` builds on the input that fits; its layers and weights."""
+    from torch.nn.modules.lazy import LazyModuleMixin
+
+    from studio.core.codegen import tracer
+
+    model = make()
     lazy = any(isinstance(m, LazyModuleMixin) for m in model.modules())
     results: dict[Shape, tracer.Traced | Misfit] = {}
 
     def test(shape: Shape) -> Misfit | None:
         if shape not in results:
-            subject = tracer.instantiate(cls, reader) if lazy else model
+            subject = make() if lazy else model
             try:
-                results[shape] = tracer.trace(subject, shape, reader)
+                results[shape] = tracer.trace(subject, shape, reader, root)
             except tracer.TraceMisfit as problem:
                 results[shape] = problem.misfit
         found = results[shape]
@@ -227,6 +381,12 @@ def _import_module(
     if given is not None:
         require_fit(given, test)
         shape = given
+    elif preferred is not None and test(preferred) is None:
+        shape = preferred
+        notes.append(
+            f"Used the input shape {describe(shape)}, the size torchvision's models are made "
+            "for; give --input-shape for another."
+        )
     else:
         shape = choose(candidates(tracer.shape_hints(model)), test, notes)
     traced = results[shape]
@@ -235,13 +395,8 @@ def _import_module(
         raise too_many_layers(reader.filename)
     notes.extend(traced.notes)
     architecture = Architecture(shape, _blocks(traced.layers))
-    notes.append(
-        f"Ran {cls.__name__}.forward() once on input {describe(shape)} and recorded "
-        f"{len(traced.layers)} layers."
-    )
-    return ImportResult(
-        architecture, notes, "module", cls.__name__, _weights(architecture, traced, notes)
-    )
+    weights = _weights(architecture, traced, notes)
+    return ImportResult(architecture, notes, "module", "", weights)
 
 
 def _pick_class(reader: SourceReader, classes: list[ast.ClassDef], notes: list[str]):
@@ -262,8 +417,11 @@ def _pick_class(reader: SourceReader, classes: list[ast.ClassDef], notes: list[s
 
 def _weights(architecture: Architecture, traced, notes: list[str]) -> dict | None:
     """The traced weights, if they fit the Sequential exactly (they should)."""
+    import torch
+
     state = traced.state_dict()
-    expected = {k: tuple(v.shape) for k, v in architecture.build().state_dict().items()}
+    with torch.device("meta"):  # shapes only: no time spent initialising a copy
+        expected = {k: tuple(v.shape) for k, v in architecture.build().state_dict().items()}
     if {k: tuple(v.shape) for k, v in state.items()} != expected:
         notes.append("The class's weights do not map onto the Sequential, so none were kept.")
         return None

@@ -164,6 +164,7 @@ def project_from_import(
         notes += more
     if embedded is not None:
         project = embedded.copy()
+        project.initial_weights, project.initial_state = "", result.state_dict
         if _same_network(project.architecture, result.architecture):
             return ImportedProject(project, notes, restored=True)
         project.architecture = result.architecture
@@ -181,11 +182,19 @@ def project_from_import(
         name=result.name or Path(filename).stem or "Imported",
         description=f"Imported from {Path(filename).name}.",
     )
+    project.initial_state = result.state_dict  # traced weights: training starts from them
     return ImportedProject(project, notes)
 
 
 def _same_network(saved: Architecture, imported: Architecture) -> bool:
-    return saved.to_dict() == imported.to_dict()
+    """Layer inits are compared apart: a script's ``nn.init`` lines come back as every
+    layer's own init (the project's Weight init included), so the saved project keeps them."""
+    return _without_init(saved.to_dict()) == _without_init(imported.to_dict())
+
+
+def _without_init(data: dict) -> dict:
+    layers = [{k: v for k, v in layer.items() if k != "init"} for layer in data["layers"]]
+    return {**data, "layers": layers}
 
 
 def import_project(
@@ -195,11 +204,13 @@ def import_project(
     input_shape: tuple[int, ...] | None = None,
     trust: bool = False,
     importer: Importer = import_code,
+    constructor_args: list[str] | None = None,
 ) -> ImportedProject:
     """Code to project in one call; a saved project's input shape is used unless one is given."""
     check_source_size(source, filename)
     embedded, _ = embedded_project(source, filename)
     if input_shape is None and embedded is not None:
         input_shape = tuple(embedded.architecture.input_shape)
-    result = importer(source, input_shape=input_shape, trust=trust, filename=filename)
+    more = {"constructor_args": constructor_args} if constructor_args else {}
+    result = importer(source, input_shape=input_shape, trust=trust, filename=filename, **more)
     return project_from_import(result, source, filename)

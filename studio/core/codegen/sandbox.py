@@ -73,6 +73,7 @@ class TrustedImport:
         input_shape: tuple[int, ...] | None = None,
         filename: str = "<code>",
         limits: Limits | None = None,
+        constructor_args: list[str] | None = None,
     ) -> None:
         self.limits = limits or Limits()
         self.filename = filename
@@ -84,6 +85,7 @@ class TrustedImport:
             "input_shape": list(input_shape) if input_shape else None,
             "filename": filename,
             "memory_bytes": self.limits.memory_bytes,
+            "constructor_args": list(constructor_args or []),
         }
         self._folder = Path()
         try:
@@ -201,9 +203,16 @@ def import_trusted(
     input_shape: tuple[int, ...] | None = None,
     filename: str = "<code>",
     limits: Limits | None = None,
+    constructor_args: list[str] | None = None,
 ):
     """``import_code(..., trust=True)`` in a child process with ``limits``; blocks."""
-    return TrustedImport(source, input_shape=input_shape, filename=filename, limits=limits).wait()
+    return TrustedImport(
+        source,
+        input_shape=input_shape,
+        filename=filename,
+        limits=limits,
+        constructor_args=constructor_args,
+    ).wait()
 
 
 def _display(filename: str) -> str:

@@ -8,6 +8,7 @@ threads or ``atexit`` handlers the code left behind cannot keep it alive.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -24,6 +25,9 @@ def main(folder_name: str) -> int:
     import torch  # noqa: F401  (imported before the clock and the memory limit start)
 
     from studio.core.codegen import tracer  # noqa: F401
+
+    if "torchvision" in request["source"]:
+        _import_torchvision()  # seconds of start-up that are not the file's code
     from studio.core.codegen.importer import import_code
 
     limit_memory(int(request["memory_bytes"]))
@@ -36,6 +40,7 @@ def main(folder_name: str) -> int:
             input_shape=tuple(shape) if shape else None,
             trust=True,
             filename=request["filename"],
+            constructor_args=[str(a) for a in request.get("constructor_args") or []],
         )
         data = sandbox_result.encode_result(result, folder)
     except StudioError as error:
@@ -50,6 +55,12 @@ def main(folder_name: str) -> int:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)
+
+
+def _import_torchvision() -> None:
+    # not installed or broken: the file's own import says so, with its line
+    with contextlib.suppress(Exception):
+        import torchvision  # noqa: F401
 
 
 def _silence_output() -> None:

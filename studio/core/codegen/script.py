@@ -23,10 +23,11 @@ from studio.core.data.paths import SAMPLE_FILE
 from studio.core.data.sample import CLASSES as SAMPLE_CLASSES
 from studio.core.data.sample import NATIVE_SHAPE as SAMPLE_SHAPE
 from studio.core.data.torchvision_sets import SETS
+from studio.core.initialisation import PROJECT_BIAS, PROJECT_WEIGHT, script_lines
 from studio.core.project import Project
 from studio.core.registry import get_spec
 from studio.core.shapes import resolve_loss
-from studio.core.training.factories import NORMAL_INIT_STD, ONECYCLE_MOMENTUM
+from studio.core.training.factories import ONECYCLE_MOMENTUM
 
 TORCHVISION_DATA = "./data"
 SCRIPT_DATA = "data"
@@ -571,28 +572,38 @@ class _Script:
         return "\n".join(lines)
 
     def _init_lines(self) -> list[str]:
-        init = self.cfg.init
-        if init == "default":
-            return []
-        call = {
-            "kaiming": 'nn.init.kaiming_normal_(layer.weight, nonlinearity="relu")',
-            "xavier": "nn.init.xavier_uniform_(layer.weight)",
-            "normal": f"nn.init.normal_(layer.weight, 0.0, {NORMAL_INIT_STD!r})",
-        }[init]
-        kinds = list(dict.fromkeys(b.type for b in self.arch.blocks if get_spec(b.type).init))
-        if not kinds:
+        """The project's Weight/Bias init as one loop; once any layer has its own init, one
+        ``nn.init`` call per tensor, in the app's order (so the same random numbers)."""
+        cfg, blocks = self.cfg, self.arch.blocks
+        if any(block.init is not None for block in blocks):
+            calls = script_lines(blocks, cfg.init, cfg.bias_init)
+            head = "    # Initialisation, layer by layer: each layer's own, else the project's."
+            return [head, *(f"    {call}" for call in calls)] if calls else []
+        weight, bias = PROJECT_WEIGHT[cfg.init], PROJECT_BIAS[cfg.bias_init]
+        kinds = list(dict.fromkeys(b.type for b in blocks if get_spec(b.type).init))
+        if not kinds or (weight is None and bias is None):
             return []
         classes = ", ".join(f"nn.{get_spec(kind).torch_class}" for kind in kinds)
         classes += "," if len(kinds) == 1 else ""  # a tuple of one
+        layers = " and ".join(kinds)
+        if weight is None:
+            comment = f"    # Every {layers} layer's bias starts at 0."
+        else:
+            biases = ", biases 0" if bias is not None else ""  # else torch's, as built
+            title = cfg.init.capitalize()
+            comment = f"    # {title} initialisation of every {layers} layer{biases}."
+        body = [f"                {weight.call('layer.weight')}"] if weight is not None else []
+        if bias is not None:
+            body += [
+                "                if layer.bias is not None:",
+                f"                    {bias.call('layer.bias')}",
+            ]
         return [
-            f"    # {init.capitalize()} initialisation of every {' and '.join(kinds)} layer, "
-            "biases 0.",
+            comment,
             "    with torch.no_grad():",
             "        for layer in model.modules():",
             f"            if isinstance(layer, ({classes})):",
-            f"                {call}",
-            "                if layer.bias is not None:",
-            "                    nn.init.zeros_(layer.bias)",
+            *body,
         ]
 
     def _loss_lines(self) -> list[str]:

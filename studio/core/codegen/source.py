@@ -42,6 +42,14 @@ _CONTAINERS = frozenset({"Sequential", "ModuleList"})
 _HINT = re.compile(r"#\s*input\s*:?\s*(\d+(?:\s*[×x,]\s*\d+)*)", re.IGNORECASE)
 
 
+class TrustNeeded(CodeImportError):
+    """Only running the file can tell its network (a Module class, a factory, torchvision)."""
+
+
+class TiedLayers(CodeImportError):
+    """One layer with weights placed twice: importing would untie it, so it is refused."""
+
+
 class Unreadable(Exception):
     """A value that only running the code could tell."""
 
@@ -60,6 +68,8 @@ class Site:
     class_name: str | None
     named: bool
     size: int = 0
+    factory: ast.FunctionDef | None = None
+    """The top-level function that builds and returns the network, if it is in one."""
 
 
 @dataclass
@@ -296,19 +306,86 @@ class SourceReader:
         """Every ``nn.Sequential(...)`` that is not part of another one."""
         calls = [n for n in self._of(ast.Call) if self.is_call_to(n, frozenset({"Sequential"}))]
         sites: list[Site] = []
+        factories: set[int] = set()
         for call in calls:
             if self._inside_sequential(call):
                 continue
-            label, named = self._label(call)
             scope = self.scope_of(call)
+            factory = self._factory(scope, call)
+            if factory is not None:  # the function's whole body is read, once
+                if id(factory) not in factories:
+                    factories.add(id(factory))
+                    sites.append(Site(call, f"{factory.name}()", None, True, factory=factory))
+                continue
+            label, named = self._label(call)
             sites.append(Site(call, label, scope.cls.name if scope.cls else None, named))
         used = set()
         labels = {s.label for s in sites if s.named}
         for other in sites if len(sites) > 1 else ():
             for label in self._mentioned(other.call, labels):
                 used.update(id(s) for s in sites if s is not other and s.named and s.label == label)
+        used.update(id(s) for s in self._factory_parts(sites))
         outer = [s for s in sites if id(s) not in used] or sites
         return sorted(outer, key=lambda s: (s.call.lineno, s.call.col_offset))
+
+    def _factory(self, scope: _Scope, call: ast.Call) -> ast.FunctionDef | None:
+        """The top-level function that returns this Sequential (or the name holding it)."""
+        func = scope.func
+        if not (scope.cls is None and isinstance(func, ast.FunctionDef) and func in self.tree.body):
+            return None
+        parent = self.parents.get(call)
+        held = {
+            t.id
+            for t in getattr(parent, "targets", [])
+            if isinstance(parent, ast.Assign) and isinstance(t, ast.Name)
+        }
+        for stmt in func.body:
+            if isinstance(stmt, ast.Return) and (
+                stmt.value is call or (isinstance(stmt.value, ast.Name) and stmt.value.id in held)
+            ):
+                return func
+        return None
+
+    def site_layers(self, site: Site) -> list[LayerCall]:
+        """The layers of a site; a factory function's are what calling it returns."""
+        if site.factory is None:
+            return self.layers(site.call)
+        call = ast.copy_location(
+            ast.Call(func=ast.Name(id=site.factory.name, ctx=ast.Load()), args=[], keywords=[]),
+            site.factory,
+        )
+        return self.layers(call)
+
+    def _factory_parts(self, sites: list[Site]) -> list[Site]:
+        """Sites returned by a function that another network calls (``block1()`` in ``block2``)."""
+        holders = {id(s.factory) for s in sites if s.factory}
+        parts = []
+        for site in sites:
+            func = site.factory
+            if func is None:
+                continue
+            for node in self._of(ast.Call):
+                if not (isinstance(node.func, ast.Name) and node.func.id == func.name):
+                    continue
+                caller = self.scope_of(node).func
+                if caller is not func and (
+                    self._inside_sequential(node) or (caller and id(caller) in holders)
+                ):
+                    parts.append(site)
+                    break
+        return parts
+
+    def changed_later(self, site: Site) -> ast.stmt | None:
+        """A statement that changes a Sequential after it is built (``net[6] = ...``), in the
+        module or the function that builds it."""
+        scope = self.scope_of(site.call)
+        if not site.named or site.factory is not None or scope.cls is not None:
+            return None
+        body = scope.func.body if scope.func is not None else self.tree.body
+        for stmt in body:
+            if stmt.lineno > site.call.lineno and _changes(stmt, site.label):
+                return stmt
+        return None
 
     def _inside_sequential(self, node: ast.AST) -> bool:
         current = self.parents.get(node)
@@ -346,8 +423,18 @@ class SourceReader:
 
     # --- expanding -------------------------------------------------------------
 
-    def layers(self, node: ast.expr, seen: frozenset[int] = frozenset()) -> list[LayerCall]:
-        """The layer calls of a Sequential (or of anything that names one), flattened."""
+    def layers(self, node: ast.expr) -> list[LayerCall]:
+        """The layer calls of a Sequential (or of anything that names one), flattened.
+
+        One layer object placed twice (``shared`` in ``nn.Sequential(shared, ..., shared)``)
+        shares its weights there; a project cannot, so that is refused, never untied.
+        """
+        self._uses: dict[tuple[int, int], ast.AST] = {}
+        self._frames: dict[ast.AST, int] = {}
+        self._next_frame = itertools.count(1)
+        return self._layers(node, frozenset())
+
+    def _layers(self, node: ast.expr, seen: frozenset[int]) -> list[LayerCall]:
         if id(node) in seen:
             raise CodeImportError(
                 "Line {line}: `{text}` refers to itself.", line=node.lineno, text=self.text(node)
@@ -359,6 +446,9 @@ class SourceReader:
                 return self._container(node, seen)
             if name is not None:
                 return [self._layer_call(node, name)]
+            func = self._own_function(node)
+            if func is not None:
+                return self._function_layers(func, node, seen)
             raise CodeImportError(
                 "Line {line}: `{text}` is not a torch.nn layer. Without running code, only "
                 "torch.nn layers can be read; a Module class can be imported with --trust.",
@@ -366,15 +456,157 @@ class SourceReader:
                 text=self.text(node),
             )
         if isinstance(node, (ast.Name, ast.Attribute)):
-            value = self._assigned(node)
-            if value is not None:
-                return self.layers(value, seen)
+            found = self._assigned_in(node)
+            if found is not None:
+                value, place = found
+                layers = self._layers(value, seen)
+                self._check_shared(node, value, place, layers)
+                return layers
         raise CodeImportError(
             "Line {line}: cannot tell what `{text}` is without running the code. Write the "
             "layers out inside the nn.Sequential(...).",
             line=node.lineno,
             text=self.text(node),
         )
+
+    def _check_shared(
+        self, node: ast.AST, value: ast.expr, place: ast.AST, layers: list[LayerCall]
+    ) -> None:
+        """Refuse a layer object used a second time if it has weights (tied parameters)."""
+        key = (self._frames.get(place, 0), id(value))
+        first = self._uses.get(key)
+        if first is None:
+            self._uses[key] = node
+            return
+        if not any(_has_weights(layer) for layer in layers):
+            return  # a shared ReLU holds nothing to tie
+        raise TiedLayers(
+            "Line {line}: `{name}` (made at line {made}) is used a second time in the network, "
+            "so both places share one set of weights (tied parameters). A project gives every "
+            "layer its own weights, so importing it would change the network; the import "
+            "stopped instead. Give each place its own layer if they should not share weights.",
+            line=node.lineno,
+            name=self.text(node, 40),
+            made=value.lineno,
+        )
+
+    def _own_function(self, call: ast.Call) -> ast.FunctionDef | None:
+        """The file's top-level function a call runs (``block1()``), if it is one."""
+        if not isinstance(call.func, ast.Name):
+            return None
+        for stmt in self.tree.body:
+            if isinstance(stmt, ast.FunctionDef) and stmt.name == call.func.id:
+                return stmt
+        return None
+
+    def _function_layers(
+        self, func: ast.FunctionDef, call: ast.Call, seen: frozenset[int]
+    ) -> list[LayerCall]:
+        """The layers a block factory returns, read statement by statement, exactly or not at all.
+
+        Understood: building a Sequential, ``add_module``/``append`` on it, ``for`` over
+        ``range(N)`` and ``return``. Anything else is refused with its line.
+        """
+        if call.args or call.keywords:
+            raise _needs_running(self, call, f"{func.name}() builds its layers from arguments")
+        frame = next(self._next_frame)
+        saved = self._frames.get(func)
+        self._frames[func] = frame
+        try:
+            result = self._run_body(func, func.body, {}, seen)
+        finally:
+            if saved is None:
+                self._frames.pop(func, None)
+            else:
+                self._frames[func] = saved
+        if result is None:
+            raise _needs_running(self, call, f"{func.name}() returns no network")
+        return result
+
+    def _run_body(
+        self,
+        func: ast.FunctionDef,
+        body: list[ast.stmt],
+        local: dict[str, list[LayerCall] | CodeImportError],
+        seen: frozenset[int],
+    ) -> list[LayerCall] | None:
+        env = self._function_env(func)
+        for stmt in body:
+            if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+                continue  # a docstring
+            if isinstance(stmt, ast.Return) and stmt.value is not None:
+                value = stmt.value
+                if isinstance(value, ast.Name) and value.id in local:
+                    return _known(local[value.id])
+                return self._layers(value, seen)
+            if isinstance(stmt, ast.Assign) and _single_name(stmt) is not None:
+                name = _single_name(stmt)
+                try:
+                    evaluate(stmt.value, env)
+                    continue  # a constant, already in the function's values
+                except Unreadable:
+                    pass
+                try:
+                    local[name] = list(self._layers(stmt.value, seen))
+                except CodeImportError as error:  # a device, a tensor: only an error if used
+                    local[name] = error
+                continue
+            if isinstance(stmt, ast.Expr) and self._grow(stmt.value, local, seen):
+                continue
+            if isinstance(stmt, ast.Expr) and not _changes(stmt):
+                continue  # print(...), net.to(device): the layers stay as they are
+            if isinstance(stmt, ast.For) and not stmt.orelse:
+                for _ in range(self._range_count(stmt)):
+                    if self._run_body(func, stmt.body, local, seen) is not None:
+                        raise _needs_running(self, stmt, "a return inside a loop")
+                continue
+            raise _needs_running(self, stmt, f"{func.name}() runs `{self.text(stmt, 50)}`")
+        return None
+
+    def _grow(self, node: ast.expr, local: dict[str, Any], seen: frozenset[int]) -> bool:
+        """``net.add_module(name, layer)`` / ``net.append(layer)`` on a Sequential being built."""
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id in local
+            and not node.keywords
+        ):
+            return False
+        target, method = _known(local[node.func.value.id]), node.func.attr
+        if method == "add_module" and len(node.args) == 2:
+            target.extend(self._layers(node.args[1], seen))
+        elif method == "append" and len(node.args) == 1:
+            target.extend(self._layers(node.args[0], seen))
+        elif method == "extend" and len(node.args) == 1:
+            for item in self._sequence(node.args[0]):
+                target.extend(self._layers(item, seen))
+        else:
+            return False
+        if len(target) > MAX_LAYERS:
+            raise too_many_layers(self.filename)
+        return True
+
+    def _range_count(self, loop: ast.For) -> int:
+        """How often ``for _ in range(...)`` runs, when its bounds are plain numbers."""
+        it = loop.iter
+        if not (
+            isinstance(it, ast.Call)
+            and isinstance(it.func, ast.Name)
+            and it.func.id == "range"
+            and 1 <= len(it.args) <= 3
+            and not it.keywords
+        ):
+            raise _needs_running(self, loop, "a loop over something other than range(N)")
+        env = self.scope_of(loop).env
+        try:
+            bounds = [evaluate(a, env) for a in it.args]
+            count = len(range(*bounds))
+        except (Unreadable, TypeError, ValueError, OverflowError):
+            raise _needs_running(self, loop, "a loop whose length depends on running it") from None
+        if count > MAX_LAYERS:
+            raise too_many_layers(self.filename)
+        return count
 
     def _container(self, call: ast.Call, seen: frozenset[int]) -> list[LayerCall]:
         if call.keywords:
@@ -387,7 +619,7 @@ class SourceReader:
             items.extend(self._items(arg))
         found: list[LayerCall] = []
         for item in items:
-            found.extend(self.layers(item, seen))
+            found.extend(self._layers(item, seen))
             if len(found) > MAX_LAYERS:  # stop early: nested Sequentials can multiply
                 raise too_many_layers(self.filename)
         return found
@@ -436,6 +668,11 @@ class SourceReader:
 
     def _assigned(self, node: ast.Name | ast.Attribute) -> ast.expr | None:
         """The value last assigned to this name (or ``self.x``) before it is used."""
+        found = self._assigned_in(node)
+        return found[0] if found else None
+
+    def _assigned_in(self, node: ast.Name | ast.Attribute) -> tuple[ast.expr, ast.AST] | None:
+        """``_assigned``'s value with the function, class or module it was assigned in."""
         wanted = _dotted(node)
         scope = self.scope_of(node)
         places: list[ast.AST] = []
@@ -453,7 +690,7 @@ class SourceReader:
                 if before and value is not node:
                     best = value
             if best is not None:
-                return best
+                return best, place
         return None
 
     def _assignments(self, place: ast.AST) -> dict[str, list[tuple[int, ast.expr]]]:
@@ -595,6 +832,71 @@ def _dotted(node: ast.AST) -> str:
     if isinstance(node, ast.Attribute) and isinstance(node.value, (ast.Name, ast.Attribute)):
         return f"{_dotted(node.value)}.{node.attr}"
     return ast.unparse(node)
+
+
+_CHANGES = frozenset({"add_module", "append", "extend", "insert", "register_module", "pop"})
+
+
+def _known(layers: list[LayerCall] | CodeImportError) -> list[LayerCall]:
+    if isinstance(layers, CodeImportError):
+        raise layers
+    return layers
+
+
+def _changes(stmt: ast.stmt, *labels: str) -> bool:
+    """Whether ``stmt`` adds, replaces or removes layers of one of ``labels`` (of anything
+    when none are given)."""
+
+    def rooted(node: ast.AST) -> bool:
+        while isinstance(node, (ast.Attribute, ast.Subscript)):
+            node = node.value
+        return isinstance(node, ast.Name) and (not labels or node.id in labels)
+
+    for node in ast.walk(stmt):
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
+            targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
+            if any(isinstance(t, (ast.Attribute, ast.Subscript)) and rooted(t) for t in targets):
+                return True
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in _CHANGES
+            and rooted(node.func.value)
+        ):
+            return True
+    return False
+
+
+def _single_name(stmt: ast.Assign) -> str | None:
+    if len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+        return stmt.targets[0].id
+    return None
+
+
+def _needs_running(reader: SourceReader, node: ast.AST, what: str) -> TrustNeeded:
+    """A factory the syntax tree cannot follow exactly: refused with its line, never guessed."""
+    return TrustNeeded(
+        "Line {line}: {what}, which only running the code can follow exactly, so the network "
+        "was not read. Import it with --trust if you trust this file.",
+        line=getattr(node, "lineno", 1),
+        what=what,
+    )
+
+
+def _has_weights(layer: LayerCall) -> bool:
+    """Whether the torch layer this call makes holds parameters (built on the meta device)."""
+    import torch
+    from torch import nn
+
+    cls = getattr(nn, layer.cls, None)
+    if not isinstance(cls, type):
+        return True  # unknown: assume it does, so a tie is never missed
+    try:
+        with torch.device("meta"):
+            module = cls(*layer.args, **dict(layer.kwargs))
+    except Exception:  # arguments torch refuses: the importer reports them itself
+        return True
+    return any(True for _ in module.parameters())
 
 
 def _called_name(func: ast.expr) -> str | None:

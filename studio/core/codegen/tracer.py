@@ -16,9 +16,10 @@ import builtins
 import itertools
 import sys
 import types
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import torch
@@ -26,6 +27,7 @@ from torch import nn
 from torch.overrides import TorchFunctionMode
 
 from studio.core.codegen.input_shape import Misfit
+from studio.core.codegen.instance import ConstructorArgs, args_example, file_call_args
 from studio.core.codegen.layers import LayerCall, ParsedLayer, registry_name, to_layer
 from studio.core.codegen.source import SourceReader
 from studio.core.errors import CodeImportError
@@ -80,6 +82,24 @@ def load_class(reader: SourceReader, class_name: str, notes: list[str]) -> type[
     Other top-level statements (downloading data, training loops) are left out:
     the class is all the import needs.
     """
+    space = run_file(reader, notes)
+    cls = space.get(class_name)
+    if not (isinstance(cls, type) and issubclass(cls, nn.Module)):
+        raise CodeImportError(
+            "{name} is not an nn.Module class once the file runs, so it cannot be imported.",
+            name=class_name,
+        )
+    return cls
+
+
+def run_file(
+    reader: SourceReader, notes: list[str], also: Collection[ast.stmt] = ()
+) -> dict[str, Any]:
+    """Run the file's definitions, plus the top-level statements in ``also``; its names.
+
+    ``also`` holds the statements that build the model (``net = vgg16()``,
+    ``net.classifier[6] = ...``); data loading and training stay left out.
+    """
     name = f"_studio_import_{next(_module_ids)}"
     module = types.ModuleType(name)
     module.__dict__.update({"__file__": reader.filename, "__builtins__": builtins})
@@ -94,7 +114,7 @@ def load_class(reader: SourceReader, class_name: str, notes: list[str]) -> type[
                     feature = getattr(__future__, alias.name, None)
                     flags |= getattr(feature, "compiler_flag", 0)
                 continue
-            if not _definition(stmt):
+            if not (_definition(stmt) or stmt in also):
                 skipped += 1
                 continue
             try:
@@ -129,7 +149,9 @@ def load_class(reader: SourceReader, class_name: str, notes: list[str]) -> type[
                 raise _ran_badly(reader, stmt.lineno, error) from None
             except Exception as error:
                 _raise_if_out_of_memory(error)
-                raise _ran_badly(reader, stmt.lineno, error) from None
+                raise _download_failed(reader, stmt, error) or _ran_badly(
+                    reader, stmt.lineno, error
+                ) from None
     finally:
         sys.modules.pop(name, None)
     if skipped:
@@ -137,13 +159,28 @@ def load_class(reader: SourceReader, class_name: str, notes: list[str]) -> type[
             f"Ran the file's imports, functions, classes and constants; left out {skipped} other "
             "top-level statement(s), such as data loading or training."
         )
-    cls = module.__dict__.get(class_name)
-    if not (isinstance(cls, type) and issubclass(cls, nn.Module)):
-        raise CodeImportError(
-            "{name} is not an nn.Module class once the file runs, so it cannot be imported.",
-            name=class_name,
-        )
-    return cls
+    return module.__dict__
+
+
+def _download_failed(
+    reader: SourceReader, stmt: ast.stmt, error: BaseException
+) -> CodeImportError | None:
+    """Pretrained weights that could not be downloaded: say where the file would go."""
+    import urllib.error
+
+    causes = [error, error.__cause__, error.__context__]
+    if not any(
+        isinstance(c, (urllib.error.URLError, ConnectionError, TimeoutError)) for c in causes
+    ):
+        return None
+    return CodeImportError(
+        "Line {line} downloads pretrained weights, and that failed ({error}); the computer may "
+        "be offline. Put the weights file in {folder} (torch's cache), or build the model "
+        "without pretrained weights, then import again.",
+        line=stmt.lineno,
+        error=_first_line(error),
+        folder=str(Path(torch.hub.get_dir()) / "checkpoints"),
+    )
 
 
 def _raise_if_out_of_memory(error: BaseException) -> None:
@@ -177,24 +214,52 @@ def _ran_badly(reader: SourceReader, line: int, error: BaseException) -> CodeImp
     )
 
 
-def instantiate(cls: type[nn.Module], reader: SourceReader) -> nn.Module:
-    """``cls()`` with the random state left as it was."""
+def instantiate(
+    cls: type[nn.Module],
+    reader: SourceReader,
+    args: ConstructorArgs | None = None,
+    notes: list[str] | None = None,
+) -> nn.Module:
+    """The class created with ``--args``, with the file's own literal arguments, or bare.
+
+    The random state is left as it was.
+    """
+    notes = notes if notes is not None else []
+    shown = None if args is not None else file_call_args(reader, cls.__name__)
+    if args is not None:
+        notes.append(f"Created {cls.__name__}({args.describe()}) with the values from --args.")
+    elif shown is not None:
+        args = shown[0]
+        notes.append(
+            f"Created {cls.__name__}({args.describe()}) as line {shown[1]} of the file does."
+        )
     with torch.random.fork_rng(devices=[]):
         try:
-            model = cls()
+            model = cls(*args.args, **args.kwargs) if args is not None else cls()
         except TypeError as error:
             if _user_line(error.__traceback__, reader.filename) is None:
-                raise CodeImportError(
-                    "{cls}() needs arguments ({error}). Give its constructor default values, "
-                    "then import again.",
-                    cls=cls.__name__,
-                    error=_first_line(error),
-                ) from None
+                raise _needs_arguments(cls, error, given=args is not None) from None
             raise _created_badly(cls, reader, error) from None
         except Exception as error:
             _raise_if_out_of_memory(error)
             raise _created_badly(cls, reader, error) from None
     return model.eval()
+
+
+def _needs_arguments(cls: type, error: TypeError, *, given: bool) -> CodeImportError:
+    if given:
+        return CodeImportError(
+            "{cls}() does not take the values given with --args ({error}).",
+            cls=cls.__name__,
+            error=_first_line(error),
+        )
+    return CodeImportError(
+        "{cls}() needs arguments ({error}), and the file does not create one. Give them with "
+        "--args, like studio import FILE --trust --args {example}, then import again.",
+        cls=cls.__name__,
+        error=_first_line(error),
+        example=args_example(cls),
+    )
 
 
 def _created_badly(cls: type, reader: SourceReader, error: BaseException) -> CodeImportError:
@@ -225,7 +290,7 @@ def shape_hints(model: nn.Module) -> list[tuple[int, int]]:
 # --- tracing ---------------------------------------------------------------------
 
 
-def trace(model: nn.Module, shape: Shape, reader: SourceReader) -> Traced:
+def trace(model: nn.Module, shape: Shape, reader: SourceReader, root: str = "self") -> Traced:
     """Run ``model`` on a dummy batch of ``shape``; refuse what a Sequential cannot do.
 
     Raises ``CodeImportError`` for refusals that no input size changes, and
@@ -235,7 +300,7 @@ def trace(model: nn.Module, shape: Shape, reader: SourceReader) -> Traced:
     dummy = torch.zeros(BATCH, *shape)
     tracer.start(dummy)
     try:
-        with _hooks(model, tracer), torch.no_grad(), _Recorder(tracer):
+        with _hooks(model, tracer, root), torch.no_grad(), _Recorder(tracer):
             output = model(dummy)
     except (CodeImportError, TraceMisfit):
         raise
@@ -267,7 +332,7 @@ def trace(model: nn.Module, shape: Shape, reader: SourceReader) -> Traced:
 
 
 @contextmanager
-def _hooks(model: nn.Module, tracer: _Tracer) -> Iterator[None]:
+def _hooks(model: nn.Module, tracer: _Tracer, root: str) -> Iterator[None]:
     handles = []
     try:
         for name, module in model.named_modules():
@@ -275,13 +340,21 @@ def _hooks(model: nn.Module, tracer: _Tracer) -> Iterator[None]:
                 continue
             if not type(module).__module__.startswith("torch.nn."):
                 continue  # the file's own modules are traced through, not recorded whole
-            tracer.names[id(module)] = f"self.{name}"
+            tracer.names[id(module)] = _path(root, name)
             handles.append(module.register_forward_pre_hook(tracer.before_module))
             handles.append(module.register_forward_hook(tracer.after_module))
         yield
     finally:
         for handle in handles:
             handle.remove()
+
+
+def _path(root: str, name: str) -> str:
+    """``net.classifier[6]`` for the module named ``classifier.6`` in ``net``."""
+    text = root
+    for part in name.split("."):
+        text += f"[{part}]" if part.isdigit() else f".{part}"
+    return text
 
 
 class _Recorder(TorchFunctionMode):

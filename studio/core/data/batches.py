@@ -32,7 +32,10 @@ def normalise(images: torch.Tensor, mean: Sequence[float], std: Sequence[float])
 
     ``mean``/``std`` are per channel on the 0..1 scale, as in LoadedData. The
     same arithmetic as the BatchLoader, for prediction and feature-map probes.
+    Float features (a CSV table) are standardised by their loader: only copied.
     """
+    if images.dtype.is_floating_point:
+        return images.to(torch.float32, copy=True)
     m = _channel_view(mean, images.ndim, images.device)
     s = _channel_view(std, images.ndim, images.device)
     return images.to(torch.float32).sub_(m * 255.0).div_(s * 255.0)
@@ -47,8 +50,10 @@ class BatchLoader:
     ``augment_flip`` (random horizontal flip) apply to (N, C, H, W) images on
     the uint8 batch, before normalising, so the padding is black as with
     torchvision's ``RandomCrop(padding=4)``; flat (N, F) inputs are never
-    augmented (see ``augments``). ``drop_last`` drops a final partial batch
-    only when at least one full batch exists, so an epoch never has zero steps.
+    augmented (see ``augments``). Float features (N, F) and float targets (a
+    CSV table's, standardised by its loader) are passed through as they are.
+    ``drop_last`` drops a final partial batch only when at least one full batch
+    exists, so an epoch never has zero steps.
     """
 
     def __init__(
@@ -73,11 +78,13 @@ class BatchLoader:
             )
         if images.shape[0] != labels.shape[0]:
             raise ValueError(f"{images.shape[0]} images but {labels.shape[0]} labels")
-        if images.dtype != torch.uint8:
-            raise ValueError(f"images must be uint8, not {images.dtype}")
+        self.features = images.dtype.is_floating_point  # a CSV table's, already standardised
+        if images.dtype != torch.uint8 and not self.features:
+            raise ValueError(f"images must be uint8 or float, not {images.dtype}")
         self.device = torch.device(device)
-        self.images = images.to(self.device)
-        self.labels = labels.to(self.device, torch.int64)
+        self.images = images.to(self.device, torch.float32 if self.features else torch.uint8)
+        targets = labels.dtype.is_floating_point  # regression targets stay float
+        self.labels = labels.to(self.device, torch.float32 if targets else torch.int64)
         self.batch_size = batch_size
         self.shuffle = shuffle
         self.generator = generator
@@ -117,6 +124,9 @@ class BatchLoader:
                 x = self._random_crop(x)
             if self.augment_flip:
                 x = self._random_flip(x)
+            if self.features:
+                yield x.to(torch.float32, copy=True), y
+                continue
             yield x.to(torch.float32).sub_(self._mean255).mul_(self._inv_std255), y
 
     def _draw(self, fn, *args) -> torch.Tensor:

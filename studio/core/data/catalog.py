@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import studio.core.data.csv_table as csv_table
 import studio.core.data.image_folder as image_folder
 import studio.core.data.sample as sample
 from studio.core.data.base import DatasetInfo, LoadedData
@@ -19,7 +20,8 @@ def describe_dataset(config: DatasetConfig) -> DatasetInfo:
     """Name, title, class names and native (C, H, W) without decoding any data.
 
     For an image folder the classes are its sub-folders and the shape is read
-    from the first image's header; a missing folder raises DatasetError.
+    from the first image's header; a missing folder raises DatasetError. A CSV
+    table is parsed (once per file version) for its classes, task and (features,).
     """
     if config.name == sample.NAME:
         return DatasetInfo(sample.NAME, sample.TITLE, list(sample.CLASSES), sample.NATIVE_SHAPE)
@@ -31,6 +33,8 @@ def describe_dataset(config: DatasetConfig) -> DatasetInfo:
         classes = image_folder.list_classes(root)
         shape = image_folder.first_shape(root, classes)
         return DatasetInfo(image_folder.NAME, image_folder.folder_title(root), classes, shape)
+    if config.name == csv_table.NAME:
+        return csv_table.describe_csv(config)
     raise _unknown(config.name)
 
 
@@ -50,7 +54,10 @@ def load_dataset(
     ``checkpoint`` is called between images of a folder; it raises to abandon loading.
     """
     input_shape = tuple(int(d) for d in input_shape)
-    if config.name in (sample.NAME, image_folder.NAME) and not 0 < config.val_fraction < 1:
+    if (
+        config.name in (sample.NAME, image_folder.NAME, csv_table.NAME)
+        and not 0 < config.val_fraction < 1
+    ):
         raise DatasetError(
             "The validation fraction is {value}; choose a value between 0.01 and 0.9.",
             value=config.val_fraction,
@@ -69,6 +76,8 @@ def load_dataset(
             loading=config.loading,
             stream=load_streamed_folder,
         )
+    if config.name == csv_table.NAME:
+        return csv_table.load_csv_table(config, input_shape)
     raise _unknown(config.name)
 
 
@@ -76,5 +85,5 @@ def _unknown(name: str) -> DatasetError:
     return DatasetError(
         "The dataset {name!r} is unknown; choose one of {choices}.",
         name=name,
-        choices=", ".join([sample.NAME, *SETS, image_folder.NAME]),
+        choices=", ".join([sample.NAME, *SETS, image_folder.NAME, csv_table.NAME]),
     )

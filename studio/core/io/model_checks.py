@@ -20,7 +20,7 @@ MAX_EPOCH = 1_000_000
 """Far beyond any real run (a project allows 100,000 epochs per run)."""
 MAX_GLOBAL_STEP = 10**12
 MAX_CLASSES = 100_000
-_NUMBER_KEYS = ("train_loss", "val_loss", "seconds", "lr")
+_NUMBER_KEYS = ("train_loss", "val_loss", "seconds", "lr", "val_mae", "val_r2")
 _FRACTION_KEYS = ("train_accuracy", "val_accuracy")
 
 

@@ -43,7 +43,9 @@ def load_project(path: str | os.PathLike[str]) -> Project:
     """Read a project file; every failure is a ``FileFormatError`` with one clear sentence."""
     target = Path(path)
     raw = read_file(target, "project file", MAX_PROJECT_BYTES)
-    return project_from_bytes(raw, target.name)
+    project = project_from_bytes(raw, target.name)
+    project.base_folder = target.resolve().parent  # where "initial_weights" is relative to
+    return project
 
 
 def project_from_bytes(raw: bytes, name: str = "the project") -> Project:

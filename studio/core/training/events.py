@@ -22,6 +22,9 @@ class TrainingStarted:
     loss: str
     notes: list[str] = field(default_factory=list)
     """Sentences for the person: data adaptations, loss choice, device fallbacks."""
+    task: str = "classification"
+    """``classification`` or ``regression`` (a CSV table with a numeric target; then
+    ``classes`` is empty)."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,10 @@ class BatchProgress:
     eta_seconds: float
 
 
+MAX_SCATTER_POINTS = 5000
+"""Regression epochs carry at most this many (predicted, true) pairs for the scatter view."""
+
+
 @dataclass(frozen=True)
 class EpochEnded:
     epoch: int
@@ -58,7 +65,17 @@ class EpochEnded:
     is_best: bool
     val_predictions: np.ndarray | None = None
     """The predicted class of every validation sample, in validation order (for the
-    confusion-matrix drill-down and the prediction gallery)."""
+    confusion-matrix drill-down and the prediction gallery); for regression the predicted
+    values (float64, in the target's own units), at most ``MAX_SCATTER_POINTS`` of them."""
+    task: str = "classification"
+    """``classification`` or ``regression``. For regression ``train_accuracy`` and
+    ``val_accuracy`` are NaN, ``per_class_accuracy`` is empty and ``confusion`` is 0×0."""
+    val_mae: float | None = None
+    """Regression: mean absolute error on the validation split, in the target's units."""
+    val_r2: float | None = None
+    """Regression: the coefficient of determination R² on the validation split."""
+    val_targets: np.ndarray | None = None
+    """Regression: the true values matching ``val_predictions`` (same order, same cap)."""
 
 
 @dataclass(frozen=True)

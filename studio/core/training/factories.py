@@ -11,9 +11,10 @@ Kept apart from the loop so the exported script can mirror them line by line:
 - losses: ``cross_entropy`` on raw scores, ``nll`` on log-probabilities (chosen
   automatically when the network ends in LogSoftmax), ``mse`` between the network's
   output and one-hot targets (on probabilities when the network ends in Softmax).
-- init (blocks the registry marks ``init``: convolutions and Linear; biases become 0
-  except for ``default``): ``kaiming``
-  (normal, fan-in, for ReLU), ``xavier`` (uniform), ``normal`` (mean 0, std 0.01).
+- init (blocks the registry marks ``init``: convolutions and Linear): ``kaiming``
+  (normal, fan-in, for ReLU), ``xavier`` (uniform), ``normal`` (mean 0, std 0.01); biases
+  keep torch's init unless the Bias init says ``zeros``. A layer's own ``init`` wins
+  (``studio.core.initialisation``).
 """
 
 from __future__ import annotations
@@ -25,13 +26,14 @@ import torch
 from torch import nn
 from torch.nn import functional as nnf
 
-from studio.core.errors import TrainingError
+from studio.core.errors import ArchitectureError, TrainingError
+from studio.core.initialisation import NORMAL_INIT_STD as NORMAL_INIT_STD  # re-exported
+from studio.core.initialisation import apply_layer_init, project_init
 from studio.core.project import TrainingConfig
 from studio.core.registry import REGISTRY
 
 LossFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
-NORMAL_INIT_STD = 0.01
 ONECYCLE_MOMENTUM = (0.85, 0.95)
 
 LOSS_TITLES = {
@@ -127,30 +129,19 @@ def make_loss(name: str, num_classes: int) -> LossFn:
     )
 
 
-def init_weights(model: nn.Module, name: str) -> None:
-    """Re-initialise the weights of every block the registry marks ``init`` (convolutions,
-    Linear); ``default`` keeps torch's own init."""
-    if name == "default":
-        return
-    if name not in ("kaiming", "xavier", "normal"):
-        raise TrainingError(
-            "The weight initialisation {name!r} is unknown; choose default, kaiming, xavier "
-            "or normal.",
-            name=name,
-        )
+def init_weights(model: nn.Module, name: str, bias: str = "default") -> None:
+    """Re-initialise every module of the kinds the registry marks ``init`` (convolutions,
+    Linear) with the project's Weight init ``name`` and Bias init ``bias``; ``default``
+    keeps torch's own. Per-layer choices are ``initialisation.initialise``'s job."""
+    try:
+        project = project_init(name, bias)
+    except ArchitectureError as error:
+        raise TrainingError("{message}", message=error) from None
     kinds = initialised_classes()
     with torch.no_grad():
         for module in model.modules():
-            if not isinstance(module, kinds):
-                continue
-            if name == "kaiming":
-                nn.init.kaiming_normal_(module.weight, nonlinearity="relu")
-            elif name == "xavier":
-                nn.init.xavier_uniform_(module.weight)
-            else:
-                nn.init.normal_(module.weight, 0.0, NORMAL_INIT_STD)
-            if module.bias is not None:
-                nn.init.zeros_(module.bias)
+            if isinstance(module, kinds):
+                apply_layer_init(module, project)
 
 
 def initialised_classes() -> tuple[type[nn.Module], ...]:

@@ -23,11 +23,13 @@ from studio.core.data.base import LoadedData
 from studio.core.data.batches import BatchLoader
 from studio.core.data.streaming_loader import is_streamed, stream_loaders
 from studio.core.errors import ArchitectureError, DatasetError
+from studio.core.initialisation import initialise
+from studio.core.io.initial_weights import start_from_initial_weights
 from studio.core.memory import check_fits
 from studio.core.project import Project, TrainingConfig
 from studio.core.registry import format_shape
-from studio.core.shapes import Report, analyse, resolve_loss
-from studio.core.training import factories
+from studio.core.shapes import Report, analyse
+from studio.core.training import factories, regression
 from studio.core.training.checkpoint import (
     Restored,
     fast_forward,
@@ -95,9 +97,14 @@ def prepare(project: Project, request: Request, checkpoint: Callable[[], None]) 
     data = request.data or _load_data(project, request, checkpoint)
     checkpoint()
     check_data(data, arch.input_shape)
-    report = _checked_report(arch, cfg, data.num_classes)
-    loss_name = resolve_loss(cfg.loss, arch.blocks)
-    notes = list(data.notes) + _loss_notes(cfg.loss, loss_name)
+    report = _checked_report(arch, cfg, data.num_classes, data.task)
+    loss_name = regression.resolve_task_loss(data.task, cfg.loss, arch.blocks)
+    if data.is_regression:
+        notes = list(data.notes) + regression.loss_notes(cfg.loss, loss_name)
+        loss_fn = regression.make_loss(loss_name)
+    else:
+        notes = list(data.notes) + _loss_notes(cfg.loss, loss_name)
+        loss_fn = factories.make_loss(loss_name, data.num_classes)
     if data.loading is not None:  # an image folder: preloaded or streamed, and why
         notes.insert(0, data.loading.note())
     data = _weights_normalisation(arch, data, notes)
@@ -105,8 +112,10 @@ def prepare(project: Project, request: Request, checkpoint: Callable[[], None]) 
 
     torch.manual_seed(cfg.seed)
     model = arch.build()
-    factories.init_weights(model, cfg.init)
+    initialise(model, arch.blocks, cfg.init, cfg.bias_init)  # the project's and each layer's
     backbone_weights.load_into(model, pretrained)
+    if request.resume_from is None:  # an imported model's traced weights (io.initial_weights)
+        start_from_initial_weights(model, project, notes)
     generator = torch.Generator().manual_seed(cfg.seed)
     restored = restore(model, request.resume_from, notes)
     tuning = FineTuning(model, arch, cfg)
@@ -141,7 +150,7 @@ def prepare(project: Project, request: Request, checkpoint: Callable[[], None]) 
         optimizer=optimizer,
         scheduler=scheduler,
         loss_name=loss_name,
-        loss_fn=factories.make_loss(loss_name, data.num_classes),
+        loss_fn=loss_fn,
         train_loader=train_loader,
         val_loader=val_loader,
         generator=generator,
@@ -168,8 +177,13 @@ def _load_data(project: Project, request: Request, checkpoint: Callable[[], None
     )
 
 
-def _checked_report(arch: Architecture, cfg: TrainingConfig, num_classes: int) -> Report:
-    report = analyse(arch, cfg.loss, num_classes)
+def _checked_report(
+    arch: Architecture, cfg: TrainingConfig, num_classes: int, task: str = "classification"
+) -> Report:
+    if task == "regression":
+        report = analyse(arch, None, None, task=task)
+    else:
+        report = analyse(arch, cfg.loss, num_classes)
     if report.errors:
         first = report.errors[0]
         if first.index < 0:

@@ -5,7 +5,8 @@ Kept out of the trainer: ``TensorBoardLogger(trainer, folder)`` is added with
 ``torch.utils.tensorboard.SummaryWriter`` (as seed 001 does):
 
 * scalars per epoch: ``loss/train``, ``loss/validation``, ``accuracy/train``,
-  ``accuracy/validation``, ``learning_rate`` and ``class_accuracy/<class>``,
+  ``accuracy/validation``, ``learning_rate`` and ``class_accuracy/<class>`` (a
+  regression: ``regression/val_mae`` and ``regression/val_r2``),
   plus ``loss/train_batches`` at every progress report (x axis: global step);
 * the model graph once, when training starts;
 * the first channels of every image-shaped layer output for one validation image,
@@ -118,6 +119,9 @@ class TensorBoardLogger:
         for name, value in e.per_class_accuracy.items():
             if value is not None and np.isfinite(value):
                 self.writer.add_scalar(f"class_accuracy/{name}", value, step)
+        for tag, value in (("regression/val_mae", e.val_mae), ("regression/val_r2", e.val_r2)):
+            if value is not None and np.isfinite(value):
+                self.writer.add_scalar(tag, value, step)
 
     def _probe(self) -> torch.Tensor | None:
         """One normalised validation image (1, *input_shape) on the model's device."""

@@ -28,7 +28,7 @@ from studio.core.data.batches import normalise
 from studio.core.errors import StudioError, TrainingError
 from studio.core.io.model_file import ModelFile
 from studio.core.project import Project
-from studio.core.training import failures
+from studio.core.training import failures, regression
 from studio.core.training.checkpoint import Snapshot, to_cpu
 from studio.core.training.events import (
     BatchProgress,
@@ -183,7 +183,8 @@ class Trainer:
         """One plain dict per epoch, resumed epochs included: ``epoch``, ``train_loss``,
         ``train_accuracy``, ``val_loss``, ``val_accuracy`` (0..1), ``per_class_accuracy``
         ({class: 0..1}, classes without validation samples left out), ``seconds``, ``lr``
-        and ``confusion`` (K×K nested lists, rows = true class)."""
+        and ``confusion`` (K×K nested lists, rows = true class). A regression has NaN
+        accuracies, no per-class figures, an empty ``confusion``, and ``val_mae``/``val_r2``."""
         return copy.deepcopy(self._history)
 
     @property
@@ -239,6 +240,7 @@ class Trainer:
                         device=str(run.device),
                         loss=run.loss_name,
                         notes=list(run.notes),
+                        task=run.data.task,
                     )
                 )
                 reason = self._train(run)
@@ -434,7 +436,11 @@ class Trainer:
 
     def _evaluate(self, run: Run) -> tuple[float, torch.Tensor, np.ndarray]:
         """Mean validation loss, the K×K confusion matrix (counted on the device) and the
-        predicted class of every validation sample, in order (one copy to the CPU)."""
+        predicted class of every validation sample, in order (one copy to the CPU).
+        A regression gives its loss, no matrix and its ``regression.Scores`` instead."""
+        if run.data.is_regression:
+            scores = regression.evaluate(run)
+            return scores.loss, None, scores  # type: ignore[return-value]
         model, k = run.model, run.data.num_classes
         model.eval()
         try:
@@ -468,6 +474,11 @@ class Trainer:
         samples_per_second: float,
         predictions: np.ndarray | None = None,
     ) -> None:
+        if run.data.is_regression:  # ``predictions`` holds the Scores of ``_evaluate``
+            self._end_regression_epoch(
+                run, epoch, train_loss, predictions, seconds, samples_per_second
+            )
+            return
         val_acc = accuracy(confusion)
         per_class = per_class_dict(confusion, run.data.classes)
         lr = _current_lr(run.optimizer)
@@ -506,6 +517,30 @@ class Trainer:
                 samples_per_second=samples_per_second,
                 is_best=is_best,
                 val_predictions=predictions,
+            )
+        )
+
+    def _end_regression_epoch(
+        self,
+        run: Run,
+        epoch: int,
+        train_loss: float,
+        scores: regression.Scores,
+        seconds: float,
+        samples_per_second: float,
+    ) -> None:
+        """As ``_end_epoch``, for regression: the best epoch has the lowest validation loss."""
+        lr = _current_lr(run.optimizer)
+        is_best = regression.is_best(self._history, scores.loss)
+        self._history.append(regression.history_entry(epoch, train_loss, scores, seconds, lr))
+        self._epochs_done = epoch
+        if is_best:
+            self._best = self._snapshot_of(
+                run.model, run.optimizer, run.scheduler, run.generator, epoch + 1
+            )
+        self._emit(
+            regression.epoch_event(
+                epoch, train_loss, scores, lr, seconds, samples_per_second, is_best
             )
         )
 

@@ -36,6 +36,8 @@ ParamsRole = Qt.ItemDataRole.UserRole + 3
 DiagnosticsRole = Qt.ItemDataRole.UserRole + 4
 SummaryRole = Qt.ItemDataRole.UserRole + 5
 UidRole = Qt.ItemDataRole.UserRole + 6
+InitRole = Qt.ItemDataRole.UserRole + 20
+"""The layer's own initialisation in a few words, or "" when it follows the project."""
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -157,10 +159,16 @@ class ArchitectureModel(QAbstractListModel):
             return self._report.diagnostics_at(row)
         if role == UidRole:
             return block.uid
+        if role == InitRole:
+            return block.init.describe() if block.init else ""
         if role == Qt.ItemDataRole.ToolTipRole:
             diags = self._report.diagnostics_at(row)
             text = block_text(get_spec(block.type).help)
-            return "\n".join([text, *(diagnostic_text(d) for d in diags)])
+            lines = [text]
+            if block.init is not None:
+                own = self.tr("Own initialisation: {init}")
+                lines.append(own.format(init=block.init.describe()))
+            return "\n".join([*lines, *(diagnostic_text(d) for d in diags)])
         if role == Qt.ItemDataRole.AccessibleTextRole:
             shape = format_shape(layer.output_shape) if layer and layer.output_shape else "?"
             return f"{row} {block.type} {shape}"

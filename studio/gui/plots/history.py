@@ -287,8 +287,10 @@ class RunStore:
         # A resumed run may repeat an epoch it already reported: the newer one wins.
         run.epochs = [e for e in run.epochs if e.epoch < record.epoch]
         run.epochs.append(record)
-        run.confusion = np.asarray(event.confusion, dtype=np.int64)
-        predictions = getattr(event, "val_predictions", None)
+        # A regression epoch has no confusion matrix and predicts numbers, not classes.
+        classes = getattr(event, "task", "classification") != "regression"
+        run.confusion = np.asarray(event.confusion, dtype=np.int64) if classes else None
+        predictions = getattr(event, "val_predictions", None) if classes else None
         run.val_predictions = None if predictions is None else np.asarray(predictions)
         run.version += 1
         return run

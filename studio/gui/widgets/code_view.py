@@ -170,7 +170,7 @@ class CodePanel(QWidget):
             from studio.core.codegen.model_code import model_definition
 
             return MODEL_HEADER + model_definition(project.architecture)
-        from studio.core.codegen.script import export_script
+        from studio.core.codegen.training_script import export_script
 
         return export_script(project)
 

@@ -16,6 +16,7 @@ from studio.gui import colours
 from studio.gui.i18n import diagnostic_text
 from studio.gui.models.architecture_model import (
     DiagnosticsRole,
+    InitRole,
     ParamsRole,
     ShapeRole,
     SummaryRole,
@@ -73,6 +74,10 @@ class LayerCardDelegate(QStyledItemDelegate):
         painter.setFont(font)
         painter.setPen(text_colour)
         painter.drawText(QRect(x + 28, top, 160, 20), Qt.AlignmentFlag.AlignVCenter, block_type)
+        if index.data(InitRole):
+            self._paint_init_tag(
+                painter, x + 34 + painter.fontMetrics().horizontalAdvance(block_type), top
+            )
         font.setBold(False)
         painter.setFont(font)
         shape = index.data(ShapeRole)
@@ -99,6 +104,21 @@ class LayerCardDelegate(QStyledItemDelegate):
                 Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignTop,
                 ("⚠ " if first.severity == "warning" else "✖ ") + diagnostic_text(first),
             )
+        painter.restore()
+
+    def _paint_init_tag(self, painter: QPainter, left: int, top: int) -> None:
+        """A small "init" tag beside the block name: the layer has its own initialisation."""
+        painter.save()
+        font = QFont(painter.font())
+        font.setBold(False)
+        font.setPointSizeF(max(6.0, font.pointSizeF() * 0.8))
+        painter.setFont(font)
+        text = self.tr("init")
+        rect = QRect(left, top + 3, painter.fontMetrics().horizontalAdvance(text) + 8, 14)
+        painter.setPen(QPen(QColor(colours.INIT_TAG), 1))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(rect, 4, 4)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
         painter.restore()
 
 

@@ -34,6 +34,7 @@ from studio.core.shapes import Fix
 from studio.gui import colours
 from studio.gui.document import ProjectDocument
 from studio.gui.i18n import block_text, diagnostic_text, error_text, fix_text
+from studio.gui.widgets.init_editor import InitEditor
 
 
 @contextlib.contextmanager
@@ -85,6 +86,9 @@ class PropertyEditor(QWidget):
         self.layer_box = QGroupBox(self.tr("Layer"), self)
         self.form = QFormLayout(self.layer_box)
         layout.addWidget(self.layer_box)
+        self.init_editor = InitEditor(self)
+        self.init_editor.initEdited.connect(self._on_init)
+        layout.addWidget(self.init_editor)
 
         self.help_label = QLabel(self)
         self.help_label.setWordWrap(True)
@@ -214,6 +218,7 @@ class PropertyEditor(QWidget):
         block = arch[row] if row >= 0 else None
         if block is None or self._built_for != (block.uid, block.type):
             self._rebuild(row)
+        self.init_editor.show_block(block, self._doc.locked)
         if block is None:
             self._show_problem(None)
             return
@@ -286,6 +291,13 @@ class PropertyEditor(QWidget):
         if self.row >= 0:
             try:
                 self._doc.set_param(self.row, name, value)
+            except StudioError:
+                self.sync()
+
+    def _on_init(self, init: Any) -> None:
+        if self.row >= 0:
+            try:
+                self._doc.set_init(self.row, init)
             except StudioError:
                 self.sync()
 
