@@ -2853,10 +2853,6 @@ true: {true}</source>
         <translation>两阶段微调：先只训练未冻结的层这么多轮，然后解冻已冻结的层（0：关闭）</translation>
     </message>
     <message>
-        <source>Unfrozen learning-rate factor</source>
-        <translation>解冻后的学习率系数</translation>
-    </message>
-    <message>
         <source>Uniform</source>
         <translation>均匀</translation>
     </message>
@@ -3287,6 +3283,10 @@ true: {true}</source>
     <message>
         <source>The network&apos;s input shape {shape} does not fit images; use (channels, height, width), (channels, length) or a flat (features,) input.</source>
         <translation>网络的输入形状 {shape} 不适用于图像；请使用 (通道, 高, 宽)、(通道, 长度) 或一维 (特征数,) 输入。</translation>
+    </message>
+    <message>
+        <source>Unfrozen lr factor</source>
+        <translation>解冻后学习率系数</translation>
     </message>
     <message>
         <source>{block} needs an image-shaped input (channels × height × width), but gets a {shape} signal. Use a 1-D block instead, or remove it.</source>

@@ -400,7 +400,7 @@ SETTINGS: tuple[Setting, ...] = (
         "training",
         "unfreeze_lr_factor",
         "float",
-        Message("Unfrozen learning-rate factor"),
+        Message("Unfrozen lr factor"),
         Message("The unfrozen layers train at the learning rate times this factor"),
         low=1e-6,
         high=10.0,
