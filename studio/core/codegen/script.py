@@ -429,7 +429,7 @@ class _Script:
             model,
         ]
         lines += self._init_lines()
-        lines += tuning.pretrained_reload(self.project) + tuning.freeze_lines(self.project)
+        lines += tuning.freeze_lines(self.project)
         lines += [
             (
                 "    model.to(device, memory_format=torch.channels_last)  # faster convolutions"
@@ -457,7 +457,7 @@ class _Script:
         statistics = tuning.normalisation_line(self.project)
         lines += script_stream.data_lines(self.augment_crop, self.augment_flip, statistics)
         lines += [model, *self._init_lines()]
-        lines += tuning.pretrained_reload(self.project) + tuning.freeze_lines(self.project)
+        lines += tuning.freeze_lines(self.project)
         lines += [
             "    model.to(device, memory_format=torch.channels_last)  # faster convolutions",
             "    trained = wrap_for_ddp(model, device, world_size)  # model itself in a plain run",
@@ -575,13 +575,12 @@ class _Script:
         """The project's Weight/Bias init as one loop; once any layer has its own init, one
         ``nn.init`` call per tensor, in the app's order (so the same random numbers)."""
         cfg, blocks = self.cfg, self.arch.blocks
-        if any(block.init is not None for block in blocks):
+        if any(block.init is not None for block in blocks) or tuning.has_backbone(self.arch):
             calls = script_lines(blocks, cfg.init, cfg.bias_init)
             head = "    # Initialisation, layer by layer: each layer's own, else the project's."
             return [head, *(f"    {call}" for call in calls)] if calls else []
         weight, bias = PROJECT_WEIGHT[cfg.init], PROJECT_BIAS[cfg.bias_init]
         kinds = list(dict.fromkeys(b.type for b in blocks if get_spec(b.type).init))
-        kinds = tuning.init_kinds(self.arch, kinds)
         if not kinds or (weight is None and bias is None):
             return []
         classes = ", ".join(f"nn.{get_spec(kind).torch_class}" for kind in kinds)

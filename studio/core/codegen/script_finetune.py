@@ -98,34 +98,6 @@ def frozen_names(project: Project) -> tuple[list[str], list[str], list[str]]:
     )
 
 
-def init_kinds(arch: Architecture, kinds: list[str]) -> list[str]:
-    """The app's initialisation also reaches a Backbone's convolutions and linear layers."""
-    if not has_backbone(arch):
-        return kinds
-    return list(dict.fromkeys(["Conv2d", *kinds, "Linear"]))
-
-
-def pretrained_reload(project: Project) -> list[str]:
-    """After a non-default init, put the pretrained Backbone weights back, as the app does."""
-    cfg = project.training
-    untouched = cfg.init == "default" and getattr(cfg, "bias_init", "default") == "default"
-    if untouched and all(getattr(b, "init", None) is None for b in project.architecture.blocks):
-        return []
-    lines = []
-    for index, block in enumerate(project.architecture.blocks):
-        if block.type == BLOCK and block.params.get("weights"):
-            call = backbone_call(block.params)
-            lines.append(
-                f"    with torch.random.fork_rng():  # the pretrained weights, no random draws\n"
-                f"        model[{index}].load_state_dict({call}.state_dict())"
-            )
-    if lines:
-        lines.insert(
-            0, "    # The initialisation above also reached the backbone; reload its weights."
-        )
-    return lines
-
-
 def freeze_lines(project: Project) -> list[str]:
     """Freeze what the app freezes; the optimizer then gets ``param_groups``."""
     first, later, after = frozen_names(project)
