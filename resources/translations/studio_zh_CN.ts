@@ -353,6 +353,51 @@
     </message>
 </context>
 <context>
+    <name>FreezeAction</name>
+    <message>
+        <source>&amp;Freeze layer</source>
+        <translation>冻结层(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Keep the selected layer&apos;s weights while training</source>
+        <translation>训练时保持所选层的权重不变</translation>
+    </message>
+</context>
+<context>
+    <name>FreezeToggle</name>
+    <message>
+        <source>Frozen: these weights do not train. Click to unfreeze.</source>
+        <translation>已冻结：这些权重不参与训练。点击解冻。</translation>
+    </message>
+    <message>
+        <source>Unfreeze layer {index}</source>
+        <translation>解冻第 {index} 层</translation>
+    </message>
+    <message>
+        <source>Click to freeze: keep these weights while training.</source>
+        <translation>点击冻结：训练时保持这些权重不变。</translation>
+    </message>
+    <message>
+        <source>Freeze layer {index}</source>
+        <translation>冻结第 {index} 层</translation>
+    </message>
+</context>
+<context>
+    <name>Freezing</name>
+    <message>
+        <source>frozen, last stage trains</source>
+        <translation>已冻结，最后 1 个阶段参与训练</translation>
+    </message>
+    <message>
+        <source>frozen, last {n} stages train</source>
+        <translation>已冻结，最后 {n} 个阶段参与训练</translation>
+    </message>
+    <message>
+        <source>frozen</source>
+        <translation>已冻结</translation>
+    </message>
+</context>
+<context>
     <name>ImageGridDialog</name>
     <message>
         <source>Images of this cell</source>
@@ -854,6 +899,14 @@ true: {true}</source>
         <translation>更改{name}</translation>
     </message>
     <message>
+        <source>Freeze {block}</source>
+        <translation>冻结 {block}</translation>
+    </message>
+    <message>
+        <source>Unfreeze {block}</source>
+        <translation>解冻 {block}</translation>
+    </message>
+    <message>
         <source>Change initialisation of {block}</source>
         <translation>更改 {block} 的初始化</translation>
     </message>
@@ -912,6 +965,10 @@ true: {true}</source>
         <translation>选择一个层以编辑其参数。</translation>
     </message>
     <message>
+        <source>Frozen: the weights do not train</source>
+        <translation>冻结：权重不参与训练</translation>
+    </message>
+    <message>
         <source>Layer {index}: {block}</source>
         <translation>第 {index} 层：{block}</translation>
     </message>
@@ -945,6 +1002,64 @@ true: {true}</source>
     </message>
 </context>
 <context>
+    <name>RegressionCurvesView</name>
+    <message>
+        <source>Regression metrics plot</source>
+        <translation>回归指标图</translation>
+    </message>
+    <message>
+        <source>Mean absolute error</source>
+        <translation>平均绝对误差</translation>
+    </message>
+    <message>
+        <source>MAE</source>
+        <translation>MAE</translation>
+    </message>
+    <message>
+        <source>Epoch</source>
+        <translation>轮次</translation>
+    </message>
+    <message>
+        <source>Validation MAE</source>
+        <translation>验证 MAE</translation>
+    </message>
+    <message>
+        <source>Best epoch (lowest validation loss)</source>
+        <translation>最佳轮次（验证损失最低）</translation>
+    </message>
+    <message>
+        <source>R²</source>
+        <translation>R²</translation>
+    </message>
+    <message>
+        <source>Validation R²</source>
+        <translation>验证 R²</translation>
+    </message>
+    <message>
+        <source>R² {value:.3f}</source>
+        <translation>R² {value:.3f}</translation>
+    </message>
+    <message>
+        <source>Run {number} (validation)</source>
+        <translation>运行 {number}（验证）</translation>
+    </message>
+</context>
+<context>
+    <name>RegressionStatus</name>
+    <message>
+        <source>validation loss {loss} · MAE {mae} · R² {r2}</source>
+        <translation>验证损失 {loss} · MAE {mae} · R² {r2}</translation>
+    </message>
+    <message>
+        <source>Epoch {epoch}: validation loss {loss}, MAE {mae}, R² {r2}</source>
+        <translation>第 {epoch} 轮：验证损失 {loss}，MAE {mae}，R² {r2}</translation>
+    </message>
+    <message>
+        <source>Lowest validation loss: {loss} at epoch {epoch} (MAE {mae}, R² {r2}).</source>
+        <translation>最低验证损失：第 {epoch} 轮的 {loss}（MAE {mae}，R² {r2}）。</translation>
+    </message>
+</context>
+<context>
     <name>RunsPanel</name>
     <message>
         <source>Training runs: tick to show a run&apos;s curves</source>
@@ -967,6 +1082,10 @@ true: {true}</source>
         <translation> · {epochs} 轮</translation>
     </message>
     <message>
+        <source> · lowest loss {value:.4g}</source>
+        <translation> · 最低损失 {value:.4g}</translation>
+    </message>
+    <message>
         <source> · best {value:.1f}&#xa0;%</source>
         <translation> · 最佳 {value:.1f}%</translation>
     </message>
@@ -984,14 +1103,69 @@ true: {true}</source>
     </message>
 </context>
 <context>
+    <name>ScatterView</name>
+    <message>
+        <source>Predicted against true values</source>
+        <translation>预测值与真实值对比</translation>
+    </message>
+    <message>
+        <source>Predicted vs true (validation)</source>
+        <translation>预测值与真实值（验证集）</translation>
+    </message>
+    <message>
+        <source>Predicted value</source>
+        <translation>预测值</translation>
+    </message>
+    <message>
+        <source>True value</source>
+        <translation>真实值</translation>
+    </message>
+    <message>
+        <source>Perfect fit (y = x)</source>
+        <translation>完全拟合（y = x）</translation>
+    </message>
+    <message>
+        <source>Validation samples</source>
+        <translation>验证样本</translation>
+    </message>
+    <message>
+        <source>The scatter appears after the first epoch.</source>
+        <translation>第一轮结束后会显示散点图。</translation>
+    </message>
+    <message>
+        <source>This run kept no validation predictions; train again to see them.</source>
+        <translation>这次运行没有保存验证集的预测值；重新训练即可看到。</translation>
+    </message>
+    <message>
+        <source>Epoch {epoch}: {count} validation samples.</source>
+        <translation>第 {epoch} 轮：{count} 个验证样本。</translation>
+    </message>
+    <message>
+        <source>MAE {mae}, R² {r2}.</source>
+        <translation>MAE {mae}，R² {r2}。</translation>
+    </message>
+    <message>
+        <source>{shown} of them are drawn, evenly spread.</source>
+        <translation>其中均匀选取的 {shown} 个已画出。</translation>
+    </message>
+</context>
+<context>
     <name>ShapeSummary</name>
     <message>
         <source>Network summary</source>
         <translation>网络概要</translation>
     </message>
     <message>
-        <source>{layers} layers · {params} parameters ({size}) · {macs} MACs and {activations} activations per sample</source>
-        <translation>{layers} 层 · {params} 个参数（{size}）· 每个样本 {macs} 次乘加 (MACs)，激活值 {activations}</translation>
+        <source>{params} parameters ({size})</source>
+        <translation>{params} 个参数（{size}）</translation>
+    </message>
+    <message>
+        <source>{trainable} of {params} parameters train ({size})</source>
+        <translation>{params} 个参数中 {trainable} 个参与训练（{size}）</translation>
+    </message>
+    <message>
+        <source>{layers} layers · {weights} · {macs} MACs and {activations} activations per sample</source>
+        <translation>{layers} 层 · {weights} · 每个样本 {macs} 次乘加 (MACs)，激活值 {activations}</translation>
     </message>
     <message>
         <source>Drag a block here, or double-click one.</source>
@@ -1027,6 +1201,64 @@ true: {true}</source>
     </message>
 </context>
 <context>
+    <name>TableChoice</name>
+    <message>
+        <source>Choose a CSV table (one header row, one column to predict)</source>
+        <translation>选择 CSV 表格（一行表头，其中一列是要预测的目标）</translation>
+    </message>
+    <message>
+        <source>CSV tables (*.csv *.tsv *.txt);;All files (*)</source>
+        <translation>CSV 表格 (*.csv *.tsv *.txt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Use CSV table</source>
+        <translation>使用 CSV 表格</translation>
+    </message>
+    <message>
+        <source>The input shape {shape} already fits the table&apos;s {count} features.</source>
+        <translation>输入形状 {shape} 已与表格的 {count} 个特征相符。</translation>
+    </message>
+    <message>
+        <source>The input shape is now {shape}, one value per feature of the table ({count}). Undo (Ctrl+Z) puts back {old}.</source>
+        <translation>输入形状现在是 {shape}，表格的每个特征（共 {count} 个）对应一个值。撤销（Ctrl+Z）可恢复为 {old}。</translation>
+    </message>
+</context>
+<context>
+    <name>TablePreviewView</name>
+    <message>
+        <source>First rows of the table</source>
+        <translation>表格的前几行</translation>
+    </message>
+    <message>
+        <source>The target column</source>
+        <translation>目标列</translation>
+    </message>
+    <message>
+        <source>{count} columns: {names}</source>
+        <translation>{count} 列：{names}</translation>
+    </message>
+    <message>
+        <source>Regression on {target}</source>
+        <translation>对 {target} 做回归</translation>
+    </message>
+    <message>
+        <source>Classification of {target} into {count} classes</source>
+        <translation>把 {target} 分为 {count} 个类别</translation>
+    </message>
+    <message>
+        <source>{count} features</source>
+        <translation>{count} 个特征</translation>
+    </message>
+    <message>
+        <source>{count} rows</source>
+        <translation>{count} 行</translation>
+    </message>
+    <message>
+        <source>({count} skipped for missing values)</source>
+        <translation>（{count} 行因缺失值被跳过）</translation>
+    </message>
+</context>
+<context>
     <name>TrainingDashboard</name>
     <message>
         <source>Training views</source>
@@ -1055,6 +1287,14 @@ true: {true}</source>
     <message>
         <source>Predictions</source>
         <translation>预测</translation>
+    </message>
+    <message>
+        <source>MAE and R²</source>
+        <translation>MAE 与 R²</translation>
+    </message>
+    <message>
+        <source>Predicted vs true</source>
+        <translation>预测值与真实值</translation>
     </message>
     <message>
         <source>Save plot as PNG…</source>
@@ -1228,8 +1468,16 @@ true: {true}</source>
         <translation>就绪</translation>
     </message>
     <message>
+        <source>No CSV file chosen yet.</source>
+        <translation>尚未选择 CSV 文件。</translation>
+    </message>
+    <message>
         <source>No folder chosen yet.</source>
         <translation>尚未选择文件夹。</translation>
+    </message>
+    <message>
+        <source>Choose a CSV file with a header row</source>
+        <translation>选择带表头行的 CSV 文件</translation>
     </message>
     <message>
         <source>Choose an image folder (one sub-folder per class)</source>
@@ -1305,6 +1553,33 @@ true: {true}</source>
     <message>
         <source>Training failed.</source>
         <translation>训练失败。</translation>
+    </message>
+    <message>
+        <source>Finished.</source>
+        <translation>已完成。</translation>
+    </message>
+    <message>
+        <source>Stopped.</source>
+        <translation>已停止。</translation>
+    </message>
+    <message>
+        <source>Epoch {epoch}: the last {n} stages of the backbone train from now on, at learning rate {lr}.</source>
+        <translation>第 {epoch} 轮：从现在起主干网络的最后 {n} 个阶段参与训练，学习率为 {lr}。</translation>
+    </message>
+    <message>
+        <source>Epoch {epoch}: the frozen layers train from now on, at learning rate {lr}.</source>
+        <translation>第 {epoch} 轮：从现在起冻结层参与训练，学习率为 {lr}。</translation>
+    </message>
+</context>
+<context>
+    <name>UnfreezeMarkers</name>
+    <message>
+        <source>Last {n} stages unfrozen · lr {lr}</source>
+        <translation>最后 {n} 个阶段已解冻 · 学习率 {lr}</translation>
+    </message>
+    <message>
+        <source>Frozen layers unfrozen · lr {lr}</source>
+        <translation>冻结层已解冻 · 学习率 {lr}</translation>
     </message>
 </context>
 <context>
@@ -3366,6 +3641,14 @@ true: {true}</source>
     <message>
         <source>Linear 4→8, ReLU, Linear 8→1 predicting a number from a bundled CSV table (49 parameters).</source>
         <translation>Linear 4→8、ReLU、Linear 8→1，根据内置的 CSV 表格预测一个数值（49 个参数）。</translation>
+    </message>
+    <message>
+        <source>Fine-tune ResNet-18 on an image folder</source>
+        <translation>在图像文件夹上微调 ResNet-18</translation>
+    </message>
+    <message>
+        <source>A frozen ResNet-18 pretrained on ImageNet and a new Linear head, input 3×224×224: choose an image folder with one sub-folder per class, then the one-click fix gives the head one output per class. The weights download once (about 45 MB) into torch&apos;s cache (~/.cache/torch/hub/checkpoints).</source>
+        <translation>一个在 ImageNet 上预训练并已冻结的 ResNet-18，加上新的 Linear 输出头，输入为 3×224×224：选择一个每个类别一个子文件夹的图像文件夹，然后一键修复会让输出头为每个类别给出一个输出。权重只需下载一次（约 45 MB），保存在 torch 的缓存中（~/.cache/torch/hub/checkpoints）。</translation>
     </message>
 </context>
 </TS>

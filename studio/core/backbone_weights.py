@@ -105,11 +105,18 @@ def weights_normalisation(arch: Architecture) -> tuple[tuple[float, ...], tuple[
     model, weights = str(arch.blocks[0].params["model"]), str(arch.blocks[0].params["weights"])
     transforms = weights_enum(model, weights).transforms()
     mean, std = tuple(transforms.mean), tuple(transforms.std)
+    side = int(transforms.crop_size[0])
+    _, height, width = arch.input_shape
     note = (
         f"Images are normalised with the mean {_rounded(mean)} and standard deviation "
         f"{_rounded(std)} the {model} {weights} weights were trained with (ImageNet), not "
         "this data's own."
     )
+    if (height, width) != (side, side):
+        note += (
+            f" They were trained on {side}×{side} images; this network takes {height}×{width}, "
+            f"so a {side}×{side} input may recognise more."
+        )
     return mean, std, note
 
 

@@ -699,7 +699,7 @@ BLOCKS: tuple[BlockSpec, ...] = (
             ),
         ),
         macs_rule=backbones.macs_rule,
-        key_params=("model", "weights"),
+        key_params=("model", "weights", "train_last_stages"),
         ranks=(3,),
         count_rule=backbones.count_rule,
         reshapes=True,

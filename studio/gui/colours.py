@@ -29,6 +29,7 @@ CATEGORY = {
     "regularization": "#b279a2",
     "reshape": "#9d755d",
     "output": "#eeca3b",
+    "pretrained": "#5e60ce",
 }
 """The stripe of a layer card, by registry category."""
 OTHER_CATEGORY = "#888888"

@@ -78,6 +78,21 @@ class SetParam(QUndoCommand):
         self._arch.set_param(self._index, self._name, self._old)
 
 
+class SetFrozen(QUndoCommand):
+    """Freeze or unfreeze one layer (its weights stop or start training)."""
+
+    def __init__(self, arch: Architecture, index: int, frozen: bool, text: str) -> None:
+        super().__init__(text)
+        self._arch, self._index = arch, index
+        self._old, self._new = arch[index].frozen, bool(frozen)
+
+    def redo(self) -> None:
+        self._arch.set_frozen(self._index, self._new)
+
+    def undo(self) -> None:
+        self._arch.set_frozen(self._index, self._old)
+
+
 class SetInit(QUndoCommand):
     """A layer's own weight/bias initialisation (``None``: the project's). Consecutive edits
     of the same layer's weight (or bias) merge into one undo step, as parameters do."""

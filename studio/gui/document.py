@@ -143,6 +143,16 @@ class ProjectDocument(QObject):
             )
         )
 
+    def set_frozen(self, index: int, frozen: bool) -> None:
+        """Freeze the layer at ``index`` (or unfreeze it) as one undo step."""
+        block = self.architecture[index]
+        if block.frozen == bool(frozen):
+            return
+        text = self.tr("Freeze {block}") if frozen else self.tr("Unfreeze {block}")
+        self._push(
+            commands.SetFrozen(self.architecture, index, frozen, text.format(block=block.type))
+        )
+
     def set_init(self, index: int, init: Any) -> None:
         """A layer's own initialisation (``LayerInit``), or ``None`` for the project's."""
         block = self.architecture[index]

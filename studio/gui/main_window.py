@@ -25,6 +25,7 @@ from studio.core.project import Project
 from studio.core.templates import TEMPLATES, blank_project, get_template, template_size
 from studio.gui import colours, dialogs
 from studio.gui.document import ProjectDocument
+from studio.gui.freeze_action import FreezeAction
 from studio.gui.i18n import CHINESE, ENGLISH, LANGUAGE_KEY, SYSTEM, error_text, template_text
 from studio.gui.project_files import ProjectFiles
 from studio.gui.recovery import RecoveryWriter, offer_orphans
@@ -227,6 +228,11 @@ class MainWindow(QMainWindow):
         )
         edit.addAction(self._action(self.tr("&Remove layer"), self.remove_layer, keys.Delete))
         edit.addAction(self._action(self.tr("Apply &fix"), self.apply_current_fix, "Ctrl+."))
+        edit.addSeparator()
+        self.freeze = FreezeAction(
+            self.document, self.layer_stack, self.guarded(self.document.set_frozen), self
+        )
+        edit.addAction(self.freeze.action)
 
     def _build_view_and_later_menus(self) -> None:
         view = self.menuBar().addMenu(self.tr("&View"))
@@ -295,6 +301,7 @@ class MainWindow(QMainWindow):
         self.session.messageRaised.connect(self.show_message)
         self.files.messageRaised.connect(self.show_message)
         self.files.statusShown.connect(self.statusBar().showMessage)
+        self.session.statusShown.connect(self.statusBar().showMessage)
         self.training_panel.statusMessage.connect(lambda text: self.statusBar().showMessage(text))
 
     def guarded(self, slot: Any) -> Any:
@@ -536,6 +543,8 @@ class MainWindow(QMainWindow):
         self.lock_label.setVisible(running)
         self.layer_stack.setDragEnabled(not running)
         self.layer_stack.setAcceptDrops(not running)
+        self.layer_stack.set_toggles_enabled(not running)
+        self.freeze.sync()
         self.palette_widget.setEnabled(not running)
         self.property_editor.sync()
 

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from studio.core.shapes import Fix
 from studio.gui import colours
 from studio.gui.i18n import diagnostic_text, fix_text, translate_message
+from studio.gui.models.freezing import trainable_total
 
 
 def human_count(value: float) -> str:
@@ -72,14 +73,20 @@ class ShapeSummary(QWidget):
     def refresh(self) -> None:
         report = self._doc.model.report
         params = report.total_params
+        trainable = trainable_total(self._doc.architecture, report)
+        if trainable == params:
+            weights = self.tr("{params} parameters ({size})")
+        else:
+            weights = self.tr("{trainable} of {params} parameters train ({size})")
+        weights = weights.format(
+            params=f"{params:,}", trainable=f"{trainable:,}", size=human_bytes(params * 4)
+        )
         self.label.setText(
             self.tr(
-                "{layers} layers · {params} parameters ({size}) · {macs} MACs and "
-                "{activations} activations per sample"
+                "{layers} layers · {weights} · {macs} MACs and {activations} activations per sample"
             ).format(
                 layers=len(report.layers),
-                params=f"{params:,}",
-                size=human_bytes(params * 4),
+                weights=weights,
                 macs=human_count(report.total_macs),
                 activations=human_bytes(report.activation_bytes),
             )

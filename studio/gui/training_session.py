@@ -27,7 +27,11 @@ from studio.core.training.events import (
 from studio.gui.background import torch_loader
 from studio.gui.i18n import diagnostic_text, translate_message
 from studio.gui.plots.dashboard import STATUS_INTERVAL_S, TrainingDashboard
+from studio.gui.plots.regression_data import REGRESSION, number, task_of
 from studio.gui.workers import TrainingController
+
+TABLE_DATASET = "csv"
+"""Rows of a CSV table are not images: the views that draw inputs as pictures step aside."""
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +41,8 @@ class TrainingSession(QObject):
 
     runningChanged = Signal(bool)
     messageRaised = Signal(str)
+    statusShown = Signal(str)
+    """A line for the window's status bar (the switch of two-stage fine-tuning)."""
 
     def __init__(self, document, panel, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -69,6 +75,7 @@ class TrainingSession(QObject):
         self.controller.modelReady.connect(self.set_model_file)
         self.controller.dataReady.connect(self._on_data)
         self.controller.finished.connect(self._on_finished)
+        self.controller.unfrozen.connect(self._on_unfrozen)
         self.dashboard.featureMapsRequested.connect(self._on_probe_requested)
         self.dashboard.prediction_view.ownImageReady.connect(self._on_own_image)
         document.settingsChanged.connect(self._refresh_context)
@@ -107,11 +114,12 @@ class TrainingSession(QObject):
 
         project = self._doc.project
         try:
-            classes = describe_dataset(project.dataset).classes
+            info = describe_dataset(project.dataset)
+            classes, task = info.classes, info.task
         except StudioError:
-            classes = None
+            classes, task = None, "classification"
         self._doc.model.set_training_context(
-            project.training.loss, len(classes) if classes else None
+            project.training.loss, len(classes) if classes else None, task
         )
         self._panel.show_dataset(project.dataset)
 
@@ -187,6 +195,12 @@ class TrainingSession(QObject):
             self.speed_label.setText(
                 self.tr("{rate} samples/s").format(rate=f"{event.samples_per_second:,.0f}")
             )
+        elif isinstance(event, EpochEnded) and task_of(event) == REGRESSION:
+            self._panel.progress_label.setText(
+                self.dashboard.regression_status.epoch(
+                    event.epoch, event.val_loss, number(event.val_mae), number(event.val_r2)
+                )
+            )
         elif isinstance(event, EpochEnded):
             self._panel.progress_label.setText(
                 self.tr("Epoch {epoch}: validation accuracy {accuracy} %, loss {loss}").format(
@@ -207,7 +221,10 @@ class TrainingSession(QObject):
                 "accuracy": f"{100 * best:.1f}" if best is not None else "–",
                 "epoch": event.best_epoch or "–",
             }
-            if outcome == "completed":
+            run = self.dashboard.store.current
+            if outcome != "failed" and run is not None and run.is_regression and run.best:
+                text = self._regression_finish_text(outcome, run.best)
+            elif outcome == "completed":
                 text = self.tr(
                     "Finished: best validation accuracy {accuracy} % at epoch {epoch}"
                 ).format(**values)
@@ -218,6 +235,27 @@ class TrainingSession(QObject):
             else:
                 text = self._failure or self.tr("Training failed.")
             self._panel.show_finished(outcome, text)
+
+    def _regression_finish_text(self, outcome: str, best: Any) -> str:
+        """The panel's last line for a regression run: its lowest loss and that epoch's errors."""
+        sentence = self.dashboard.regression_status.best(best)
+        lead = self.tr("Finished.") if outcome == "completed" else self.tr("Stopped.")
+        return f"{lead} {sentence}"
+
+    def _on_unfrozen(self, event: Any) -> None:
+        """Say in the status bar and under the progress bar that the second stage began."""
+        lr = f"{event.lr:.3g}"
+        if event.stages > 0:
+            text = self.tr(
+                "Epoch {epoch}: the last {n} stages of the backbone train from now on, at "
+                "learning rate {lr}."
+            ).format(epoch=event.epoch, n=event.stages, lr=lr)
+        else:
+            text = self.tr(
+                "Epoch {epoch}: the frozen layers train from now on, at learning rate {lr}."
+            ).format(epoch=event.epoch, lr=lr)
+        self._panel.progress_label.setText(text)
+        self.statusShown.emit(text)
 
     def _on_finished(self) -> None:
         self._panel.set_running(False)
@@ -244,6 +282,9 @@ class TrainingSession(QObject):
         """Show an opened model file's saved epochs in the views, as a finished run."""
         from studio.gui.plots.history import events_from_model_file
 
+        project = getattr(model_file, "project", None)
+        dataset = getattr(project, "dataset", None)
+        self.dashboard.set_image_inputs(getattr(dataset, "name", "") != TABLE_DATASET)
         for event in events_from_model_file(model_file):
             self.dashboard.handle_event(event)
         if name:
@@ -256,6 +297,7 @@ class TrainingSession(QObject):
         self._normalisation_values = (tuple(data.mean), tuple(data.std))
         self._data_classes = list(data.classes)
         self._val_data = data
+        self.dashboard.set_image_inputs(data.name != TABLE_DATASET)
         self.dashboard.set_validation_data(
             data.val_images.numpy(),
             data.val_labels.numpy(),

@@ -25,6 +25,7 @@ from studio.core.training.events import (
     TrainingFailed,
     TrainingFinished,
     TrainingStarted,
+    Unfrozen,
 )
 from studio.gui.background import torch_loader
 from studio.gui.warm_up import warm_up_in_background
@@ -42,6 +43,8 @@ class TrainingWorker(QObject):
     """The loaded ``LoadedData``, sent once when the run starts (validation images, classes)."""
     modelReady = Signal(object)
     """The finished run as a ``ModelFile`` (best weights), for saving and exporting."""
+    unfrozen = Signal(object)
+    """Two-stage fine-tuning unfroze the frozen layers (an ``Unfrozen``), also sent as ``event``."""
     finished = Signal()
 
     def __init__(
@@ -110,7 +113,7 @@ class TrainingWorker(QObject):
 
         result = train_in_processes(self._project, self._processes, self._log_root, self._set_child)
         for event in result.events:
-            self.event.emit(event)
+            self._emit(event)
         if result.model_file is not None:
             self.modelReady.emit(result.model_file)
 
@@ -124,9 +127,14 @@ class TrainingWorker(QObject):
         """Observer on the worker thread: pass the event on; copy weights at epoch ends."""
         if isinstance(event, TrainingStarted) and self._trainer is not None:
             self.dataReady.emit(self._trainer.data)
-        self.event.emit(event)
+        self._emit(event)
         if isinstance(event, EpochEnded) and self._trainer is not None:
             self.snapshot.emit(self._trainer.state_dict())
+
+    def _emit(self, event: Any) -> None:
+        self.event.emit(event)
+        if isinstance(event, Unfrozen):
+            self.unfrozen.emit(event)
 
     # --- called from the GUI thread -------------------------------------------------
 
@@ -159,6 +167,8 @@ class TrainingController(QObject):
     snapshot = Signal(object)
     dataReady = Signal(object)
     modelReady = Signal(object)
+    unfrozen = Signal(object)
+    """The worker's ``unfrozen``, delivered on the GUI thread."""
     finished = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -197,6 +207,7 @@ class TrainingController(QObject):
         worker.snapshot.connect(self.snapshot)
         worker.modelReady.connect(self.modelReady)
         worker.dataReady.connect(self.dataReady)
+        worker.unfrozen.connect(self.unfrozen)  # queued: the worker lives on its own thread
         # Direct: QThread.quit is thread-safe, and the thread must end even when the GUI
         # thread's event loop no longer runs (a window closed while data was loading).
         worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)

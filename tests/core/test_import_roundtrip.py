@@ -34,7 +34,20 @@ def layers(arch: Architecture) -> list[tuple[str, dict]]:
     return [(b.type, dict(b.params)) for b in arch]
 
 
-@pytest.mark.parametrize("template", list(TEMPLATES))
+BACKBONE_PENDING = pytest.mark.xfail(
+    strict=True, reason="a Backbone's exported code is not read back yet (#15 import)"
+)
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        pytest.param(name, marks=BACKBONE_PENDING)
+        if any(b.type == "Backbone" for b in t.make().architecture)
+        else name
+        for name, t in TEMPLATES.items()
+    ],
+)
 def test_every_template_comes_back_with_or_without_the_input_comment(template):
     arch = get_template(template).architecture
     code = model_definition(arch)

@@ -22,6 +22,7 @@ EXPECTED_TOTALS = {
     "mlp-fashion": 203_530,
     "mnist-dropout": 21_840,
     "mnist-signal": 12_650,
+    "finetune-resnet18": 11_181_642,  # ResNet-18 without its classifier + Linear(512, 10)
     "table-mlp": 7_946,
     "table-regression": 49,
 }

@@ -44,3 +44,25 @@ def test_upsample_mode_scale_and_size_are_edited_in_the_window(window, qtbot):
     assert "not both" not in problem.text()
     window.document.undo_stack.undo()
     assert upsample.params["scale_factor"] == 3.0 and scale.value() == 3.0
+
+
+def test_backbone_weights_can_be_set_to_random_in_the_window(window, qtbot):
+    """A nullable choice: its first entry is the empty value, shown by its meaning."""
+    window.new_blank()
+    double_click_block(qtbot, window.findChild(QTreeWidget, "blockPalette"), "Backbone")
+    stack = window.findChild(QListView, "layerStack")
+    rect = stack.visualRect(stack.model().index(0))
+    qtbot.mouseClick(stack.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    backbone = window.document.architecture[0]
+    weights = window.findChild(QComboBox, "param_weights")
+    assert weights.currentText() == "DEFAULT"
+    weights.setFocus()
+    qtbot.keyClick(weights, Qt.Key.Key_Up)
+    assert backbone.params["weights"] is None
+    assert weights.currentText() == "random"
+    qtbot.keyClick(weights, Qt.Key.Key_Down)
+    assert backbone.params["weights"] == "DEFAULT"
+    model = window.findChild(QComboBox, "param_model")
+    model.setFocus()
+    qtbot.keyClick(model, Qt.Key.Key_Down)
+    assert backbone.params["model"] == "resnet34"

@@ -33,6 +33,8 @@ def test_a_table_regression_trains_and_every_view_shows(qtbot, monkeypatch) -> N
     assert math.isnan(metrics[-1]["val_accuracy"]) and metrics[-1]["val_mae"] > 0
     tabs = window.session.dashboard.tabs
     for index in range(tabs.count()):
+        if not tabs.isTabVisible(index):  # a regression hides the accuracy and image views
+            continue
         click_tab(tabs, tabs.tabBar().tabText(index).replace("&", ""))
         qtbot.waitUntil(
             lambda i=index: tabs.currentWidget().isVisible() and tabs.currentIndex() == i

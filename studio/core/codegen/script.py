@@ -581,6 +581,7 @@ class _Script:
             return [head, *(f"    {call}" for call in calls)] if calls else []
         weight, bias = PROJECT_WEIGHT[cfg.init], PROJECT_BIAS[cfg.bias_init]
         kinds = list(dict.fromkeys(b.type for b in blocks if get_spec(b.type).init))
+        kinds = tuning.init_kinds(self.arch, kinds)
         if not kinds or (weight is None and bias is None):
             return []
         classes = ", ".join(f"nn.{get_spec(kind).torch_class}" for kind in kinds)

@@ -98,6 +98,13 @@ def frozen_names(project: Project) -> tuple[list[str], list[str], list[str]]:
     )
 
 
+def init_kinds(arch: Architecture, kinds: list[str]) -> list[str]:
+    """The app's initialisation also reaches a Backbone's convolutions and linear layers."""
+    if not has_backbone(arch):
+        return kinds
+    return list(dict.fromkeys(["Conv2d", *kinds, "Linear"]))
+
+
 def pretrained_reload(project: Project) -> list[str]:
     """After a non-default init, put the pretrained Backbone weights back, as the app does."""
     if project.training.init == "default":

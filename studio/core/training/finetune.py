@@ -133,6 +133,9 @@ class FineTuning:
     def train_mode(self) -> None:
         """Training mode, except frozen modules: their BatchNorm statistics must not move."""
         self.model.train()
+        self.keep_frozen_in_eval()
+
+    def keep_frozen_in_eval(self) -> None:
         for module in self.frozen:
             module.eval()
 

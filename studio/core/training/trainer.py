@@ -579,6 +579,7 @@ class Trainer:
         image = data.val_images[index]
         x = normalise(image.unsqueeze(0).to(run.device), data.mean, data.std)
         maps = capture_feature_maps(run.model, x)
+        run.finetune.keep_frozen_in_eval()  # the probe put every module back in training mode
         picture = image.to(torch.float32).div(255.0)
         if picture.ndim != 3 and math.prod(data.native_shape) == picture.numel():
             picture = picture.reshape(data.native_shape)

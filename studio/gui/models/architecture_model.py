@@ -36,6 +36,14 @@ ParamsRole = Qt.ItemDataRole.UserRole + 3
 DiagnosticsRole = Qt.ItemDataRole.UserRole + 4
 SummaryRole = Qt.ItemDataRole.UserRole + 5
 UidRole = Qt.ItemDataRole.UserRole + 6
+FrozenRole = Qt.ItemDataRole.UserRole + 7
+"""Whether the layer's weights are frozen (``Block.frozen``)."""
+FreezableRole = Qt.ItemDataRole.UserRole + 8
+"""Whether the card offers a lock toggle: the layer has parameters (or is frozen already)."""
+TrainableRole = Qt.ItemDataRole.UserRole + 9
+"""How many of the layer's parameters train."""
+FrozenNoteRole = Qt.ItemDataRole.UserRole + 10
+"""A few words on the frozen state for the card ("frozen", "last 2 stages train"), or ""."""
 InitRole = Qt.ItemDataRole.UserRole + 20
 """The layer's own initialisation in a few words, or "" when it follows the project."""
 
@@ -75,6 +83,7 @@ class ArchitectureModel(QAbstractListModel):
         self._arch = architecture
         self._loss: str | None = "auto"
         self._num_classes: int | None = None
+        self._task = "classification"
         self._report: Report = analyse(architecture, self._loss, self._num_classes)
         architecture.subscribe(self._on_event)
 
@@ -96,13 +105,15 @@ class ArchitectureModel(QAbstractListModel):
         self.endResetModel()
         self.refresh_report()
 
-    def set_training_context(self, loss: str | None, num_classes: int | None) -> None:
-        """The loss and class count enable the checks that depend on training."""
-        self._loss, self._num_classes = loss, num_classes
+    def set_training_context(
+        self, loss: str | None, num_classes: int | None, task: str = "classification"
+    ) -> None:
+        """The loss and class count (or a regression task) enable the training checks."""
+        self._loss, self._num_classes, self._task = loss, num_classes, task
         self.refresh_report()
 
     def refresh_report(self) -> None:
-        self._report = analyse(self._arch, self._loss, self._num_classes)
+        self._report = analyse(self._arch, self._loss, self._num_classes, task=self._task)
         if self.rowCount():
             self.dataChanged.emit(self.index(0), self.index(self.rowCount() - 1))
         self.reportChanged.emit()
@@ -159,6 +170,8 @@ class ArchitectureModel(QAbstractListModel):
             return self._report.diagnostics_at(row)
         if role == UidRole:
             return block.uid
+        if role in (FrozenRole, FreezableRole, TrainableRole, FrozenNoteRole):
+            return self._frozen_data(row, role)
         if role == InitRole:
             return block.init.describe() if block.init else ""
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -171,8 +184,25 @@ class ArchitectureModel(QAbstractListModel):
             return "\n".join([*lines, *(diagnostic_text(d) for d in diags)])
         if role == Qt.ItemDataRole.AccessibleTextRole:
             shape = format_shape(layer.output_shape) if layer and layer.output_shape else "?"
-            return f"{row} {block.type} {shape}"
+            from studio.gui.models.freezing import frozen_note
+
+            note = frozen_note(block, layer)
+            return f"{row} {block.type} {shape}" + (f", {note}" if note else "")
         return None
+
+    def _frozen_data(self, row: int, role: int) -> Any:
+        from studio.gui.models.freezing import frozen_note, trainable_params
+
+        block = self._arch[row]
+        layer = self._report.layers[row] if row < len(self._report.layers) else None
+        params = layer.params if layer else 0
+        if role == FrozenRole:
+            return block.frozen
+        if role == FreezableRole:
+            return block.frozen or params > 0
+        if role == TrainableRole:
+            return trainable_params(block, layer)
+        return frozen_note(block, layer)
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         base = Qt.ItemFlag.ItemIsDropEnabled

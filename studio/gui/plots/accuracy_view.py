@@ -50,23 +50,25 @@ class AccuracyView(DashboardView):
         runs = self.state.store.runs
         current = runs[-1] if runs else None
         for run in runs[:-1]:
-            self._draw_overlay(run)
+            if not run.is_regression:  # no accuracy to draw: NaN only
+                self._draw_overlay(run)
         for number, (curve, _version) in self.overlays.items():
             is_current = current is not None and number == current.number
             curve.setVisible(not is_current and number not in self.state.hidden_runs)
         show = current is not None and current.number not in self.state.hidden_runs
         for item in (self.train_curve, self.val_curve, self.best_marker, self.best_label):
             item.setVisible(show)
-        if current is None:
+        if current is None or current.is_regression:  # a regression run has no accuracy
             self.train_curve.setData(np.zeros(0), np.zeros(0))
             self.val_curve.setData(np.zeros(0), np.zeros(0))
             self.best_marker.setData([], [])
+            self.best_label.setText("")
             return
         epochs = current.column("epoch")
         self.train_curve.setData(epochs, 100.0 * current.column("train_accuracy"))
         self.val_curve.setData(epochs, 100.0 * current.column("val_accuracy"))
         best = current.best
-        if best is None:
+        if best is None or not np.isfinite(best.val_accuracy):
             self.best_marker.setData([], [])
             self.best_label.setText("")
         else:

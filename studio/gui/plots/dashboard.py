@@ -35,6 +35,7 @@ from studio.core.training.events import (
     TrainingFailed,
     TrainingFinished,
     TrainingStarted,
+    Unfrozen,
 )
 from studio.gui.i18n import error_text
 from studio.gui.plots.accuracy_view import AccuracyView
@@ -45,8 +46,12 @@ from studio.gui.plots.feature_map_view import FeatureMapView
 from studio.gui.plots.history import DEFAULT_MAX_STEP_POINTS, Run, RunStore
 from studio.gui.plots.loss_view import LossView
 from studio.gui.plots.prediction_view import PredictionView
+from studio.gui.plots.regression_status import RegressionStatus
+from studio.gui.plots.regression_view import RegressionCurvesView
 from studio.gui.plots.runs_panel import RunsPanel
+from studio.gui.plots.scatter_view import ScatterView
 from studio.gui.plots.state import DashboardState, Predictor, ValidationSet
+from studio.gui.plots.task_tabs import TaskTabs
 from studio.gui.plots.view_base import DashboardView
 from studio.gui.widgets.steady_label import SteadyLabel
 
@@ -102,6 +107,7 @@ class TrainingDashboard(QWidget):
         self.tabs.addTab(self.confusion_view, self.tr("Confusion matrix"))
         self.tabs.addTab(self.feature_view, self.tr("Feature maps"))
         self.tabs.addTab(self.prediction_view, self.tr("Predictions"))
+        self._add_regression_views()
 
         self.runs_panel = RunsPanel()
         self.runs_panel.visibilityChanged.connect(self.set_run_visible)
@@ -146,6 +152,23 @@ class TrainingDashboard(QWidget):
         self._last_maps_request = -float("inf")
         self.tabs.currentChanged.connect(self._on_tab_changed)
 
+    def _add_regression_views(self) -> None:
+        """MAE/R² curves and the scatter, after the loss tab; shown instead of the accuracy
+        views for a regression run (``TaskTabs`` decides which tabs a run has)."""
+        self.regression_view = RegressionCurvesView(self.state)
+        self.scatter_view = ScatterView(self.state)
+        self.views += [self.regression_view, self.scatter_view]
+        self.tabs.insertTab(1, self.regression_view, self.tr("MAE and R²"))
+        self.tabs.insertTab(2, self.scatter_view, self.tr("Predicted vs true"))
+        self.task_tabs = TaskTabs(
+            self.tabs,
+            [self.accuracy_view, self.class_view, self.confusion_view],
+            [self.regression_view, self.scatter_view],
+            [self.feature_view, self.prediction_view],
+            {self.accuracy_view: self.regression_view, self.confusion_view: self.scatter_view},
+        )
+        self.regression_status = RegressionStatus(self)
+
     # --- feeding ------------------------------------------------------------------
 
     def handle_event(self, event: object) -> None:
@@ -163,7 +186,10 @@ class TrainingDashboard(QWidget):
                 self.class_view,
                 self.confusion_view,
                 self.prediction_view,
+                self.regression_view,
+                self.scatter_view,
             )
+            self.task_tabs.show_task(self.store.current.task)
             self._runs_dirty = True
             self._request_feature_maps_if_due(force=True)
         elif isinstance(event, FeatureMaps):
@@ -172,11 +198,15 @@ class TrainingDashboard(QWidget):
         elif isinstance(event, TrainingStarted):
             self._paused = False
             self.store.start(event)
+            self.task_tabs.show_task(getattr(event, "task", ""))
             self._mark(*self.views)
             self._runs_dirty = True
         elif isinstance(event, TrainingFinished):
             self.store.finish(event)
             self._runs_dirty = True
+        elif isinstance(event, Unfrozen):
+            self.store.add_unfrozen(event)
+            self._mark(self.loss_view)
         elif isinstance(event, TrainingFailed):
             self.store.fail(event)
             self._runs_dirty = True
@@ -283,6 +313,11 @@ class TrainingDashboard(QWidget):
         self._mark(self.confusion_view, self.prediction_view, self.feature_view)
         self._schedule()
 
+    def set_image_inputs(self, images: bool) -> None:
+        """Whether the network takes images: a table's rows get no feature-map or
+        prediction gallery views."""
+        self.task_tabs.show_images(images)
+
     def set_predictor(self, fn: Callable[[np.ndarray], np.ndarray] | None) -> None:
         """A function giving class probabilities (N, K) for uint8 images; None: no model."""
         self.state.predictor = fn
@@ -332,6 +367,7 @@ class TrainingDashboard(QWidget):
             self.state.hidden_runs.add(number)
         self.loss_view.mark_dirty()
         self.accuracy_view.mark_dirty()
+        self.regression_view.mark_dirty()
         self._runs_dirty = True
         self._schedule()
 
@@ -417,7 +453,10 @@ class TrainingDashboard(QWidget):
                 epochs=done.epochs_done,
                 time=format_clock(done.seconds),
             )
-            if done.best_epoch is not None and done.best_val_accuracy is not None:
+            if run.is_regression:
+                if run.best is not None:
+                    text += " " + self.regression_status.best(run.best)
+            elif done.best_epoch is not None and done.best_val_accuracy is not None:
                 value = 100 * (
                     done.best_val_accuracy / 100
                     if done.best_val_accuracy > 1
@@ -445,7 +484,9 @@ class TrainingDashboard(QWidget):
             parts.append(self.tr("loss {loss:.4f}").format(loss=batch.loss))
             parts.append(self.tr("{rate:,.0f} samples/s").format(rate=batch.samples_per_second))
             parts.append(self.tr("{time} left").format(time=format_clock(batch.eta_seconds)))
-        if run.epochs:
+        if run.epochs and run.is_regression:
+            parts.append(self.regression_status.metrics(run.epochs[-1]))
+        elif run.epochs:
             last = run.epochs[-1]
             parts.append(
                 self.tr("validation accuracy {value:.1f} %").format(value=100 * last.val_accuracy)

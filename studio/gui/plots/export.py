@@ -13,16 +13,18 @@ from PySide6.QtGui import QImage
 from studio.core.errors import FileFormatError
 from studio.core.io.atomic import write_atomic
 from studio.gui.plots.history import CSV_COLUMNS, Run
+from studio.gui.plots.regression_data import REGRESSION_CSV_COLUMNS
 
 
 def metrics_csv(run: Run) -> str:
     """One row per epoch; accuracies are fractions in [0, 1] (as in ``--metrics-json``)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    class_columns = [f"accuracy_{name}" for name in run.classes]
-    writer.writerow([*CSV_COLUMNS, *class_columns])
+    columns = REGRESSION_CSV_COLUMNS if run.is_regression else CSV_COLUMNS
+    class_columns = [] if run.is_regression else [f"accuracy_{name}" for name in run.classes]
+    writer.writerow([*columns, *class_columns])
     for record in run.epochs:
-        row = [_cell(getattr(record, column)) for column in CSV_COLUMNS]
+        row = [_cell(getattr(record, column)) for column in columns]
         row += [_cell(record.per_class.get(name, math.nan)) for name in run.classes]
         writer.writerow(row)
     return buffer.getvalue()

@@ -20,6 +20,15 @@ from studio.core.training.events import (
     TrainingFailed,
     TrainingFinished,
     TrainingStarted,
+    Unfrozen,
+)
+from studio.gui.plots.regression_data import (
+    REGRESSION,
+    RegressionSample,
+    is_regression_record,
+    number,
+    regression_epoch_event,
+    task_of,
 )
 
 DEFAULT_MAX_STEP_POINTS = 200_000
@@ -140,6 +149,10 @@ class EpochRecord:
     samples_per_second: float
     per_class: dict[str, float]
     is_best: bool
+    val_mae: float = math.nan
+    """Regression only: mean absolute error on the validation split."""
+    val_r2: float = math.nan
+    """Regression only: coefficient of determination on the validation split."""
 
 
 CSV_COLUMNS = (
@@ -177,6 +190,16 @@ class Run:
     """Bumped on every change, so a view can skip redrawing an unchanged overlay."""
     name: str = ""
     """A replayed run's own name (its model file's); a run of this session has only a number."""
+    unfrozen: list[Unfrozen] = field(default_factory=list)
+    """Where two-stage fine-tuning unfroze the frozen layers (the loss plot marks them)."""
+    task: str = "classification"
+    """``classification`` or ``regression``: which views the run has."""
+    regression: RegressionSample | None = None
+    """True and predicted values of the validation split at the last epoch (regression)."""
+
+    @property
+    def is_regression(self) -> bool:
+        return self.task == REGRESSION
 
     @property
     def label(self) -> str | int:
@@ -194,6 +217,8 @@ class Run:
             return marked[-1]
         if not self.epochs:
             return None
+        if self.is_regression:
+            return min(self.epochs, key=lambda e: e.val_loss)
         return max(self.epochs, key=lambda e: e.val_accuracy)
 
     def column(self, name: str) -> np.ndarray:
@@ -282,28 +307,41 @@ class RunStore:
     def add_epoch(self, event: EpochEnded) -> Run:
         run = self._ensure_run()
         if not run.classes:
-            run.classes = list(event.per_class_accuracy)
+            run.classes = list(event.per_class_accuracy or {})
+        run.task = task_of(event)
         record = EpochRecord(
             epoch=int(event.epoch),
             step=run.epoch_end_step(int(event.epoch)),
-            train_loss=float(event.train_loss),
-            train_accuracy=as_fraction(event.train_accuracy),
-            val_loss=float(event.val_loss),
-            val_accuracy=as_fraction(event.val_accuracy),
+            train_loss=number(event.train_loss),
+            train_accuracy=as_fraction(number(event.train_accuracy)),
+            val_loss=number(event.val_loss),
+            val_accuracy=as_fraction(number(event.val_accuracy)),
             lr=float(event.lr),
             seconds=float(event.seconds),
             samples_per_second=float(event.samples_per_second),
-            per_class={k: as_fraction(v) for k, v in event.per_class_accuracy.items()},
+            per_class={k: as_fraction(v) for k, v in (event.per_class_accuracy or {}).items()},
             is_best=bool(event.is_best),
+            val_mae=number(getattr(event, "val_mae", None)),
+            val_r2=number(getattr(event, "val_r2", None)),
         )
         # A resumed run may repeat an epoch it already reported: the newer one wins.
         run.epochs = [e for e in run.epochs if e.epoch < record.epoch]
         run.epochs.append(record)
-        # A regression epoch has no confusion matrix and predicts numbers, not classes.
-        classes = getattr(event, "task", "classification") != "regression"
-        run.confusion = np.asarray(event.confusion, dtype=np.int64) if classes else None
-        predictions = getattr(event, "val_predictions", None) if classes else None
-        run.val_predictions = None if predictions is None else np.asarray(predictions)
+        if run.is_regression:
+            run.confusion, run.val_predictions = None, None
+            run.regression = RegressionSample.of(event)
+        else:
+            run.confusion = np.asarray(event.confusion, dtype=np.int64)
+            predictions = getattr(event, "val_predictions", None)
+            run.val_predictions = None if predictions is None else np.asarray(predictions)
+        run.version += 1
+        return run
+
+    def add_unfrozen(self, event: Unfrozen) -> Run:
+        run = self._ensure_run()
+        # One switch per run: a resumed run that starts past it reports it again, later;
+        # a run resumed from before it reports it anew, and that report replaces the old.
+        run.unfrozen = [u for u in run.unfrozen if u.epoch < event.epoch] or [event]
         run.version += 1
         return run
 
@@ -367,24 +405,31 @@ def events_from_saved_metrics(
         )
     ]
     curve = sorted(p for p in loss_curve or [] if len(p) == 3)
+    regression = any(is_regression_record(m) for m in epochs)
     best: tuple[float, int] | None = None
     for entry in epochs:
-        epoch, accuracy = int(entry["epoch"]), float(entry["val_accuracy"])
-        is_best = best is None or accuracy > best[0]
+        epoch = int(entry["epoch"])
+        # Higher accuracy is better; for regression, lower validation loss (negated here).
+        score = -number(entry.get("val_loss")) if regression else float(entry["val_accuracy"])
+        is_best = best is None or score > best[0]
         if is_best:
-            best = (accuracy, epoch)
+            best = (score, epoch)
         points = [p for p in curve if (epoch - 1) * steps < p[0] <= epoch * steps]
         if not curve:
             points = [[epoch * steps, entry.get("train_loss", math.nan), entry.get("lr", math.nan)]]
         points = [p for p in points if _finite(p[1]) and _finite(p[2])]
         events.extend(_batch_event(run, steps) for run in _consecutive(points))
-        events.append(_epoch_event(entry, len(classes), is_best))
+        events.append(
+            regression_epoch_event(entry, is_best)
+            if regression
+            else _epoch_event(entry, len(classes), is_best)
+        )
     events.append(
         TrainingFinished(
             "stopped" if stopped else "completed",
             last,
             best[1] if best else None,
-            best[0] if best else None,
+            best[0] if best and not regression else None,
             float(sum(float(e.get("seconds", 0.0) or 0.0) for e in epochs)),
         )
     )
@@ -453,6 +498,10 @@ def _epoch_event(entry: dict, k: int, is_best: bool) -> EpochEnded:
 
 def _is_epoch_record(entry: dict) -> bool:
     try:
-        return int(entry["epoch"]) >= 1 and math.isfinite(float(entry["val_accuracy"]))
+        if int(entry["epoch"]) < 1:
+            return False
+        if is_regression_record(entry):
+            return math.isfinite(float(entry["val_loss"]))
+        return math.isfinite(float(entry["val_accuracy"]))
     except (KeyError, TypeError, ValueError):
         return False

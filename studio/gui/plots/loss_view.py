@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 from studio.gui.plots import style
 from studio.gui.plots.history import Run
 from studio.gui.plots.state import DashboardState
+from studio.gui.plots.unfreeze_marker import UnfreezeMarkers
 from studio.gui.plots.view_base import DashboardView
 
 LINE_WIDTH = 1.0
@@ -106,6 +107,7 @@ class LossView(DashboardView):
         self._x_run = 0
         self._x_by_person = False
         self.loss_plot.vb.sigRangeChangedManually.connect(self._on_person_moved_range)
+        self.unfreeze_markers = UnfreezeMarkers(self.loss_plot, self.lr_plot)
 
     def export_scene(self):
         return self.graphics.scene()
@@ -121,6 +123,7 @@ class LossView(DashboardView):
         show_current = current is not None and current.number not in self.state.hidden_runs
         for curve in (self.raw_curve, self.smooth_curve, self.val_curve, self.lr_curve):
             curve.setVisible(show_current)
+        self.unfreeze_markers.show(current.unfrozen if current else (), show_current)
         if current is None:
             for curve in (self.raw_curve, self.smooth_curve, self.val_curve, self.lr_curve):
                 curve.setData(np.zeros(0), np.zeros(0))

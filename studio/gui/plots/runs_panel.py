@@ -75,7 +75,9 @@ class RunsPanel(QWidget):
             epochs = self.tr(" · {epochs} epoch") if count == 1 else self.tr(" · {epochs} epochs")
             text += epochs.format(epochs=count)
             best = run.best
-            if best is not None:
+            if best is not None and run.is_regression:
+                text += self.tr(" · lowest loss {value:.4g}").format(value=best.val_loss)
+            elif best is not None:
                 text += self.tr(" · best {value:.1f}\u00a0%").format(value=100 * best.val_accuracy)
         if run.failed is not None:
             text += self.tr(" · failed")

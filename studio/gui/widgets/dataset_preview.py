@@ -16,10 +16,13 @@ from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from studio.core.errors import StudioError
+from studio.core.table_preview import TablePreview
 from studio.gui import colours
 from studio.gui.i18n import error_text
+from studio.gui.widgets.table_preview import TablePreviewView
 
 MAX_CLASSES_LISTED = 6
+TABLE = "csv"
 
 
 class _Relay(QObject):
@@ -33,10 +36,14 @@ class _PreviewJob(QRunnable):
 
     def run(self) -> None:
         from studio.core.dataset_preview import preview_dataset
+        from studio.core.table_preview import preview_table
 
         preview, error = None, None
         try:
-            preview = preview_dataset(self._config)
+            if self._config.name == TABLE:
+                preview = preview_table(self._config)
+            else:
+                preview = preview_dataset(self._config)
         except StudioError as exc:
             error = error_text(exc)
         except Exception as exc:  # the preview is only a convenience
@@ -57,6 +64,8 @@ class DatasetPreviewWidget(QWidget):
     """A summary line, a row of thumbnails, and the dataset's problem if it has one."""
 
     previewShown = Signal()
+    tableShown = Signal(object)
+    """A CSV table's preview (``TablePreview``): its columns and features, for the panel."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -74,6 +83,8 @@ class DatasetPreviewWidget(QWidget):
         self._samples_row.setContentsMargins(0, 0, 0, 0)
         self._samples_row.setSpacing(2)
         layout.addWidget(self.samples)
+        self.table = TablePreviewView(self)
+        layout.addWidget(self.table)
         self.problem = QLabel(self)
         self.problem.setObjectName("datasetProblem")
         self.problem.setWordWrap(True)
@@ -86,7 +97,7 @@ class DatasetPreviewWidget(QWidget):
 
     def refresh(self, config: Any) -> None:
         """Preview ``config`` (a ``DatasetConfig``) unless it is already shown."""
-        key = (config.name, config.path)
+        key = (config.name, config.path, getattr(config, "target", ""), getattr(config, "task", ""))
         if key == self._key:
             return
         self._key = key
@@ -97,10 +108,13 @@ class DatasetPreviewWidget(QWidget):
         if key != self._key:
             return
         self._clear_samples()
+        self.table.setVisible(isinstance(preview, TablePreview))
         self.problem.setVisible(error is not None)
         if error is not None:
             self.summary.clear()
             self.problem.setText(error)
+        elif isinstance(preview, TablePreview):
+            self._show_table(preview)
         else:
             self.summary.setText(self._summary_text(preview))
             for image, name in preview.samples:
@@ -112,6 +126,14 @@ class DatasetPreviewWidget(QWidget):
                 self._samples_row.addWidget(label)
             self._samples_row.addStretch(1)
         self.previewShown.emit()
+
+    def _show_table(self, preview: TablePreview) -> None:
+        self.summary.setText(self.table.summary(preview))
+        self.table.show_preview(preview)
+        self.problem.setVisible(preview.problem is not None)
+        if preview.problem is not None:
+            self.problem.setText(error_text(preview.problem))
+        self.tableShown.emit(preview)
 
     def _summary_text(self, preview: Any) -> str:
         classes = preview.classes

@@ -157,6 +157,10 @@ class PropertyEditor(QWidget):
             editor.setToolTip(block_text(pspec.help))
             self._editors[pspec.name] = editor
             self.form.addRow(pspec.name, editor)
+        self.frozen_check = QCheckBox(self.tr("Frozen: the weights do not train"), self)
+        self.frozen_check.setObjectName("frozenCheck")
+        self.frozen_check.toggled.connect(self._on_frozen)
+        self.form.addRow(self.frozen_check)
 
     def _make_editor(self, pspec: ParamSpec) -> QWidget:
         name = pspec.name
@@ -182,8 +186,13 @@ class PropertyEditor(QWidget):
             return spin
         if pspec.kind == "choice":
             combo = QComboBox(self)
-            combo.addItems(list(pspec.choices))  # torch's own words (nearest, bilinear)
-            combo.currentTextChanged.connect(lambda text, n=name: self._edit(n, text))
+            if pspec.nullable:  # first entry: no value (a Backbone's random weights)
+                combo.addItem(block_text(pspec.null_label) or self.tr("default"), None)
+            for choice in pspec.choices:  # torch's own words (nearest, bilinear)
+                combo.addItem(choice, choice)
+            combo.currentIndexChanged.connect(
+                lambda index, n=name, box=combo: self._edit(n, box.itemData(index))
+            )
             return combo
         return self._float_editor(pspec)
 
@@ -242,10 +251,21 @@ class PropertyEditor(QWidget):
                     value = block.params.get(name)
                     editor.setValue(editor.minimum() if value is None else float(value))
                 elif isinstance(editor, QComboBox):
-                    editor.setCurrentText(str(block.params.get(name, "")))
+                    editor.setCurrentIndex(max(0, editor.findData(block.params.get(name))))
                 editor.setEnabled(not self._doc.locked)
+        self._sync_frozen(row)
         diags = report.diagnostics_at(row)
         self._show_problem(diags[0] if diags else None, layer)
+
+    def _sync_frozen(self, row: int) -> None:
+        """The Frozen box, for layers with parameters only (as the card's lock)."""
+        from studio.gui.models.architecture_model import FreezableRole, FrozenRole
+
+        index = self._doc.model.index(row)
+        self.form.setRowVisible(self.frozen_check, bool(index.data(FreezableRole)))
+        with signals_blocked(self.frozen_check):
+            self.frozen_check.setChecked(bool(index.data(FrozenRole)))
+        self.frozen_check.setEnabled(not self._doc.locked)
 
     def _show_inferred(self, label: QLabel, value: Any, layer: Any) -> None:
         """An inferred size, or "?" with the reason when the input does not give one."""
@@ -291,6 +311,13 @@ class PropertyEditor(QWidget):
         if self.row >= 0:
             try:
                 self._doc.set_param(self.row, name, value)
+            except StudioError:
+                self.sync()
+
+    def _on_frozen(self, frozen: bool) -> None:
+        if self.row >= 0:
+            try:
+                self._doc.set_frozen(self.row, frozen)
             except StudioError:
                 self.sync()
 

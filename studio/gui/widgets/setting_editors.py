@@ -24,7 +24,12 @@ from PySide6.QtWidgets import (
 from studio.core.settings import Setting
 from studio.gui.i18n import translate_message
 
-OBJECT_NAMES = {("dataset", "name"): "datasetCombo", ("training", "lr"): "learningRateSpin"}
+OBJECT_NAMES = {
+    ("dataset", "name"): "datasetCombo",
+    ("training", "lr"): "learningRateSpin",
+    ("dataset", "target"): "csvTargetColumn",
+    ("dataset", "task"): "csvTask",
+}
 SUFFIX = {"choice": "Combo", "int": "Spin", "float": "Spin", "bool": "Check"}
 
 

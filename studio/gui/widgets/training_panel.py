@@ -35,6 +35,8 @@ from studio.gui.widgets.dataset_preview import DatasetPreviewWidget
 from studio.gui.widgets.property_editor import signals_blocked
 from studio.gui.widgets.setting_editors import label_text, make_editor
 from studio.gui.widgets.steady_label import SteadyLabel
+from studio.gui.widgets.table_choice import TABLE, TableChoice
+from studio.gui.widgets.two_stage_rows import two_stage_relevant
 
 
 class _Bound:
@@ -57,6 +59,7 @@ class TrainingPanel(QWidget):
         self.setObjectName("trainingPanel")
         self._doc = document
         self._bound: dict[str, _Bound] = {}
+        self._forms: dict[str, QFormLayout] = {}
         self._running = False
         self._progress_text = ""
         outer = QVBoxLayout(self)
@@ -67,9 +70,13 @@ class TrainingPanel(QWidget):
         self.progress_label = SteadyLabel(lines=3, parent=self)
         self.progress_label.setObjectName("trainingStatus")
         outer.addWidget(self.progress_label)
+        self.table_choice = TableChoice(document, self.editor("dataset", "target"), self)
+        self.table_choice.statusMessage.connect(self.statusMessage)
+        self.dataset_preview.tableShown.connect(self.table_choice.on_table)
 
         document.settingsChanged.connect(self.sync)
         document.projectReplaced.connect(self.sync)
+        document.model.reportChanged.connect(self.sync)  # freezing a layer enables two stages
         self.set_running(False)
         self.sync()
 
@@ -117,6 +124,7 @@ class TrainingPanel(QWidget):
             form.addRow(self.folder_label)
             self.dataset_preview = DatasetPreviewWidget()
             form.addRow(self.dataset_preview)
+            self._forms["dataset"] = form
         else:
             label = QLabel(label_text(setting))
             form.addRow(label, widget)
@@ -165,7 +173,7 @@ class TrainingPanel(QWidget):
             self.tr("Choose an image folder with one sub-folder per class")
         )
         self.folder_button.setAccessibleName(self.tr("Choose image folder"))
-        self.folder_button.clicked.connect(self.choose_folder)
+        self.folder_button.clicked.connect(self._on_folder_button)
         row.addWidget(self.folder_button)
         return row
 
@@ -218,27 +226,53 @@ class TrainingPanel(QWidget):
 
     def sync(self) -> None:
         project = self._doc.project
-        for bound in self._bound.values():
+        for key, bound in self._bound.items():
             config = getattr(project, bound.setting.section)
-            with signals_blocked(bound.widget):
-                bound.write(getattr(config, bound.setting.key))
-            applies = bound.setting.applies(config)
+            if key != "dataset.target":  # its choices are the table's columns: TableChoice
+                with signals_blocked(bound.widget):
+                    bound.write(getattr(config, bound.setting.key))
+            applies = bound.setting.applies(config) and two_stage_relevant(bound.setting, project)
             bound.widget.setEnabled(applies and not self._running)
             if bound.label is not None:
                 bound.label.setEnabled(applies)
         dataset = project.dataset
-        self.folder_label.setVisible(dataset.name == "image-folder")
-        self.folder_label.setText(dataset.path or self.tr("No folder chosen yet."))
+        self.folder_label.setVisible(dataset.name in ("image-folder", TABLE))
+        if dataset.name == TABLE:
+            self.folder_label.setText(dataset.path or self.tr("No CSV file chosen yet."))
+        else:
+            self.folder_label.setText(dataset.path or self.tr("No folder chosen yet."))
+        self._sync_table_rows(dataset)
+
+    def _sync_table_rows(self, dataset: Any) -> None:
+        """The target and task rows exist for a CSV table only; the button picks its file."""
+        table = dataset.name == TABLE
+        form = self._forms.get("dataset")
+        for key in ("target", "task"):
+            bound = self._bound.get(f"dataset.{key}")
+            if form is not None and bound is not None:
+                form.setRowVisible(bound.widget, table)
+        self.table_choice.show_target(dataset.target)
+        self.folder_button.setToolTip(
+            self.tr("Choose a CSV file with a header row")
+            if table
+            else self.tr("Choose an image folder with one sub-folder per class")
+        )
 
     def show_dataset(self, config: Any) -> None:
         """Preview the chosen dataset (classes, counts, samples) off the GUI thread."""
         self.dataset_preview.refresh(config)
 
     def _on_dataset_activated(self) -> None:
-        if (
-            self.dataset_combo.currentData() == "image-folder"
-            and not self._doc.project.dataset.path
-        ):
+        chosen = self.dataset_combo.currentData()
+        if chosen == "image-folder" and not self._doc.project.dataset.path:
+            self.choose_folder()
+        elif chosen == TABLE and not self.table_choice.has_file():
+            self.table_choice.choose_file()
+
+    def _on_folder_button(self) -> None:
+        if self._doc.project.dataset.name == TABLE:
+            self.table_choice.choose_file()
+        else:
             self.choose_folder()
 
     def choose_folder(self) -> None:
