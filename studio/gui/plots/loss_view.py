@@ -103,11 +103,11 @@ class LossView(DashboardView):
         box.addLayout(controls)
 
         self.overlays: dict[int, _Overlay] = {}
-        self.unfreeze_markers = UnfreezeMarkers(self.loss_plot, self.lr_plot)
         self._x_span = 0.0
         self._x_run = 0
         self._x_by_person = False
         self.loss_plot.vb.sigRangeChangedManually.connect(self._on_person_moved_range)
+        self.unfreeze_markers = UnfreezeMarkers(self.loss_plot, self.lr_plot)
 
     def export_scene(self):
         return self.graphics.scene()
