@@ -43,7 +43,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from studio.commands.common import load_project_or_model
-    from studio.core.codegen.model_code import model_definition
+    from studio.core.codegen.model_code import model_module
     from studio.core.codegen.script_data import place_script_data
     from studio.core.codegen.training_script import export_script
 
@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     check_output(args.output, [args.project], force=args.force)
     data = None
     if args.model_only:
-        text = "from torch import nn\n\n" + model_definition(project.architecture)
+        text = model_module(project.architecture)
     else:
         text = export_script(project)
         # the script reads its data from beside itself

@@ -43,7 +43,7 @@ def test_lenet_for_mnist_reads_like_the_tutorials():
 
 
 BACKBONE_PENDING = pytest.mark.xfail(
-    strict=True, reason="a Backbone's model-only definition needs the script's backbone() helper"
+    strict=True, reason="its DEFAULT weights would download: model_module's helper fetches them"
 )
 
 

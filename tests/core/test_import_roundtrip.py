@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from studio.core.architecture import Architecture, Block
 from studio.core.codegen.importer import import_code
-from studio.core.codegen.model_code import model_definition
+from studio.core.codegen.model_code import model_definition, model_module
 from studio.core.errors import CodeImportError
 from studio.core.registry import BLOCKS, ParamSpec
 from studio.core.shapes import analyse
@@ -34,30 +34,18 @@ def layers(arch: Architecture) -> list[tuple[str, dict]]:
     return [(b.type, dict(b.params)) for b in arch]
 
 
-BACKBONE_PENDING = pytest.mark.xfail(
-    strict=True, reason="a Backbone's exported code is not read back yet (#15 import)"
-)
-
-
-@pytest.mark.parametrize(
-    "template",
-    [
-        pytest.param(name, marks=BACKBONE_PENDING)
-        if any(b.type == "Backbone" for b in t.make().architecture)
-        else name
-        for name, t in TEMPLATES.items()
-    ],
-)
+@pytest.mark.parametrize("template", TEMPLATES)
 def test_every_template_comes_back_with_or_without_the_input_comment(template):
     arch = get_template(template).architecture
-    code = model_definition(arch)
+    code = model_module(arch)  # what export --model-only writes (a Backbone's helper included)
     result = import_code(code)
     assert result.architecture.input_shape == arch.input_shape
     assert layers(result.architecture) == layers(arch)
     bare = re.sub(r"  # .*", "", code)  # no comments: the shape must be inferred
     inferred = import_code(bare)
     assert inferred.architecture.input_shape == arch.input_shape
-    assert any("Inferred the input shape" in note for note in inferred.notes)
+    said = ("Inferred the input shape", "Assumed the input shape")  # a Backbone: 3x224x224
+    assert any(note.startswith(said) for note in inferred.notes)
 
 
 def values(spec: ParamSpec) -> st.SearchStrategy:
@@ -88,6 +76,8 @@ def architectures(draw: st.DrawFn) -> Architecture:
     for _ in range(draw(st.integers(1, 8))):
         spec = draw(st.sampled_from(BLOCKS))
         block = Block(spec.type, {p.name: draw(values(p)) for p in spec.params})
+        if spec.type == "Backbone":  # like "frozen", a training setting the definition omits
+            block.params["train_last_stages"] = 0
         if analyse(Architecture(shape, [*blocks, block])).layers[-1].output_shape is not None:
             blocks.append(block)
     assume(blocks)
@@ -100,7 +90,7 @@ def architectures(draw: st.DrawFn) -> Architecture:
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(architectures())
 def test_importing_the_exported_definition_gives_the_same_architecture(arch):
-    code = model_definition(arch)
+    code = model_module(arch)
     result = import_code(code, input_shape=arch.input_shape)
     assert result.architecture.input_shape == arch.input_shape
     assert layers(result.architecture) == layers(arch)

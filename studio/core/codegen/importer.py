@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from studio.core.architecture import MAX_LAYERS, Architecture, Block, parse_shape
 from studio.core.codegen.init_calls import read_layer_inits
 from studio.core.codegen.input_shape import (
+    BACKBONE_SHAPES,
+    DATASET_SHAPES,
     Misfit,
     candidates,
     choose,
@@ -251,7 +253,8 @@ def _input_shape(
     if given is not None:
         require_fit(given, test)
         return given
-    return choose(candidates(layer_hints(layers)), test, notes, _hint(hint_text))
+    usual = BACKBONE_SHAPES if layers and layers[0].type == "Backbone" else DATASET_SHAPES
+    return choose(candidates(layer_hints(layers)), test, notes, _hint(hint_text), usual)
 
 
 def _hint(text: str | None) -> Shape | None:

@@ -20,6 +20,7 @@ SIZES = (28, 32, 64, 96, 128, 224, 227, 256, 299)
 """Image sides of the common datasets and model zoos."""
 
 DATASET_SHAPES: dict[Shape, str] = {(1, 28, 28): "MNIST-sized", (3, 32, 32): "CIFAR-10-sized"}
+BACKBONE_SHAPES: dict[Shape, str] = {(3, 224, 224): "what pretrained backbones expect"}
 """Shapes of the datasets the app trains on, preferred when several sizes fit."""
 
 
@@ -103,6 +104,7 @@ def choose(
     test: Callable[[Shape], Misfit | None],
     notes: list[str],
     hint: Shape | None = None,
+    usual: dict[Shape, str] = DATASET_SHAPES,
 ) -> Shape:
     """Pick the one input shape that fits, or raise one sentence asking for ``--input-shape``."""
     if hint is not None and test(hint) is None:
@@ -134,11 +136,11 @@ def choose(
             "that fits the layers."
         )
         return fits[0]
-    known = [s for s in fits if s in DATASET_SHAPES]
+    known = [s for s in fits if s in usual]
     if len(known) == 1:
         others = ", ".join(describe(s) for s in fits if s != known[0])
         notes.append(
-            f"Assumed the input shape {format_shape(known[0])} ({DATASET_SHAPES[known[0]]}); "
+            f"Assumed the input shape {format_shape(known[0])} ({usual[known[0]]}); "
             f"the network also accepts other sizes ({_some(others)}), so give --input-shape "
             "if you meant another."
         )

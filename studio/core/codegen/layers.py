@@ -78,6 +78,8 @@ def to_layer(call: LayerCall, notes: list[str]) -> ParsedLayer | None:
     if call.cls in SKIPPED_LAYERS:
         notes.append(f"Left out nn.{call.cls}, which passes its input on unchanged.")
         return None
+    if call.cls == "Backbone":
+        return _backbone_layer(call)
     block_type = registry_name(call.cls)
     signature = torch_signature(call.cls)
     if block_type is None or signature is None:
@@ -241,3 +243,21 @@ def check_fixed(layer: ParsedLayer, in_shape: Shape) -> str | None:
                 f"{name}={expected!r} (the class scores of each sample)."
             )
     return None
+
+
+def _backbone_layer(call: LayerCall) -> ParsedLayer:
+    """``backbone("resnet18", "DEFAULT")``, the exported helper's call, as a Backbone block."""
+    spec = REGISTRY["Backbone"]
+    names = ("model", "weights")
+    if len(call.args) > len(names) or set(call.kwargs) - set(names):
+        raise CodeImportError(
+            "{where}backbone() takes a model name and a weights name.", where=call.where
+        )
+    values = {**dict(zip(names[: len(call.args)], call.args, strict=True)), **call.kwargs}
+    params = spec.defaults()
+    for name, value in values.items():
+        problem = spec.param(name).problem(value)
+        if problem is not None:
+            raise CodeImportError("{where}{problem}", where=call.where, problem=problem)
+        params[name] = value
+    return ParsedLayer("Backbone", params, {}, {}, call)

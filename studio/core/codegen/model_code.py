@@ -59,6 +59,21 @@ def model_definition(arch: Architecture, *, name: str = "model") -> str:
     return "\n".join(lines) + "\n"
 
 
+def model_module(arch: Architecture, *, name: str = "model") -> str:
+    """The model definition as a file of its own: imports, the ``backbone()`` helper a
+    Backbone needs, then ``name = nn.Sequential(...)`` (what ``export --model-only`` writes)."""
+    from studio.core.codegen.script_finetune import has_backbone, helper
+
+    imports = (
+        "import torchvision\nfrom torch import nn\n"
+        if has_backbone(arch)
+        else "from torch import nn\n"
+    )
+    extra = helper(arch).strip("\n")
+    body = f"\n\n{extra}\n\n\n" if extra else "\n"
+    return f"{imports}{body}{model_definition(arch, name=name)}"
+
+
 def layer_call(block: Block, in_shape: Shape) -> str:
     """``nn.Conv2d(1, 6, kernel_size=5, padding=2)`` for one block and its input shape."""
     spec = get_spec(block.type)

@@ -39,6 +39,22 @@ _UNARY: dict[type[ast.unaryop], Callable[[Any], Any]] = {
 }
 _LIMIT = 10**12
 _CONTAINERS = frozenset({"Sequential", "ModuleList"})
+BACKBONE = "Backbone"
+
+
+def is_backbone_helper(func: ast.FunctionDef) -> bool:
+    """Whether ``func`` is the ``backbone()`` helper exported scripts define, word for word
+    (its docstring aside): then ``backbone("resnet18", "DEFAULT")`` is one Backbone block."""
+    from studio.core.codegen.script_finetune import BACKBONE_HELPER
+
+    return _without_docstring(func) == _without_docstring(ast.parse(BACKBONE_HELPER).body[0])
+
+
+def _without_docstring(func: ast.AST) -> str:
+    body = list(getattr(func, "body", []))
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]
+    return ast.dump(ast.Module(body=body, type_ignores=[])) + ast.dump(func.args)
 _HINT = re.compile(r"#\s*input\s*:?\s*(\d+(?:\s*[×x,]\s*\d+)*)", re.IGNORECASE)
 
 
@@ -447,6 +463,8 @@ class SourceReader:
             if name is not None:
                 return [self._layer_call(node, name)]
             func = self._own_function(node)
+            if func is not None and is_backbone_helper(func):
+                return [self._layer_call(node, BACKBONE)]  # the exporter's ``backbone()``
             if func is not None:
                 return self._function_layers(func, node, seen)
             raise CodeImportError(
