@@ -3141,6 +3141,10 @@ true: {true}</source>
         <translation>{section}.{key} 的数值过大，任何设置都不可能用到。</translation>
     </message>
     <message>
+        <source>{where}backbone() takes a model name and a weights name.</source>
+        <translation>{where}backbone() 需要一个模型名和一个权重名。</translation>
+    </message>
+    <message>
         <source>{where}{name} is used a second time, so both places share its weights (tied parameters). A project gives every layer its own weights, so importing it would change the network; the import stopped instead. Give each place its own layer if they should not share weights.</source>
         <translation>{where}{name} 被第二次使用，因此两处共享它的权重（绑定参数）。项目中的每一层都有自己的权重，导入会改变网络，所以导入已停止。如果两处不应共享权重，请为每处各建一个层。</translation>
     </message>
