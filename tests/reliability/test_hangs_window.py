@@ -112,18 +112,24 @@ def test_cancel_kills_an_endless_loop_and_changes_nothing(window, qtbot, shown, 
     seen: dict[str, bool] = {}
 
     def cancel_once_running() -> None:
-        started = lambda: bool(children) and children[0].code_running  # noqa: E731
-        # the child may take up to the sandbox's own start bound (torch and torchvision load
-        # before the file's code runs): a slow start is not what this test is about
-        qtbot.waitUntil(started, timeout=int(sandbox.START_TIMEOUT * 1000))
+        # polled from the import's own event loop: a nested wait here would stall the loop
+        # that notices the child has started (QProgressDialog.setValue processes events)
         dialog = progress(window)
-        seen["dialog"] = dialog is not None and dialog.isVisible()
+        running = bool(children) and children[0].code_running
+        if not (running and dialog is not None and dialog.isVisible()):
+            return
+        checker.stop()
+        seen["dialog"] = True
         QTest.mouseClick(dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)
 
-    QTimer.singleShot(0, cancel_once_running)
+    checker = QTimer()
+    checker.setInterval(20)
+    checker.timeout.connect(cancel_once_running)
+    checker.start()
     window.import_source(LOOP, "loop.py", trust_allowed=True)
+    checker.stop()
 
-    assert seen["dialog"], "the busy dialog was not shown while the code ran"
+    assert seen.get("dialog"), "the busy dialog was not shown while the code ran"
     assert window.isVisible()
     assert window.document.project.to_dict() == before
     assert window.document.undo_stack.count() == undo_steps
