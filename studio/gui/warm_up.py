@@ -23,18 +23,24 @@ done = threading.Event()
 
 
 def warm_up_in_background() -> None:
-    """Start the warm-up once per process, on a daemon thread; later calls do nothing."""
+    """Start the warm-up once per process; later calls do nothing.
+
+    The thread is not a daemon: a program closed within seconds of opening waits for the
+    imports to end (a few seconds at most) instead of finalizing under a thread that is
+    importing ``torch._dynamo``, which aborted the process.
+    """
     if _started.is_set():
         return
     _started.set()
-    threading.Thread(target=_warm_up, name="training-warm-up", daemon=True).start()
+    threading.Thread(target=_warm_up, name="training-warm-up", daemon=False).start()
 
 
 def _warm_up() -> None:
     try:
         warm_training_path()
     except Exception:  # a failed warm-up costs only the time it would have saved
-        if not sys.is_finalizing():
+        closing = not threading.main_thread().is_alive()  # imports fail while Python exits
+        if not (closing or sys.is_finalizing()):
             log.warning("warming the training path failed", exc_info=True)
     finally:
         done.set()
