@@ -53,6 +53,13 @@ class TrainingSession(QObject):
         self.dashboard.setObjectName("trainingDashboard")
         self.speed_label = QLabel()
         self.speed_label.setObjectName("speedLabel")
+        # A fixed size: a label whose size may change makes the status bar, and with it the
+        # whole window, lay out again on each new text (four times a second while training).
+        widest = self.tr("{rate} samples/s").format(rate="99,999,999")
+        metrics = self.speed_label.fontMetrics()
+        self.speed_label.setFixedSize(
+            metrics.horizontalAdvance(widest) + 8, self.speed_label.sizeHint().height()
+        )
         self.model_file: Any = None
         self.trained: Any = None
         """The TrainedModel that predicts: the finished run's, the opened file's or the

@@ -138,7 +138,7 @@ class TrainingDashboard(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         top = QHBoxLayout()
-        top.addWidget(self.status, 1)
+        top.addWidget(self.status.holder, 1)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
 

@@ -69,7 +69,7 @@ class TrainingPanel(QWidget):
         outer.addWidget(self._build_progress())
         self.progress_label = SteadyLabel(lines=3, parent=self)
         self.progress_label.setObjectName("trainingStatus")
-        outer.addWidget(self.progress_label)
+        outer.addWidget(self.progress_label.holder)
         self.table_choice = TableChoice(document, self.editor("dataset", "target"), self)
         self.table_choice.statusMessage.connect(self.statusMessage)
         self.dataset_preview.tableShown.connect(self.table_choice.on_table)
