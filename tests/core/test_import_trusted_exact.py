@@ -160,9 +160,7 @@ def resnet18_home(tmp_path_factory):
     return home
 
 
-def test_a_replaced_fc_becomes_backbone_plus_head_with_the_same_forward(
-    resnet18_home, monkeypatch
-):
+def test_a_replaced_fc_becomes_backbone_plus_head_with_the_same_forward(resnet18_home, monkeypatch):
     monkeypatch.setenv("TORCH_HOME", str(resnet18_home))
     code = (
         "import torchvision\nfrom torch import nn\n"

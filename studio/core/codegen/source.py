@@ -55,6 +55,8 @@ def _without_docstring(func: ast.AST) -> str:
     if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
         body = body[1:]
     return ast.dump(ast.Module(body=body, type_ignores=[])) + ast.dump(func.args)
+
+
 _HINT = re.compile(r"#\s*input\s*:?\s*(\d+(?:\s*[×x,]\s*\d+)*)", re.IGNORECASE)
 
 
