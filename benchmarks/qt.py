@@ -22,12 +22,24 @@ def _quiet_offscreen(kind, context, message: str) -> None:
         print(message, file=sys.stderr)
 
 
+def next_visible_tab(tabs) -> int:
+    """The index of the next tab a person can click: a regression run's views are hidden
+    tabs during a classification run (and the other way round), never shown there."""
+    count = tabs.count()
+    for offset in range(1, count + 1):
+        index = (tabs.currentIndex() + offset) % count
+        if tabs.isTabVisible(index):
+            return index
+    return tabs.currentIndex()
+
+
 def cycle_tabs(tabs, interval_ms: int):
-    """A started timer that shows the next tab every ``interval_ms``: every view gets painted."""
+    """A started timer that shows the next visible tab every ``interval_ms``: every view a
+    person can open gets painted."""
     from PySide6.QtCore import QTimer
 
     timer = QTimer()
     timer.setInterval(interval_ms)
-    timer.timeout.connect(lambda: tabs.setCurrentIndex((tabs.currentIndex() + 1) % tabs.count()))
+    timer.timeout.connect(lambda: tabs.setCurrentIndex(next_visible_tab(tabs)))
     timer.start()
     return timer

@@ -60,6 +60,7 @@ class TrainingSession(QObject):
         self.speed_label.setFixedSize(
             metrics.horizontalAdvance(widest) + 8, self.speed_label.sizeHint().height()
         )
+        self.speed_label.setAutoFillBackground(True)  # opaque: repaints only itself
         self.model_file: Any = None
         self.trained: Any = None
         """The TrainedModel that predicts: the finished run's, the opened file's or the

@@ -22,6 +22,7 @@ class _Holder(QWidget):
         self._label = label
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.setFixedHeight(height)
+        self.setAutoFillBackground(True)  # opaque: a new text repaints only the label
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -204,6 +204,8 @@ class TrainingPanel(QWidget):
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self.progress.setFormat(self.tr("Ready"))
+        # opaque: its four repaints a second then leave the dock and window beneath alone
+        self.progress.setAutoFillBackground(True)
         return self.progress
 
     def editor(self, section: str, key: str) -> QWidget:
