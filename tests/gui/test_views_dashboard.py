@@ -328,3 +328,48 @@ def test_a_one_epoch_run_reads_epoch_not_epochs(dashboard):
     two = synthetic_run(epochs=2, steps_per_epoch=STEPS, report_every=EVERY, n_val=50, seed=3)
     _feed(dashboard, two.events)
     assert " · 2 epochs" in dashboard.runs_panel.list.item(1).text()
+
+
+def _legend_names(plot) -> list[str]:
+    return [label.text for _sample, label in plot.legend.items]
+
+
+def test_only_the_last_three_earlier_runs_are_overlaid_at_first(dashboard, run):
+    short = synthetic_run(epochs=1, steps_per_epoch=STEPS, report_every=EVERY, n_val=50, seed=4)
+    _feed(dashboard, run.events + short.events * 5)  # six runs
+
+    assert len(dashboard.runs) == 6
+    panel = dashboard.runs_panel.list
+    ticked = [panel.item(row).checkState() == Qt.CheckState.Checked for row in range(6)]
+    assert ticked == [False, False, True, True, True, True]
+    assert sorted(dashboard.loss_view.overlays) == [3, 4, 5]  # hidden runs draw nothing
+    legend = _legend_names(dashboard.loss_view.loss_plot)
+    assert [name for name in legend if name.startswith("Run ")] == [
+        "Run 3 (smoothed loss)",
+        "Run 4 (smoothed loss)",
+        "Run 5 (smoothed loss)",
+    ]
+
+    panel.item(0).setCheckState(Qt.CheckState.Checked)  # the person shows run 1 again
+    dashboard.flush()
+    assert dashboard.loss_view.overlays[1].smooth.isVisible()
+    assert "Run 1 (smoothed loss)" in _legend_names(dashboard.loss_view.loss_plot)
+    assert dashboard.accuracy_view.overlays[1][0].isVisible()
+
+    _feed(dashboard, short.events)  # run 7: run 3 goes; run 1, shown by the person, stays
+    ticked = [panel.item(row).checkState() == Qt.CheckState.Checked for row in range(7)]
+    assert ticked == [True, False, False, True, True, True, True]
+    assert "Run 3 (smoothed loss)" not in _legend_names(dashboard.loss_view.loss_plot)
+    assert not dashboard.loss_view.overlays[3].smooth.isVisible()
+
+
+def test_unticking_a_run_removes_its_legend_row(dashboard, run):
+    second = synthetic_run(epochs=2, steps_per_epoch=STEPS, report_every=EVERY, n_val=50, seed=3)
+    _feed(dashboard, run.events + second.events)
+    assert "Run 1 (validation)" in _legend_names(dashboard.accuracy_view.plot)
+
+    dashboard.runs_panel.list.item(0).setCheckState(Qt.CheckState.Unchecked)
+    dashboard.flush()
+
+    assert "Run 1 (smoothed loss)" not in _legend_names(dashboard.loss_view.loss_plot)
+    assert "Run 1 (validation)" not in _legend_names(dashboard.accuracy_view.plot)

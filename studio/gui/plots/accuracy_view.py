@@ -50,11 +50,14 @@ class AccuracyView(DashboardView):
         runs = self.state.store.runs
         current = runs[-1] if runs else None
         for run in runs[:-1]:
-            if not run.is_regression:  # no accuracy to draw: NaN only
+            # no accuracy to draw for a regression run (NaN only); a hidden run's curve is
+            # made when it is first shown
+            if not run.is_regression and run.number not in self.state.hidden_runs:
                 self._draw_overlay(run)
         for number, (curve, _version) in self.overlays.items():
             is_current = current is not None and number == current.number
-            curve.setVisible(not is_current and number not in self.state.hidden_runs)
+            shown = not is_current and number not in self.state.hidden_runs
+            style.set_curve_shown(self.plot, curve, shown)
         show = current is not None and current.number not in self.state.hidden_runs
         for item in (self.train_curve, self.val_curve, self.best_marker, self.best_label):
             item.setVisible(show)

@@ -61,6 +61,8 @@ REDRAW_INTERVAL_MS = 33
 STATUS_INTERVAL_S = 0.25
 """The status line changes at most four times a second: more is unreadable and costs paints."""
 FEATURE_MAPS_EVERY_S = 2.0
+EARLIER_RUNS_SHOWN = 3
+"""Earlier runs whose curves a new run shows beside its own; older ones start hidden."""
 """While the feature maps are on screen during training, ask for fresh ones this often."""
 _PAUSED = getattr(training_events, "TrainingPaused", ())
 _RESUMED = getattr(training_events, "TrainingResumed", ())
@@ -197,7 +199,9 @@ class TrainingDashboard(QWidget):
             self._mark(self.feature_view)
         elif isinstance(event, TrainingStarted):
             self._paused = False
-            self.store.start(event)
+            run, is_new = self.store.start(event)
+            if is_new:
+                self.state.hide_older_runs(run.number, EARLIER_RUNS_SHOWN)
             self.task_tabs.show_task(getattr(event, "task", ""))
             self._mark(*self.views)
             self._runs_dirty = True

@@ -22,6 +22,7 @@ class _Overlay:
     """The curves of one earlier run, created once and then only shown, hidden or refilled."""
 
     def __init__(self, loss_plot: pg.PlotItem, run: Run, label: str) -> None:
+        self.plot = loss_plot
         colour = style.run_colour(run.number)
         self.smooth = style.add_curve(loss_plot, colour, label, width=LINE_WIDTH, dashed=True)
         self.val = style.add_curve(
@@ -30,7 +31,7 @@ class _Overlay:
         self.version = -1
 
     def set_visible(self, visible: bool) -> None:
-        self.smooth.setVisible(visible)
+        style.set_curve_shown(self.plot, self.smooth, visible)
         self.val.setVisible(visible)
 
 
@@ -116,7 +117,8 @@ class LossView(DashboardView):
         runs = self.state.store.runs
         current = runs[-1] if runs else None
         for run in runs[:-1]:
-            self._draw_overlay(run)
+            if run.number not in self.state.hidden_runs:  # made when first shown
+                self._draw_overlay(run)
         for number, overlay in self.overlays.items():
             is_current = current is not None and number == current.number
             overlay.set_visible(not is_current and number not in self.state.hidden_runs)

@@ -78,14 +78,14 @@ class RegressionCurvesView(DashboardView):
         runs = self.state.store.runs
         current = runs[-1] if runs else None
         for run in runs[:-1]:
-            if run.is_regression:
-                self._draw_overlay(run)
+            if run.is_regression and run.number not in self.state.hidden_runs:
+                self._draw_overlay(run)  # a hidden run's curves are made when first shown
         for number, (mae, r2, _version) in self.overlays.items():
             visible = number not in self.state.hidden_runs and (
                 current is None or number != current.number
             )
-            mae.setVisible(visible)
-            r2.setVisible(visible)
+            style.set_curve_shown(self.mae_plot, mae, visible)
+            style.set_curve_shown(self.r2_plot, r2, visible)
         show = (
             current is not None
             and current.is_regression

@@ -77,9 +77,28 @@ class DashboardState:
         self.layer_names: list[str] = []
         self.feature_maps: FeatureMaps | None = None
         self.hidden_runs: set[int] = set()
-        """Run numbers whose curves the person has hidden; every view reads this one set."""
+        """Run numbers whose curves are hidden; every view reads this one set."""
+        self.auto_hidden: set[int] = set()
+        """Runs hidden once because newer runs came (``hide_older_runs``); a run the person
+        shows again is never hidden behind their back a second time."""
         self._predictions: Predictions | None = None
         self._predictions_key: tuple | None = None
+
+    def hide_older_runs(self, newest: int, keep: int) -> list[int]:
+        """Hide the curves of runs older than the ``keep`` runs before run ``newest``.
+
+        Every shown earlier run adds curves and a legend row to each frame of the live
+        views, so a session of many runs painted ever slower and the legend grew past
+        reading; the runs list shows them again with a click. Returns the runs hidden now.
+        """
+        hidden = [
+            number
+            for number in range(1, newest - keep)
+            if number not in self.auto_hidden and number not in self.hidden_runs
+        ]
+        self.hidden_runs.update(hidden)
+        self.auto_hidden.update(range(1, newest - keep))
+        return hidden
 
     def invalidate_predictions(self) -> None:
         self._predictions = None

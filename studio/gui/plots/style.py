@@ -167,3 +167,24 @@ def text_colour_for(rgb: np.ndarray) -> QColor:
     """Black on bright cells, white on dark ones."""
     r, g, b = (float(v) for v in rgb[:3])
     return QColor("#000000") if 0.299 * r + 0.587 * g + 0.114 * b > 140 else QColor("#ffffff")
+
+
+def set_curve_shown(plot: pg.PlotItem, curve: pg.PlotDataItem, shown: bool) -> None:
+    """Show or hide a named curve together with its legend row.
+
+    A hidden curve's row would stay in the legend (faded), which then grows with every
+    run of the session and is laid out and painted on every frame.
+    """
+    curve.setVisible(shown)
+    legend = plot.legend
+    if legend is None or curve.name() is None:
+        return
+    listed = _in_legend(plot, curve)
+    if shown and not listed:
+        legend.addItem(curve, curve.name())
+    elif not shown and listed:
+        legend.removeItem(curve)
+
+
+def _in_legend(plot: pg.PlotItem, curve: pg.PlotDataItem) -> bool:
+    return any(sample.item is curve for sample, _label in plot.legend.items)
