@@ -50,7 +50,8 @@ def run(budget: Budget) -> list[CaseResult]:
         torch_ready.append(ready)
         return painted
 
-    window(), _torch()  # warm the page cache: the first launch reads torch from disk
+    if not budget.quick:  # a quick run judges nothing, so it skips the warming launches
+        window(), _torch()  # warm the page cache: the first launch reads torch from disk
     torch_ready.clear()
     painted, torch_alone = alternate(window, _torch, budget.pairs)
     figure = Spread.of(ratios(painted, torch_alone))
