@@ -99,7 +99,9 @@ class TorchLoader(QObject):
         if self._started:
             return
         self._started = True
-        threading.Thread(target=self._load, name="torch-import", daemon=True).start()
+        # Not a daemon: a program closed within seconds of opening waits for the import to
+        # end instead of finalizing under it (that aborted the process, issue #18).
+        threading.Thread(target=self._load, name="torch-import", daemon=False).start()
 
     def _load(self) -> None:
         try:
@@ -111,6 +113,11 @@ class TorchLoader(QObject):
                 return
             log.exception("torch could not be imported")
             raise
+        # The training path too (torch._dynamo, the trainer): warmed after ``ready``, its
+        # imports held the GIL in stretches that stalled a first run's window 150-250 ms.
+        from studio.gui.warm_up import warm_up_here
+
+        warm_up_here()
         self._imported.emit()
 
     def _on_imported(self) -> None:

@@ -1,12 +1,14 @@
-"""Warm the training path on a background thread while the window waits for the first click.
+"""Warm the training path on the torch-import thread, before the window says torch is ready.
 
 The first run of a fresh window used to stall the GUI thread for 200+ ms near its start
 (issue #18). py-spy showed why: the first optimizer built imports ``torch._dynamo``
 (``Optimizer.__init__`` is wrapped by ``_disable_dynamo``, which imports it on first
-use), seconds of Python import that hold the GIL in long stretches, and the trainer's,
-inference's and TensorBoard-free training modules were imported on first use too. Done
-here, right after the window's torch import, none of that is left for the Train click.
-Everything is tiny and single-threaded, so no OpenMP pool is made on this thread.
+use), seconds of Python import that hold the GIL in long stretches, and the trainer's
+and inference's modules were imported on first use too. Done on a thread of its own
+right after torch was ready, the same imports still stalled a run started within a
+second or two (first-run benchmark: max 150-250 ms); done before ``ready``, a run
+started once the window is ready meets none of it. Everything is tiny and
+single-threaded, so no OpenMP pool is made on the import thread.
 """
 
 from __future__ import annotations
@@ -17,28 +19,15 @@ import threading
 
 log = logging.getLogger(__name__)
 
-_started = threading.Event()
 done = threading.Event()
 """Set when the warm-up has finished (tests and benchmarks may wait on it)."""
 
 
-def warm_up_in_background() -> None:
-    """Start the warm-up once per process; later calls do nothing.
-
-    The thread is not a daemon: a program closed within seconds of opening waits for the
-    imports to end (a few seconds at most) instead of finalizing under a thread that is
-    importing ``torch._dynamo``, which aborted the process.
-    """
-    if _started.is_set():
-        return
-    _started.set()
-    threading.Thread(target=_warm_up, name="training-warm-up", daemon=False).start()
-
-
-def _warm_up() -> None:
+def warm_up_here() -> None:
+    """Warm the training path on this thread; a failure only costs the time it would save."""
     try:
         warm_training_path()
-    except Exception:  # a failed warm-up costs only the time it would have saved
+    except Exception:
         closing = not threading.main_thread().is_alive()  # imports fail while Python exits
         if not (closing or sys.is_finalizing()):
             log.warning("warming the training path failed", exc_info=True)

@@ -27,8 +27,6 @@ from studio.core.training.events import (
     TrainingStarted,
     Unfrozen,
 )
-from studio.gui.background import torch_loader
-from studio.gui.warm_up import warm_up_in_background
 
 log = logging.getLogger(__name__)
 
@@ -175,9 +173,6 @@ class TrainingController(QObject):
         super().__init__(parent)
         self._thread: QThread | None = None
         self._worker: TrainingWorker | None = None
-        # What the first run would import and build on the worker thread, holding the GIL
-        # for whole seconds (a 200+ ms GUI stall), is done once torch is loaded instead.
-        torch_loader().when_ready(warm_up_in_background)
 
     @property
     def running(self) -> bool:

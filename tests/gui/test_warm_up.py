@@ -1,6 +1,6 @@
-"""The training-path warm-up: it makes the first optimizer cheap, and a closing program
-waits for it instead of finalizing under a thread that is importing ``torch._dynamo``
-(that aborted a window closed within seconds of opening)."""
+"""The training-path warm-up runs on the torch-import thread before the window hears
+``ready``, and a closing program waits for that thread instead of finalizing under it
+(a window closed within seconds of opening aborted while ``torch._dynamo`` imported)."""
 
 from __future__ import annotations
 
@@ -10,42 +10,64 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-EXIT_DURING_WARM_UP = """
-import atexit
-from studio.gui import warm_up
+EXIT_DURING_IMPORT = """
+import atexit, sys, threading
+from PySide6.QtWidgets import QApplication
+from studio.gui import background, warm_up
 
-# registered first, so it runs after the warm-up's own exit handler (atexit is last-in, first-out)
-atexit.register(lambda: print("done at exit:", warm_up.done.is_set(), flush=True))
-warm_up.warm_up_in_background()
-print("leaving while warming:", not warm_up.done.is_set(), flush=True)
+app = QApplication(sys.argv[:1])
+importing = lambda: any(t.name == "torch-import" and t.is_alive() for t in threading.enumerate())
+# registered first, so it runs after the threads were joined (atexit is last-in, first-out)
+atexit.register(lambda: print("importing at exit:", importing(), "warmed:", warm_up.done.is_set(),
+                              flush=True))
+background.torch_loader()._start_now()
+print("leaving while importing:", importing(), flush=True)
 """
 
 
-def test_exit_waits_for_a_warm_up_still_running():
+def test_exit_waits_for_the_import_and_warm_up_still_running():
     done = subprocess.run(
-        [sys.executable, "-c", EXIT_DURING_WARM_UP],
+        [sys.executable, "-c", EXIT_DURING_IMPORT],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=180,
+        env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
     )
 
     assert done.returncode == 0, done.stderr[-2000:]
-    assert "leaving while warming: True" in done.stdout
-    assert "done at exit: True" in done.stdout
+    assert "leaving while importing: True" in done.stdout
+    assert "importing at exit: False" in done.stdout  # joined before exit, not abandoned
     assert "warming the training path failed" not in done.stderr
 
 
-def test_after_the_warm_up_the_first_optimizer_needs_no_import():
-    code = (
-        "import sys\n"
-        "from studio.gui import warm_up\n"
-        "warm_up.warm_training_path()\n"
-        "print('dynamo imported:', 'torch._dynamo' in sys.modules)\n"
-    )
+READY_AFTER_WARM_UP = """
+import sys
+from PySide6.QtCore import QEventLoop
+from PySide6.QtWidgets import QApplication
+from studio.gui import background, warm_up
+
+app = QApplication(sys.argv[:1])
+loader = background.torch_loader()
+loop = QEventLoop()
+seen = []
+loader.when_ready(lambda: (seen.append(("warmed", warm_up.done.is_set(),
+                                        "torch._dynamo" in sys.modules)), loop.quit()))
+loader._start_now()
+loop.exec()
+print(seen, flush=True)
+"""
+
+
+def test_the_window_hears_ready_once_the_training_path_is_warm():
     done = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=180
+        [sys.executable, "-c", READY_AFTER_WARM_UP],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
     )
 
     assert done.returncode == 0, done.stderr[-2000:]
-    assert "dynamo imported: True" in done.stdout
+    assert "[('warmed', True, True)]" in done.stdout
