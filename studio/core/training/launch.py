@@ -17,8 +17,6 @@ import os
 import uuid
 from collections.abc import Iterator, Sequence
 
-import torch
-
 from studio.core.errors import TrainingError
 
 
@@ -29,6 +27,8 @@ def offered_processes(gpu_count: int) -> int:
 
 def default_nproc(device: str) -> int:
     """One process per GPU on CUDA, else one."""
+    import torch  # here, not at the top: the window imports this module before torch loads
+
     if device.startswith("cuda") or (device == "auto" and torch.cuda.is_available()):
         return max(1, torch.cuda.device_count())
     return 1
