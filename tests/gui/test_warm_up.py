@@ -10,6 +10,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
+
+def run_script(code: str) -> subprocess.CompletedProcess:
+    """``code`` in a fresh interpreter, offscreen, with this checkout importable."""
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+    )
+
+
 EXIT_DURING_IMPORT = """
 import atexit, sys, threading
 from PySide6.QtWidgets import QApplication
@@ -26,14 +39,7 @@ print("leaving while importing:", importing(), flush=True)
 
 
 def test_exit_waits_for_the_import_and_warm_up_still_running():
-    done = subprocess.run(
-        [sys.executable, "-c", EXIT_DURING_IMPORT],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
-    )
+    done = run_script(EXIT_DURING_IMPORT)
 
     assert done.returncode == 0, done.stderr[-2000:]
     assert "leaving while importing: True" in done.stdout
@@ -60,14 +66,7 @@ print(seen, flush=True)
 
 
 def test_the_window_hears_ready_once_the_training_path_is_warm():
-    done = subprocess.run(
-        [sys.executable, "-c", READY_AFTER_WARM_UP],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
-    )
+    done = run_script(READY_AFTER_WARM_UP)
 
     assert done.returncode == 0, done.stderr[-2000:]
     assert "[('warmed', True, True)]" in done.stdout
@@ -87,14 +86,7 @@ print("torch imported by the window:", "torch" in sys.modules, flush=True)
 def test_building_the_window_does_not_import_torch():
     # torch imported on the GUI thread while the window is built delays its first paint by
     # the whole import (measured: painted after 3.2 s instead of ~1 s)
-    done = subprocess.run(
-        [sys.executable, "-c", BUILD_WINDOW],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
-    )
+    done = run_script(BUILD_WINDOW)
 
     assert done.returncode == 0, done.stderr[-2000:]
     assert "torch imported by the window: False" in done.stdout
