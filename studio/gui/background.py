@@ -32,7 +32,8 @@ PAINT_WAIT_MS = 1000
 
 
 class TorchLoader(QObject):
-    """Imports torch and the data layer in a thread; ``ready`` arrives on the GUI thread.
+    """Imports torch and the data layer and warms the training path (``warm_up``) in a
+    thread; ``ready`` arrives on the GUI thread once all of it is done.
 
     The import starts after a window's first paint: it holds the GIL for long
     stretches (``torch._C`` alone ~0.2 s), so started earlier it delays the first

@@ -9,6 +9,16 @@ from studio.gui.models.architecture_model import SummaryRole
 from tests.gui.test_main_window import double_click_block
 
 
+def add_and_select(window, qtbot, block: str) -> QListView:
+    """A blank network with ``block`` added from the palette and clicked in the stack."""
+    window.new_blank()
+    double_click_block(qtbot, window.findChild(QTreeWidget, "blockPalette"), block)
+    stack = window.findChild(QListView, "layerStack")
+    rect = stack.visualRect(stack.model().index(0))
+    qtbot.mouseClick(stack.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    return stack
+
+
 def type_into(qtbot, spin, text: str) -> None:
     spin.setFocus()
     qtbot.keyClick(spin, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
@@ -17,11 +27,7 @@ def type_into(qtbot, spin, text: str) -> None:
 
 
 def test_upsample_mode_scale_and_size_are_edited_in_the_window(window, qtbot):
-    window.new_blank()
-    double_click_block(qtbot, window.findChild(QTreeWidget, "blockPalette"), "Upsample")
-    stack = window.findChild(QListView, "layerStack")
-    rect = stack.visualRect(stack.model().index(0))
-    qtbot.mouseClick(stack.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    stack = add_and_select(window, qtbot, "Upsample")
     upsample = window.document.architecture[0]
 
     mode = window.findChild(QComboBox, "param_mode")
@@ -48,11 +54,7 @@ def test_upsample_mode_scale_and_size_are_edited_in_the_window(window, qtbot):
 
 def test_backbone_weights_can_be_set_to_random_in_the_window(window, qtbot):
     """A nullable choice: its first entry is the empty value, shown by its meaning."""
-    window.new_blank()
-    double_click_block(qtbot, window.findChild(QTreeWidget, "blockPalette"), "Backbone")
-    stack = window.findChild(QListView, "layerStack")
-    rect = stack.visualRect(stack.model().index(0))
-    qtbot.mouseClick(stack.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    add_and_select(window, qtbot, "Backbone")
     backbone = window.document.architecture[0]
     weights = window.findChild(QComboBox, "param_weights")
     assert weights.currentText() == "DEFAULT"

@@ -334,7 +334,16 @@ def _legend_names(plot) -> list[str]:
     return [label.text for _sample, label in plot.legend.items]
 
 
-def test_only_the_last_three_earlier_runs_are_overlaid_at_first(dashboard, run):
+def _toggle_run(dashboard, qtbot, row: int) -> None:
+    """As a person does: pick the run in the list and press Space on its check box."""
+    runs = dashboard.runs_panel.list
+    runs.setCurrentRow(row)
+    runs.setFocus()
+    qtbot.keyClick(runs, Qt.Key.Key_Space)
+    dashboard.flush()
+
+
+def test_only_the_last_three_earlier_runs_are_overlaid_at_first(dashboard, run, qtbot):
     short = synthetic_run(epochs=1, steps_per_epoch=STEPS, report_every=EVERY, n_val=50, seed=4)
     _feed(dashboard, run.events + short.events * 5)  # six runs
 
@@ -350,8 +359,7 @@ def test_only_the_last_three_earlier_runs_are_overlaid_at_first(dashboard, run):
         "Run 5 (smoothed loss)",
     ]
 
-    panel.item(0).setCheckState(Qt.CheckState.Checked)  # the person shows run 1 again
-    dashboard.flush()
+    _toggle_run(dashboard, qtbot, 0)  # the person shows run 1 again
     assert dashboard.loss_view.overlays[1].smooth.isVisible()
     assert "Run 1 (smoothed loss)" in _legend_names(dashboard.loss_view.loss_plot)
     assert dashboard.accuracy_view.overlays[1][0].isVisible()
@@ -363,13 +371,12 @@ def test_only_the_last_three_earlier_runs_are_overlaid_at_first(dashboard, run):
     assert not dashboard.loss_view.overlays[3].smooth.isVisible()
 
 
-def test_unticking_a_run_removes_its_legend_row(dashboard, run):
+def test_unticking_a_run_removes_its_legend_row(dashboard, run, qtbot):
     second = synthetic_run(epochs=2, steps_per_epoch=STEPS, report_every=EVERY, n_val=50, seed=3)
     _feed(dashboard, run.events + second.events)
     assert "Run 1 (validation)" in _legend_names(dashboard.accuracy_view.plot)
 
-    dashboard.runs_panel.list.item(0).setCheckState(Qt.CheckState.Unchecked)
-    dashboard.flush()
+    _toggle_run(dashboard, qtbot, 0)
 
     assert "Run 1 (smoothed loss)" not in _legend_names(dashboard.loss_view.loss_plot)
     assert "Run 1 (validation)" not in _legend_names(dashboard.accuracy_view.plot)
