@@ -61,9 +61,9 @@ REDRAW_INTERVAL_MS = 33
 STATUS_INTERVAL_S = 0.25
 """The status line changes at most four times a second: more is unreadable and costs paints."""
 FEATURE_MAPS_EVERY_S = 2.0
+"""While the feature maps are on screen during training, ask for fresh ones this often."""
 EARLIER_RUNS_SHOWN = 3
 """Earlier runs whose curves a new run shows beside its own; older ones start hidden."""
-"""While the feature maps are on screen during training, ask for fresh ones this often."""
 _PAUSED = getattr(training_events, "TrainingPaused", ())
 _RESUMED = getattr(training_events, "TrainingResumed", ())
 

@@ -84,21 +84,16 @@ class DashboardState:
         self._predictions: Predictions | None = None
         self._predictions_key: tuple | None = None
 
-    def hide_older_runs(self, newest: int, keep: int) -> list[int]:
+    def hide_older_runs(self, newest: int, keep: int) -> None:
         """Hide the curves of runs older than the ``keep`` runs before run ``newest``.
 
         Every shown earlier run adds curves and a legend row to each frame of the live
         views, so a session of many runs painted ever slower and the legend grew past
-        reading; the runs list shows them again with a click. Returns the runs hidden now.
+        reading; the runs list shows them again with a click.
         """
-        hidden = [
-            number
-            for number in range(1, newest - keep)
-            if number not in self.auto_hidden and number not in self.hidden_runs
-        ]
-        self.hidden_runs.update(hidden)
-        self.auto_hidden.update(range(1, newest - keep))
-        return hidden
+        older = set(range(1, newest - keep))
+        self.hidden_runs |= older - self.auto_hidden
+        self.auto_hidden |= older
 
     def invalidate_predictions(self) -> None:
         self._predictions = None
