@@ -2741,6 +2741,10 @@ true: {true}</source>
         <translation>目标是数值（回归），{loss} 损失无法学习它；请选择 MSE、L1 或 Smooth L1 损失（“自动”会选 MSE）。</translation>
     </message>
     <message>
+        <source>The training process did not start within {seconds:.0f} s. Try again; if it keeps happening, restart Sequential Studio.</source>
+        <translation>训练进程在 {seconds:.0f} 秒内没有启动。请重试；如果问题反复出现，请重新启动 Sequential Studio。</translation>
+    </message>
+    <message>
         <source>The training split has no images; add images or lower the validation fraction.</source>
         <translation>训练集中没有图像；请添加图像，或降低验证集比例。</translation>
     </message>
@@ -3141,6 +3145,10 @@ true: {true}</source>
         <translation>{section}.{key} 的数值过大，任何设置都不可能用到。</translation>
     </message>
     <message>
+        <source>{text}</source>
+        <translation>{text}</translation>
+    </message>
+    <message>
         <source>{where}backbone() takes a model name and a weights name.</source>
         <translation>{where}backbone() 需要一个模型名和一个权重名。</translation>
     </message>
@@ -3287,6 +3295,10 @@ true: {true}</source>
     <message>
         <source>The network&apos;s input shape {shape} does not fit images; use (channels, height, width), (channels, length) or a flat (features,) input.</source>
         <translation>网络的输入形状 {shape} 不适用于图像；请使用 (通道, 高, 宽)、(通道, 长度) 或一维 (特征数,) 输入。</translation>
+    </message>
+    <message>
+        <source>The training process ended unexpectedly, perhaps out of memory. Your project is unchanged; lower the batch size and train again.</source>
+        <translation>训练进程意外结束，可能是内存不足。你的项目没有改动；请调小批大小后重新训练。</translation>
     </message>
     <message>
         <source>Unfrozen lr factor</source>

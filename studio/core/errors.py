@@ -39,6 +39,17 @@ class StudioError(Exception):
     def message(self) -> str:
         return self.template.format(**self.args_map)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its class, template and arguments (a training process sends it to
+        the window); the default would rebuild it from the formatted text alone."""
+        return (_rebuild_error, (type(self), self.template, dict(self.args_map)))
+
+
+def _rebuild_error(kind: type[StudioError], template: str, args: dict[str, Any]) -> StudioError:
+    error = kind.__new__(kind)
+    StudioError.__init__(error, template, **args)
+    return error
+
 
 class FileFormatError(StudioError):
     """A project or model file cannot be read: corrupt, foreign, unsafe or too new."""

@@ -51,9 +51,11 @@ class TrainingWorker(QObject):
         threads: int | None = None,
         log_root: Path | None = None,
         processes: int = 1,
+        own_process: bool = True,
     ) -> None:
         super().__init__()
         self._project = project.copy()
+        self._own_process = own_process
         self._log_root = log_root
         self._processes = processes
         self._child: Any = None
@@ -70,15 +72,8 @@ class TrainingWorker(QObject):
             if self._processes > 1:
                 self._run_processes()
                 return
-            from studio.core.training.trainer import Trainer
-
-            trainer = Trainer(self._project, num_threads=self._threads)
+            trainer = self._make_trainer()
             trainer.add_observer(self._forward)
-            if self._log_root is not None:
-                from studio.core.training.tensorboard_log import TensorBoardLogger, run_folder
-
-                folder = run_folder(self._log_root, self._project.name)
-                trainer.add_observer(TensorBoardLogger(trainer, folder))
             with self._lock:
                 self._trainer = trainer
                 if self._stop_requested:
@@ -88,22 +83,46 @@ class TrainingWorker(QObject):
                 if self._pending_probe is not None:
                     trainer.request_feature_maps(self._pending_probe)
             trainer.run()
-            if trainer.model is not None and trainer.data is not None and trainer.history:
-                self.modelReady.emit(trainer.to_model_file(best=True))
+            model_file = trainer.result_file()
+            if model_file is not None:
+                self.modelReady.emit(model_file)
         except StudioError as error:
             log.info("training stopped: %s", error.message)
             self.event.emit(TrainingFailed(error.message, error.template, dict(error.args_map)))
             self.event.emit(TrainingFinished("failed", 0, None, None, 0.0))
         except Exception as error:  # a bug must not take the window down
-            log.exception("training crashed")
+            from studio.core.training.process import TrainingCrashed
+
+            if isinstance(error, TrainingCrashed):
+                log.error("training crashed in its process:\n%s", error.child_traceback)
+                kind, text = error.kind, error.text
+            else:
+                log.exception("training crashed")
+                kind, text = type(error).__name__, str(error)
             message = (
-                f"Training failed unexpectedly ({type(error).__name__}: {error}). "
-                "The details are in the log file."
+                f"Training failed unexpectedly ({kind}: {text}). The details are in the log file."
             )
             self.event.emit(TrainingFailed(message))
             self.event.emit(TrainingFinished("failed", 0, None, None, 0.0))
         finally:
             self.finished.emit()
+
+    def _make_trainer(self) -> Any:
+        """The run in a process of its own (see ``core.training.process``), or on this
+        thread when asked (``own_process=False``)."""
+        if self._own_process:
+            from studio.core.training.process import TrainerProcess
+
+            return TrainerProcess(self._project, self._threads, self._log_root)
+        from studio.core.training.trainer import Trainer
+
+        trainer = Trainer(self._project, num_threads=self._threads)
+        if self._log_root is not None:
+            from studio.core.training.tensorboard_log import TensorBoardLogger, run_folder
+
+            folder = run_folder(self._log_root, self._project.name)
+            trainer.add_observer(TensorBoardLogger(trainer, folder))
+        return trainer
 
     def _run_processes(self) -> None:
         """``studio train --nproc N`` in a child; its saved run is replayed as events."""
@@ -144,6 +163,14 @@ class TrainingWorker(QObject):
             if self._child is not None:
                 self._child.interrupt()
 
+    def kill(self) -> None:
+        """End a run in its own process at once (the window closes and Stop was not
+        enough in time); a run on this thread can only be asked to stop."""
+        with self._lock:
+            trainer = self._trainer
+        if trainer is not None and hasattr(trainer, "kill"):
+            trainer.kill()
+
     def set_paused(self, paused: bool) -> None:
         with self._lock:
             self._paused = paused
@@ -173,6 +200,9 @@ class TrainingController(QObject):
         super().__init__(parent)
         self._thread: QThread | None = None
         self._worker: TrainingWorker | None = None
+        self.own_process = True
+        """Train in a process of its own (``core.training.process``): the views never wait
+        for the training loop's GIL. False trains on a thread of this process."""
 
     @property
     def running(self) -> bool:
@@ -195,7 +225,7 @@ class TrainingController(QObject):
         threads = os.cpu_count() or 1
         thread = QThread(self)
         thread.setObjectName("trainingThread")
-        worker = TrainingWorker(project, threads, log_root, processes)
+        worker = TrainingWorker(project, threads, log_root, processes, self.own_process)
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
         worker.event.connect(self.event)
@@ -249,6 +279,9 @@ class TrainingController(QObject):
         thread, worker = self._thread, self._worker
         thread.quit()  # leaves the thread's loop as soon as run() returns
         done = thread.wait(timeout_ms)
+        if not done and worker is not None:
+            worker.kill()  # a run in its own process ends now; its thread follows
+            done = thread.wait(KILL_WAIT_MS)
         if done:
             self._on_thread_finished()
             return True
@@ -257,6 +290,9 @@ class TrainingController(QObject):
         self.finished.emit()
         return False
 
+
+KILL_WAIT_MS = 2000
+"""How long closing waits for a killed training process's thread to notice."""
 
 _parked: dict[QThread, TrainingWorker | None] = {}
 """Worker threads that outlived their window, kept alive (and referenced) until they end."""

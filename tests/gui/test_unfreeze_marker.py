@@ -57,12 +57,14 @@ class ScriptedTrainer:
     def pause(self) -> None: ...
     def resume(self) -> None: ...
     def request_feature_maps(self, index) -> None: ...
+    def result_file(self) -> None: ...
 
 
 @pytest.fixture
-def scripted(monkeypatch):
+def scripted(monkeypatch, window):
     ScriptedTrainer.threads = []
     monkeypatch.setattr(trainer_module, "Trainer", ScriptedTrainer)
+    window.session.controller.own_process = False  # the stand-in lives in this process
     return ScriptedTrainer
 
 

@@ -3,7 +3,9 @@
 A real ``main.py`` run in a child process: Train is clicked on an image folder whose
 images decode slowly, the window is closed during the load, and the process must end
 with code 0, without "QThread: Destroyed while thread is still running", and without
-decoding the rest of the folder (loading is cancellable).
+decoding the rest of the folder (loading is cancellable). The run trains on a thread
+here, the path whose decoding the script can slow down; closing a window whose run is
+in a process of its own is tested in ``tests/gui/test_training_process.py``.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ atexit.register(lambda: print(f"decoded {len(decoded)}", flush=True))  # runs la
 
 def drive():
     window = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "mainWindow")
+    window.session.controller.own_process = False  # the slow decode is patched in here
     QTest.mouseClick(window.findChild(QPushButton, "trainButton"), Qt.MouseButton.LeftButton)
 
     def close_once_loading():

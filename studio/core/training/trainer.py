@@ -217,6 +217,12 @@ class Trainer:
             loss_curve=[list(p) for p in self._loss_curve],
         )
 
+    def result_file(self) -> ModelFile | None:
+        """The finished run's ``ModelFile`` (best weights), or None if no epoch trained."""
+        if self._model is None or self._data is None or not self._history:
+            return None
+        return self.to_model_file(best=True)
+
     # --- running -------------------------------------------------------------------
 
     def run(self) -> TrainingResult:
