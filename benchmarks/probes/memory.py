@@ -2,7 +2,9 @@
 
 ``python benchmarks/probes/memory.py EPOCHS [--window]``: headless through the
 trainer, or with ``--window`` in a shown MainWindow (offscreen) as if Train were
-pressed, with every live view painted along the way.
+pressed, with every live view painted along the way. The window trains in a process
+of its own: its figure is the window's peak plus the training process's, read at each
+epoch's end while that process still runs.
 """
 
 from __future__ import annotations
@@ -16,11 +18,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 
-def peak_mib() -> float:
+def peak_mib(pid: int | str = "self") -> float:
     """The high-water mark of resident memory. On Linux ``VmHWM`` of this process image:
     ``ru_maxrss`` would carry over the parent's peak through fork and exec."""
     try:
-        with open("/proc/self/status", encoding="ascii") as status:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
             for line in status:
                 if line.startswith("VmHWM:"):
                     return int(line.split()[1]) / 1024
@@ -41,13 +43,28 @@ def headless(epochs: int) -> None:
         raise SystemExit(f"training ended early: {result.reason}")
 
 
-def in_window(epochs: int) -> None:
+def in_window(epochs: int) -> float:
+    """Train in the window; the training process's peak in MiB."""
+    import multiprocessing
+
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from benchmarks.cases.window import WindowRun
+    from studio.core.training.events import EpochEnded
+
+    child_peak = [0.0]
+
+    def read_child(event: object) -> None:
+        if isinstance(event, EpochEnded):
+            for child in multiprocessing.active_children():
+                if child.name == "studio-training" and child.pid is not None:
+                    child_peak[0] = max(child_peak[0], peak_mib(child.pid))
 
     run = WindowRun(epochs, tick=False)
+    run.open()
+    run.window.session.controller.event.connect(read_child)
     run()
     run.close()
+    return child_peak[0]
 
 
 def main() -> int:
@@ -55,8 +72,13 @@ def main() -> int:
     parser.add_argument("epochs", type=int)
     parser.add_argument("--window", action="store_true")
     args = parser.parse_args()
-    (in_window if args.window else headless)(args.epochs)
-    print(f"peak_mib {peak_mib():.1f}", flush=True)
+    if args.window:
+        child = in_window(args.epochs)
+        print(f"window_mib {peak_mib():.1f} training_process_mib {child:.1f}", flush=True)
+        print(f"peak_mib {peak_mib() + child:.1f}", flush=True)
+    else:
+        headless(args.epochs)
+        print(f"peak_mib {peak_mib():.1f}", flush=True)
     return 0
 
 

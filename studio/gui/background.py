@@ -32,8 +32,8 @@ PAINT_WAIT_MS = 1000
 
 
 class TorchLoader(QObject):
-    """Imports torch and the data layer and warms the training path (``warm_up``) in a
-    thread; ``ready`` arrives on the GUI thread once all of it is done.
+    """Imports torch and the data layer and starts the training processes' server
+    (``warm_up``) in a thread; ``ready`` arrives on the GUI thread once all of it is done.
 
     The import starts after a window's first paint: it holds the GIL for long
     stretches (``torch._C`` alone ~0.2 s), so started earlier it delays the first
@@ -114,7 +114,6 @@ class TorchLoader(QObject):
                 return
             log.exception("torch could not be imported")
             raise
-        _start_training_server()
         # The training path too (torch._dynamo, the trainer): warmed after ``ready``, its
         # imports held the GIL in stretches that stalled a first run's window 150-250 ms.
         from studio.gui.warm_up import warm_up_here
@@ -128,18 +127,6 @@ class TorchLoader(QObject):
         keep_this_thread_single_threaded()  # before anyone else hears ``ready``
         self._done = True
         self.ready.emit()
-
-
-def _start_training_server() -> None:
-    """Runs train in a process of their own, forked from a server that imports torch and
-    the trainer once: started now, in parallel with the warm-up, not at the first click."""
-    try:
-        from studio.core.training.process import start_server
-
-        start_server()
-    except Exception:
-        if not (sys.is_finalizing() or not threading.main_thread().is_alive()):
-            log.warning("the training server could not start; runs start it", exc_info=True)
 
 
 _loader: TorchLoader | None = None

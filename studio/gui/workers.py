@@ -1,9 +1,11 @@
-"""Runs the trainer on a QThread and hands its events to the GUI thread as signals.
+"""Runs a training run from a QThread and hands its events to the GUI thread as signals.
 
 The recipe is Mu's: a QObject moved to a QThread, ``started`` connected to ``run``,
 ``finished`` to ``quit`` and ``deleteLater``. The worker never touches a widget;
-Stop, Pause and Resume set thread-safe flags on the trainer directly, because the
-worker's own event loop is busy inside ``run``.
+Stop, Pause and Resume go to the trainer directly, because the worker's own event
+loop is busy inside ``run``. The trainer itself runs in a process of its own
+(``core.training.process``), so this thread only relays its messages; with
+``own_process=False`` it runs on this thread, as tests that stand in for it need.
 """
 
 from __future__ import annotations

@@ -82,14 +82,22 @@ def _context() -> multiprocessing.context.BaseContext:
 
 
 def start_server() -> None:
-    """Start the fork server now (it imports torch and the trainer in its own process),
-    so the first run does not wait for it. Idempotent; a no-op without a fork server."""
+    """Start the fork server now; it imports torch and the trainer in its own process
+    while the person edits, so the first run need not wait for that. Returns at once;
+    idempotent; without a fork server (Windows) every run spawns a fresh interpreter."""
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return
     _context()
     from multiprocessing import forkserver
 
     forkserver.ensure_running()
+
+
+def server_started() -> bool:
+    """Whether this process has started the fork server (tests, diagnostics)."""
+    from multiprocessing import forkserver
+
+    return forkserver._forkserver._forkserver_pid is not None
 
 
 @dataclass(frozen=True)

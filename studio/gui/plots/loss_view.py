@@ -150,9 +150,6 @@ class LossView(DashboardView):
         if current.steps_per_epoch > 0:
             self.epoch_axis.setScale(1.0 / current.steps_per_epoch)
         self._span_planned_steps(current)
-        # Fit the ranges now rather than in the paint, which would then have to paint twice.
-        self.loss_plot.vb.updateAutoRange()
-        self.lr_plot.vb.updateAutoRange()
 
     def _span_planned_steps(self, current: Run) -> None:
         """Show the whole planned run on the x axis from the start, so the step and epoch axes
