@@ -5,7 +5,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 import torch
@@ -23,7 +25,12 @@ from studio.core.training.events import (
     TrainingPaused,
     TrainingStarted,
 )
-from studio.core.training.process import ChildVanished, TrainerProcess, TrainingCrashed
+from studio.core.training.process import (
+    NICENESS,
+    ChildVanished,
+    TrainerProcess,
+    TrainingCrashed,
+)
 
 
 def tiny_project(epochs: int = 2, dataset: str = "mnist-sample", **training) -> Project:
@@ -49,11 +56,15 @@ def test_a_run_in_its_own_process_reports_everything_a_thread_run_does():
     runner = TrainerProcess(tiny_project(), num_threads=1)
     events: list = []
     pids: list[int] = []
+    niceness: list[int] = []
 
     def observe(event) -> None:
         events.append(event)
         if isinstance(event, TrainingStarted):
             pids.extend(p.pid for p in training_children())
+            if sys.platform.startswith("linux"):  # it yields to the window: nice 5
+                stat = Path(f"/proc/{pids[0]}/stat").read_text().rsplit(")", 1)[1].split()
+                niceness.append(int(stat[16]))
             assert runner.data is not None  # the data arrives before the start event
         if isinstance(event, EpochEnded):
             assert set(runner.state_dict()) == {"1.weight", "1.bias"}  # this epoch's weights
@@ -62,6 +73,7 @@ def test_a_run_in_its_own_process_reports_everything_a_thread_run_does():
     runner.run()
 
     assert pids and os.getpid() not in pids  # it trained in another process
+    assert niceness == ([NICENESS] if sys.platform.startswith("linux") else [])
     assert [e.epoch for e in of(events, EpochEnded)] == [1, 2]
     assert of(events, BatchProgress) and of(events, BatchProgress)[-1].step_losses.size > 0
     assert of(events, TrainingFinished)[-1].reason == "completed"
@@ -170,3 +182,16 @@ def test_studio_errors_survive_pickling_with_their_class_and_arguments():
         error.args_map,
         "Loss became nan at epoch 3.",
     )
+
+
+def test_without_a_fork_server_a_run_spawns_a_fresh_interpreter(monkeypatch):
+    """Windows has no fork server: the same run, from a child that imports everything."""
+    from studio.core.training import process
+
+    monkeypatch.setattr(process, "_context", lambda: multiprocessing.get_context("spawn"))
+    runner = TrainerProcess(tiny_project(epochs=1), num_threads=1)
+    events: list = []
+    runner.add_observer(events.append)
+    runner.run()
+    assert [e.epoch for e in of(events, EpochEnded)] == [1]
+    assert isinstance(runner.result_file(), ModelFile)

@@ -15,7 +15,8 @@ is no fork server (Windows), a fresh interpreter is spawned.
 Messages are pickled by value (``pickle``, not the multiprocessing pickler, which would
 hand tensors over through shared memory that the child's exit can pull away):
 
-- child → parent: ``("event", e)``, ``("data", LoadedData)`` before ``TrainingStarted``,
+- child → parent: ``("alive", None)`` first, ``("event", e)``,
+  ``("data", LoadedData)`` before ``TrainingStarted``,
   ``("snapshot", state_dict)`` before each ``EpochEnded``, ``("model", ModelFile)``,
   ``("failed", StudioError)``, ``("crashed", (kind, text, traceback))``, ``("done", None)``;
 - parent → child: ``"stop"``, ``"pause"``, ``"resume"``, ``("probe", index)``. When the
@@ -55,7 +56,8 @@ from ~35 ms to ~15 ms (benchmarks: responsiveness, first-run). Alone on the mach
 child still gets every core, so training is not slower for it."""
 
 START_TIMEOUT_S = 120.0
-"""How long a child may take to say anything at all (a fresh interpreter imports torch)."""
+"""How long a child may take to say it runs (a fresh interpreter imports torch first);
+loading the data comes after and has no time limit (Stop ends it)."""
 
 
 class TrainingCrashed(Exception):
@@ -91,6 +93,18 @@ def start_server() -> None:
     from multiprocessing import forkserver
 
     forkserver.ensure_running()
+
+
+def lower_priority() -> None:
+    """Run this process at ``NICENESS`` (not below it): the window first. The fork server
+    calls it as it starts, so its imports never slow the window either, and its children
+    inherit it."""
+    if not hasattr(os, "nice"):  # Windows: the window keeps its normal priority
+        return
+    with contextlib.suppress(OSError):
+        current = os.nice(0)
+        if current < NICENESS:
+            os.nice(NICENESS - current)
 
 
 def server_started() -> bool:
@@ -257,9 +271,7 @@ class TrainerProcess:
 def child_main(job: Job, events: Connection, commands: Connection) -> None:
     """Train ``job.project`` and report everything over ``events``; obey ``commands``."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in a terminal is the window's
-    if hasattr(os, "nice"):  # the window first: see NICENESS
-        with contextlib.suppress(OSError):
-            os.nice(NICENESS)
+    lower_priority()
     os.environ.clear()
     os.environ.update(job.environment)
     with contextlib.suppress(OSError):
@@ -271,6 +283,7 @@ def child_main(job: Job, events: Connection, commands: Connection) -> None:
         with send_lock:
             events.send_bytes(blob)
 
+    send("alive", None)  # the start timeout covers only this; loading data may take long
     try:
         from studio.core.training.trainer import Trainer
 
