@@ -195,3 +195,35 @@ def test_without_a_fork_server_a_run_spawns_a_fresh_interpreter(monkeypatch):
     runner.run()
     assert [e.epoch for e in of(events, EpochEnded)] == [1]
     assert isinstance(runner.result_file(), ModelFile)
+
+
+def test_stop_never_waits_for_a_slow_process_start(monkeypatch):
+    """The first run may wait for the fork server's imports; Stop (or a closing window)
+    sent meanwhile returns at once and still stops the run."""
+    from studio.core.training import process
+
+    real = process._context()
+    starting, stop_returned = threading.Event(), threading.Event()
+    order: list[str] = []
+
+    real_start = real.Process.start
+
+    def slow_start(self) -> None:
+        starting.set()
+        stop_returned.wait(10)  # a Stop blocked behind the start would time this out
+        order.append("started")
+        real_start(self)
+
+    monkeypatch.setattr(real.Process, "start", slow_start)  # the class: instances pickle
+    runner = TrainerProcess(tiny_project(epochs=50), num_threads=1)
+    events: list = []
+    runner.add_observer(events.append)
+    worker = threading.Thread(target=runner.run)
+    worker.start()
+    assert starting.wait(30)
+    runner.stop()
+    order.append("stop returned")
+    stop_returned.set()
+    worker.join(60)
+    assert order == ["stop returned", "started"]
+    assert of(events, TrainingFinished)[-1].reason == "stopped"

@@ -6,6 +6,7 @@ import itertools
 import subprocess
 import sys
 import time
+from multiprocessing import active_children
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QMimeData, Qt, QTimer
@@ -175,6 +176,8 @@ def test_closing_during_training_stops_the_run(qtbot):
     assert win.session.running
     win.close()
     assert not win.session.running
+    # the run's own process ends too (closing kills one that does not stop in time)
+    qtbot.waitUntil(lambda: not any(p.name == "studio-training" for p in active_children()))
 
 
 def test_invalid_network_does_not_start_training(window, monkeypatch):

@@ -64,24 +64,6 @@ def test_stop_ends_the_child_and_keeps_the_weights_learned(window, qtbot):
     assert not training_children()
 
 
-def test_closing_the_window_ends_its_training_process(qtbot):
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.show()
-    win.findChild(QSpinBox, "epochsSpin").setValue(200)
-    win.document.undo_stack.setClean()
-    with qtbot.waitSignal(
-        win.session.controller.event,
-        timeout=60_000,
-        check_params_cb=lambda e: isinstance(e, BatchProgress),
-    ):
-        win.start_training()
-    assert training_children()
-    win.close()
-    assert not win.session.running
-    qtbot.waitUntil(lambda: not training_children(), timeout=10_000)
-
-
 def test_closing_the_window_right_after_train_leaves_no_process_behind(qtbot):
     win = MainWindow()
     qtbot.addWidget(win)

@@ -204,16 +204,21 @@ class TrainerProcess:
             name="studio-training",
             daemon=False,  # its DataLoader may start workers of its own
         )
+        if self._killed:
+            return
+        # Not under the lock: the first run may wait here for the fork server's imports,
+        # and Stop or a closing window must not wait with it.
+        process.start()
         with self._lock:
-            if self._killed:
-                return
-            process.start()
             self._process = process
             self._commands = commands_out
             for command in self._queued:
                 with contextlib.suppress(OSError, ValueError):
                     commands_out.send(command)
             self._queued.clear()
+            killed = self._killed
+        if killed:  # the window closed while the child was being made
+            process.kill()
         events_out.close()  # only the child writes: its exit closes the pipe
         commands_in.close()
         try:
