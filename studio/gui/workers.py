@@ -75,7 +75,6 @@ class TrainingWorker(QObject):
                 self._run_processes()
                 return
             trainer = self._make_trainer()
-            trainer.add_observer(self._forward)
             with self._lock:
                 self._trainer = trainer
                 if self._stop_requested:
@@ -97,7 +96,7 @@ class TrainingWorker(QObject):
 
             if isinstance(error, TrainingCrashed):
                 log.error("training crashed in its process:\n%s", error.child_traceback)
-                kind, text = error.kind, error.text
+                kind, text = error.kind, str(error)
             else:
                 log.exception("training crashed")
                 kind, text = type(error).__name__, str(error)
@@ -112,19 +111,13 @@ class TrainingWorker(QObject):
     def _make_trainer(self) -> Any:
         """The run in a process of its own (see ``core.training.process``), or on this
         thread when asked (``own_process=False``)."""
+        from studio.core.training.process import TrainerProcess, window_trainer
+
         if self._own_process:
-            from studio.core.training.process import TrainerProcess
-
-            return TrainerProcess(self._project, self._threads, self._log_root)
-        from studio.core.training.trainer import Trainer
-
-        trainer = Trainer(self._project, num_threads=self._threads)
-        if self._log_root is not None:
-            from studio.core.training.tensorboard_log import TensorBoardLogger, run_folder
-
-            folder = run_folder(self._log_root, self._project.name)
-            trainer.add_observer(TensorBoardLogger(trainer, folder))
-        return trainer
+            trainer = TrainerProcess(self._project, self._threads, self._log_root)
+            trainer.add_observer(self._forward)
+            return trainer
+        return window_trainer(self._project, self._threads, self._log_root, self._forward)
 
     def _run_processes(self) -> None:
         """``studio train --nproc N`` in a child; its saved run is replayed as events."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QPushButton, QSpinBox, QWidget
+from PySide6.QtWidgets import QApplication, QPushButton, QSpinBox, QWidget
 
 from studio.gui.plots.history import events_from_model_file
 
@@ -112,3 +112,46 @@ def test_the_loss_plot_spans_the_planned_run_from_its_first_report(qtbot):
     assert low <= 0 and 1000 <= high < 1100  # all 10 epochs, not just the 25 steps so far
     x, _ = dashboard.loss_view.raw_curve.getOriginalDataset()
     assert len(x) == 25
+
+
+def test_a_redraw_of_a_growing_loss_curve_paints_the_plot_once(qtbot):
+    from studio.core.training.events import BatchProgress, TrainingStarted
+    from studio.gui.plots.dashboard import TrainingDashboard
+
+    dashboard = TrainingDashboard()
+    qtbot.addWidget(dashboard)
+    dashboard.resize(900, 600)
+    dashboard.show()
+    qtbot.waitExposed(dashboard)
+    view = dashboard.loss_view
+    dashboard.handle_event(TrainingStarted(10, 1, 100, ["a", "b"], "cpu", "ce"))
+    counter = _PaintCounter()
+    view.graphics.viewport().installEventFilter(counter)
+    paints = []
+    for report in range(1, 5):  # each report grows the curve and moves its y range
+        first = 25 * (report - 1) + 1
+        losses = np.linspace(3.0 / report, 2.0 / report, 25)
+        dashboard.handle_event(
+            BatchProgress(
+                1,
+                25 * report,
+                100,
+                25 * report,
+                1.0,
+                1.0,
+                0.1,
+                1.0,
+                1.0,
+                losses,
+                np.full(25, 0.1),
+                first,
+            )
+        )
+        counter.count = 0
+        assert view.refresh_if_dirty(force=True)
+        qtbot.waitUntil(lambda: counter.count > 0)
+        for _ in range(5):  # deliver anything the paint queued (a second paint would be)
+            QApplication.sendPostedEvents()
+            QApplication.processEvents()
+        paints.append(counter.count)
+    assert paints == [1, 1, 1, 1]

@@ -6,6 +6,7 @@ signals; the CLI prints them; tests record them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -178,3 +179,6 @@ Event = (
     | TrainingFailed
     | Unfrozen
 )
+
+Observer = Callable[[Event], None]
+"""What ``add_observer`` takes, in the trainer and in its process."""

@@ -1,11 +1,11 @@
 """The trainer in a process of its own, driven like a ``Trainer`` on a thread.
 
-Why: the window's GUI thread and a trainer on a thread share one GIL. Every stretch of
-Python the views run (pyqtgraph paints in Python) waits for the training loop's Python
-and stalls it in turn: on 2 cores a report cost the GUI thread 0.07 ms on a quiet
-thread and 0.8 ms beside a training thread, and the window trained at ~0.84 of the
-headless speed (issue #18). In a process of its own the loop has its own interpreter.
-It is also safer: a crash in a native op ends the run, not the window.
+Why: a crash in a native op or the out-of-memory killer ends the run, not the window;
+the views' Python never waits for the training loop's GIL; and the process runs at a
+lower priority (``NICENESS``), so the GUI thread gets a core the moment it wakes (a
+10 ms timer's p99 lateness ~35 ms -> ~15 ms, issue #18). It does not make training in
+the window faster: on 2 cores the GUI thread's CPU costs the trainer the same either
+way (docs/benchmarks.md, "Third pass").
 
 The child is forked from a ``multiprocessing`` fork server that has already imported
 torch and the trainer (``start_server``, called once torch is loaded), so a run starts
@@ -34,15 +34,17 @@ import pickle
 import signal
 import threading
 import traceback
-from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from studio.core.errors import StudioError, TrainingError
 from studio.core.project import Project
-from studio.core.training.events import EpochEnded, Event, TrainingStarted
+from studio.core.training.events import EpochEnded, Event, Observer, TrainingStarted
+
+if TYPE_CHECKING:
+    from studio.core.training.trainer import Trainer
 
 log = logging.getLogger(__name__)
 
@@ -50,10 +52,11 @@ PRELOAD = ["studio.core.training.process_preload"]
 """What the fork server imports once, so no child imports it again."""
 
 NICENESS = 5
-"""The child's ``nice`` increment. The window's GUI thread then gets a core the moment it
-wakes, instead of waiting for the trainer's time slice: a 10 ms timer's p99 lateness fell
-from ~35 ms to ~15 ms (benchmarks: responsiveness, first-run). Alone on the machine the
-child still gets every core, so training is not slower for it."""
+"""The niceness of the fork server and its children (``lower_priority``). The window's
+GUI thread then gets a core the moment it wakes, instead of waiting for the trainer's time
+slice: a 10 ms timer's p99 lateness fell from ~35 ms to ~15 ms (benchmarks:
+responsiveness, first-run). Alone on the machine the child still gets every core, so
+training is not slower for it."""
 
 START_TIMEOUT_S = 120.0
 """How long a child may take to say it runs (a fresh interpreter imports torch first);
@@ -66,7 +69,6 @@ class TrainingCrashed(Exception):
     def __init__(self, kind: str, text: str, child_traceback: str) -> None:
         super().__init__(text)
         self.kind = kind
-        self.text = text
         self.child_traceback = child_traceback
 
 
@@ -89,7 +91,7 @@ def start_server() -> None:
     idempotent; without a fork server (Windows) every run spawns a fresh interpreter."""
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return
-    _context()
+    _context()  # sets the server's imports (PRELOAD)
     from multiprocessing import forkserver
 
     forkserver.ensure_running()
@@ -132,7 +134,7 @@ class TrainerProcess:
         self, project: Project, num_threads: int | None = None, log_root: Path | None = None
     ) -> None:
         self._job = Job(project.copy(), num_threads, log_root, dict(os.environ), os.getcwd())
-        self._observers: list[Callable[[Event], None]] = []
+        self._observers: list[Observer] = []
         self._lock = threading.Lock()
         self._commands: Connection | None = None
         self._queued: list[Any] = []
@@ -142,7 +144,7 @@ class TrainerProcess:
         self._state: dict[str, Any] | None = None
         self._model_file: Any = None
 
-    def add_observer(self, callback: Callable[[Event], None]) -> None:
+    def add_observer(self, callback: Observer) -> None:
         self._observers.append(callback)
 
     # --- control (any thread) -------------------------------------------------------
@@ -195,6 +197,8 @@ class TrainerProcess:
         Raises ``StudioError`` for a failure the child explained, ``TrainingCrashed`` for
         a bug in it, and ``ChildVanished`` if it ended without a word.
         """
+        if self._killed:  # the window closed before the run began
+            return
         context = _context()
         events_in, events_out = context.Pipe(duplex=False)
         commands_in, commands_out = context.Pipe(duplex=False)
@@ -204,8 +208,6 @@ class TrainerProcess:
             name="studio-training",
             daemon=False,  # its DataLoader may start workers of its own
         )
-        if self._killed:
-            return
         # Not under the lock: the first run may wait here for the fork server's imports,
         # and Stop or a closing window must not wait with it.
         process.start()
@@ -270,13 +272,29 @@ class TrainerProcess:
                 raise TrainingCrashed(*payload)
 
 
+def window_trainer(
+    project: Project, num_threads: int | None, log_root: Path | None, observer: Observer
+) -> Trainer:
+    """The window's ``Trainer``: ``observer`` first, then a TensorBoard run under ``log_root``
+    if one is asked for. The same in the training process and on a thread."""
+    from studio.core.training.trainer import Trainer
+
+    trainer = Trainer(project, num_threads=num_threads)
+    trainer.add_observer(observer)
+    if log_root is not None:
+        from studio.core.training.tensorboard_log import TensorBoardLogger, run_folder
+
+        trainer.add_observer(TensorBoardLogger(trainer, run_folder(log_root, project.name)))
+    return trainer
+
+
 # --- the child ---------------------------------------------------------------------
 
 
 def child_main(job: Job, events: Connection, commands: Connection) -> None:
     """Train ``job.project`` and report everything over ``events``; obey ``commands``."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in a terminal is the window's
-    lower_priority()
+    lower_priority()  # inherited from the server already; spawned, or if its imports failed
     os.environ.clear()
     os.environ.update(job.environment)
     with contextlib.suppress(OSError):
@@ -290,9 +308,6 @@ def child_main(job: Job, events: Connection, commands: Connection) -> None:
 
     send("alive", None)  # the start timeout covers only this; loading data may take long
     try:
-        from studio.core.training.trainer import Trainer
-
-        trainer = Trainer(job.project, num_threads=job.num_threads)
 
         def forward(event: Event) -> None:
             if isinstance(event, TrainingStarted):
@@ -301,13 +316,7 @@ def child_main(job: Job, events: Connection, commands: Connection) -> None:
                 send("snapshot", trainer.state_dict())
             send("event", event)
 
-        trainer.add_observer(forward)
-        if job.log_root is not None:
-            from studio.core.training.tensorboard_log import TensorBoardLogger, run_folder
-
-            trainer.add_observer(
-                TensorBoardLogger(trainer, run_folder(job.log_root, job.project.name))
-            )
+        trainer = window_trainer(job.project, job.num_threads, job.log_root, forward)
         threading.Thread(target=_obey, args=(commands, trainer), daemon=True).start()
         trainer.run()
         model_file = trainer.result_file()

@@ -16,7 +16,7 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +35,7 @@ from studio.core.training.events import (
     EpochEnded,
     Event,
     FeatureMaps,
+    Observer,
     TrainingFailed,
     TrainingFinished,
     TrainingPaused,
@@ -47,8 +48,6 @@ from studio.core.training.probe import capture_feature_maps
 from studio.core.training.setup import Request, Run, prepare
 
 log = logging.getLogger(__name__)
-
-Observer = Callable[[Event], None]
 
 
 @dataclass
