@@ -26,6 +26,7 @@ from studio.core.templates import TEMPLATES, blank_project, get_template, templa
 from studio.gui import colours, dialogs
 from studio.gui.document import ProjectDocument
 from studio.gui.freeze_action import FreezeAction
+from studio.gui.gui_gc import collect_on_gui_thread
 from studio.gui.i18n import CHINESE, ENGLISH, LANGUAGE_KEY, SYSTEM, error_text, template_text
 from studio.gui.project_files import ProjectFiles
 from studio.gui.recovery import RecoveryWriter, offer_orphans
@@ -47,6 +48,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, project: Project | None = None) -> None:
         super().__init__()
+        collect_on_gui_thread()  # no worker thread may destroy this window's Qt objects
         self.setObjectName("mainWindow")
         self.settings = QSettings()
         self.document = ProjectDocument(project, self)

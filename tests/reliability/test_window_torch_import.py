@@ -9,7 +9,6 @@ the real one, and check that every window finishes construction and hears torch-
 from __future__ import annotations
 
 import dataclasses
-import gc
 import os
 import subprocess
 import sys
@@ -60,10 +59,6 @@ def fresh_loader(monkeypatch) -> threading.Event:
     was doing, so it takes the GIL back and forth while the windows are built.
     """
     release = threading.Event()
-    # Earlier tests' windows left in reference cycles must be collected here, on the GUI
-    # thread: collected by the stand-in's allocations on the import thread, a QObject's
-    # destructor there deadlocked with the GUI thread (seen once in a full run).
-    gc.collect()
 
     def slow_import(loader) -> None:
         while not release.is_set():

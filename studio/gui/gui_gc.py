@@ -1,0 +1,28 @@
+"""Python's cycle collector runs on the GUI thread only.
+
+Why: left automatic, a collection runs on whichever thread happens to allocate, so a
+worker thread (the data preview, the torch import, the training relay) can be the one
+that destroys a closed dialog's or window's Qt objects. A QObject destroyed there takes
+Qt's locks while the GUI thread holds them and waits for the GIL: the program hangs
+(seen in the test suite: a CSV preview's thread destroying an earlier window's QMenu).
+pyqtgraph's ``GarbageCollector`` turns the automatic collector off and collects on a
+GUI-thread timer instead; objects without cycles are still freed at once by reference
+counting, so this delays only cyclic garbage, by at most ``INTERVAL_S``.
+"""
+
+from __future__ import annotations
+
+from pyqtgraph.util.garbage_collector import GarbageCollector
+
+INTERVAL_S = 1.0
+"""How often the GUI thread checks whether a collection is due."""
+
+_collector: GarbageCollector | None = None
+
+
+def collect_on_gui_thread() -> GarbageCollector:
+    """Hand cycle collection to a timer on the calling (GUI) thread; idempotent."""
+    global _collector
+    if _collector is None:
+        _collector = GarbageCollector(interval=INTERVAL_S)
+    return _collector
