@@ -24,6 +24,8 @@ from collections.abc import Callable
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 
+from studio.gui.gui_gc import freeze_start_up
+
 log = logging.getLogger(__name__)
 
 
@@ -125,6 +127,7 @@ class TorchLoader(QObject):
         if self._done:
             return
         keep_this_thread_single_threaded()  # before anyone else hears ``ready``
+        freeze_start_up()  # torch's objects: never walked by a collection again
         self._done = True
         self.ready.emit()
 
