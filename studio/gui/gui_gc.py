@@ -26,7 +26,6 @@ INTERVAL_S = 1.0
 """How often the GUI thread checks whether a collection is due."""
 
 _collector: GarbageCollector | None = None
-_frozen = False
 
 
 def collect_on_gui_thread() -> GarbageCollector:
@@ -38,11 +37,7 @@ def collect_on_gui_thread() -> GarbageCollector:
 
 
 def freeze_start_up() -> None:
-    """Once per process, on the GUI thread, when torch is imported: collect what start-up
-    left over, then exempt every object still alive from later collections."""
-    global _frozen
-    if _frozen:
-        return
-    _frozen = True
+    """Collect what start-up left over, then exempt every object still alive from later
+    collections. Called on the GUI thread by the process-wide torch loader, once."""
     gc.collect()
     gc.freeze()
